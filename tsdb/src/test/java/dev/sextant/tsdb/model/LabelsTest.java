@@ -1,0 +1,64 @@
+package dev.sextant.tsdb.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LabelsTest {
+    @Test
+    void sortsByNameAndDropsEmptyValues() {
+        Labels l = Labels.of("job", "api", "__name__", "up", "instance", "", "env", "prod");
+        assertThat(l.size()).isEqualTo(3);
+        assertThat(l.name(0)).isEqualTo("__name__");
+        assertThat(l.name(1)).isEqualTo("env");
+        assertThat(l.name(2)).isEqualTo("job");
+        assertThat(l.get("instance")).isEmpty();
+        assertThat(l.has("instance")).isFalse();
+        assertThat(l.metricName()).isEqualTo("up");
+        assertThat(l.toString()).isEqualTo("{__name__=\"up\", env=\"prod\", job=\"api\"}");
+    }
+
+    @Test
+    void equalityIgnoresInsertionOrder() {
+        Labels a = Labels.of("a", "1", "b", "2");
+        Labels b = Labels.of("b", "2", "a", "1");
+        assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+        assertThat(a).isNotEqualTo(Labels.of("a", "1", "b", "3"));
+    }
+
+    @Test
+    void laterDuplicateWins() {
+        assertThat(Labels.of("a", "1", "a", "2").get("a")).isEqualTo("2");
+    }
+
+    @Test
+    void oddArgumentsRejected() {
+        assertThatThrownBy(() -> Labels.of("a")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void comparesLikePrometheus() {
+        List<Labels> list = new ArrayList<>(List.of(
+                Labels.of("a", "2"), Labels.of("a", "1", "b", "1"), Labels.of("a", "1"), Labels.of("b", "0")));
+        list.sort(null);
+        assertThat(list).containsExactly(
+                Labels.of("a", "1"), Labels.of("a", "1", "b", "1"), Labels.of("a", "2"), Labels.of("b", "0"));
+    }
+
+    @Test
+    void builderSetsDeletesAndResets() {
+        LabelsBuilder b = new LabelsBuilder(Labels.of("a", "1", "b", "2"));
+        b.set("c", "3").delete("a").set("b", "20");
+        assertThat(b.build()).isEqualTo(Labels.of("b", "20", "c", "3"));
+        b.reset();
+        assertThat(b.build()).isSameAs(Labels.EMPTY);
+    }
+
+    @Test
+    void escapesValuesInToString() {
+        assertThat(Labels.of("a", "x\"y\\z\n").toString()).isEqualTo("{a=\"x\\\"y\\\\z\\n\"}");
+    }
+}
