@@ -1,0 +1,21 @@
+package dev.sextant.promql.parser;
+
+/** Parsing of PromQL number literals (decimal, hex, Inf, NaN, with '_' digit separators). */
+final class Numbers {
+    private Numbers() {}
+
+    static double parse(String text) {
+        String s = text.indexOf('_') >= 0 ? text.replace("_", "") : text;
+        String lower = s.toLowerCase(java.util.Locale.ROOT);
+        if (lower.equals("inf")) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (lower.equals("nan")) {
+            return Double.NaN;
+        }
+        if (lower.startsWith("0x")) {
+            return Long.parseUnsignedLong(s.substring(2), 16);
+        }
+        return Double.parseDouble(s);
+    }
+}

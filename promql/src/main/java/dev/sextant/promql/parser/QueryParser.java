@@ -1,0 +1,69 @@
+package dev.sextant.promql.parser;
+
+import dev.sextant.promql.ast.Expr;
+import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.atn.PredictionMode;
+
+/**
+ * Turns PromQL text into an {@link Expr}. ANTLR's generated types stay inside this package.
+ *
+ * <p>Thread-safety: stateless; {@link #parse(String)} may be called concurrently.
+ */
+public final class QueryParser {
+    private QueryParser() {}
+
+    /** Parses {@code query}. @throws ParseException with Prometheus-style position and wording */
+    public static Expr parse(String query) {
+        PromQLLexer lexer = new PromQLLexer(CharStreams.fromString(query));
+        lexer.removeErrorListeners();
+        PromQLParser parser = new PromQLParser(new CommonTokenStream(lexer));
+        parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+        parser.removeErrorListeners();
+        parser.addErrorListener(ThrowingListener.INSTANCE);
+        if (query.isBlank()) {
+            throw new ParseException(1, 1, "no expression found in input");
+        }
+        PromQLParser.ExpressionContext tree = parser.expression();
+        return new AstBuilder().visit(tree.expr());
+    }
+
+    /** Converts the first syntax error into a {@link ParseException} in Prometheus's wording. */
+    private static final class ThrowingListener extends BaseErrorListener {
+        static final ThrowingListener INSTANCE = new ThrowingListener();
+
+        @Override
+        public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line,
+                int charPositionInLine, String msg, RecognitionException e) {
+            String detail;
+            if (offendingSymbol instanceof Token t) {
+                if (t.getType() == Token.EOF) {
+                    detail = "unexpected <EOF>";
+                } else if (t.getType() == PromQLLexer.ERROR_CHAR) {
+                    detail = "unexpected character: '" + t.getText() + "'";
+                } else {
+                    detail = "unexpected " + describe(t);
+                }
+            } else {
+                detail = msg;
+            }
+            throw new ParseException(line, charPositionInLine + 1, detail);
+        }
+
+        private static String describe(Token t) {
+            return switch (t.getType()) {
+                case PromQLLexer.NUMBER -> "number \"" + t.getText() + "\"";
+                case PromQLLexer.STRING -> "string " + t.getText();
+                case PromQLLexer.IDENTIFIER, PromQLLexer.METRIC_IDENTIFIER -> "identifier \"" + t.getText() + "\"";
+                case PromQLLexer.LEFT_BRACE -> "\"{\"";
+                case PromQLLexer.RIGHT_BRACE -> "\"}\"";
+                case PromQLLexer.COMMA -> "\",\"";
+                default -> "\"" + t.getText() + "\"";
+            };
+        }
+    }
+}
