@@ -1,0 +1,93 @@
+package dev.sextant.api.app;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * A loaded {@code prometheus.yml}: its source text (served by {@code /api/v1/status/config}) and
+ * parsed tree. Top-level keys are checked strictly, like Prometheus: an unknown key is an error
+ * naming the file, line and key.
+ *
+ * @param source where it came from (a path, or "built-in default")
+ * @param text the YAML as loaded
+ * @param tree the parsed document (an empty object for an empty file)
+ */
+public record ConfigFile(String source, String text, JsonNode tree) {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Set<String> TOP_LEVEL_KEYS = Set.of("global", "runtime", "alerting", "rule_files",
+            "scrape_config_files", "scrape_configs", "storage", "tracing", "remote_write", "remote_read",
+            "otlp");
+
+    /** Thrown for an unreadable or invalid file; the message names the file (and line when known). */
+    public static final class ConfigException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+
+    public static ConfigFile load(Path path) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("couldn't load configuration (--config.file=\"" + path + "\"): open "
+                    + path + ": " + e.getMessage());
+        }
+        return parse(path.toString(), text);
+    }
+
+    public static ConfigFile builtIn() {
+        try (InputStream in = ConfigFile.class.getResourceAsStream("/sextant-default.yml")) {
+            return parse("built-in default", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException | ConfigException e) {
+            throw new IllegalStateException("built-in configuration is broken", e);
+        }
+    }
+
+    static ConfigFile parse(String source, String text) throws ConfigException {
+        JsonNode tree;
+        try {
+            tree = text.isBlank() ? YAML.createObjectNode() : YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation loc = e.getLocation();
+            String where = loc == null ? "" : " line " + loc.getLineNr() + ":";
+            throw new ConfigException("parsing YAML file " + source + ":" + where + " " + e.getOriginalMessage());
+        }
+        if (tree == null || tree.isNull() || tree.isMissingNode()) {
+            tree = YAML.createObjectNode();
+        }
+        if (!tree.isObject()) {
+            throw new ConfigException("parsing YAML file " + source + ": the document must be a mapping");
+        }
+        for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!TOP_LEVEL_KEYS.contains(key)) {
+                throw new ConfigException("parsing YAML file " + source + ": line " + lineOf(text, key)
+                        + ": field " + key + " not found in type config.plain");
+            }
+        }
+        return new ConfigFile(source, text, tree);
+    }
+
+    private static int lineOf(String text, String key) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].startsWith(key + ":") || lines[i].startsWith("\"" + key + "\":")) {
+                return i + 1;
+            }
+        }
+        return 1;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.sextant.api.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code sextant} command: with no subcommand it runs the server. Flags carry Prometheus's
+ * names so a Prometheus command line works unchanged.
+ */
+@Command(name = "sextant", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "A Prometheus-compatible time-series database.")
+public final class Main implements Callable<Integer> {
+
+    @Option(names = "--config.file", paramLabel = "FILE",
+            description = "Prometheus configuration file path (default: built-in configuration).")
+    Path configFile;
+
+    @Option(names = "--storage.tsdb.path", paramLabel = "DIR", defaultValue = "data/",
+            description = "Base path for metrics storage (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--web.listen-address", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:9090",
+            description = "Address to listen on for the UI, API and telemetry (default: ${DEFAULT-VALUE}).")
+    String listenAddress;
+
+    @Option(names = "--web.enable-remote-write-receiver", negatable = true,
+            description = "Enable the API endpoint accepting remote write requests.")
+    boolean remoteWriteReceiver;
+
+    @Option(names = "--web.enable-lifecycle", negatable = true,
+            description = "Enable shutdown and reload via HTTP request.")
+    boolean lifecycle;
+
+    @Option(names = "--web.enable-admin-api", negatable = true,
+            description = "Enable API endpoints for admin control actions.")
+    boolean adminApi;
+
+    @Option(names = "--query.timeout", paramLabel = "DURATION", defaultValue = "2m",
+            converter = DurationConverter.class, description = "Maximum time a query may take (default: ${DEFAULT-VALUE}).")
+    Duration queryTimeout;
+
+    @Option(names = "--query.max-samples", paramLabel = "N", defaultValue = "50000000",
+            description = "Maximum number of samples a single query can load (default: ${DEFAULT-VALUE}).")
+    long maxSamples;
+
+    @Option(names = "--query.lookback-delta", paramLabel = "DURATION", defaultValue = "5m",
+            converter = DurationConverter.class, description = "Lookback for instant selectors (default: ${DEFAULT-VALUE}).")
+    Duration lookbackDelta;
+
+    @Option(names = "--storage.tsdb.retention.time", paramLabel = "DURATION", defaultValue = "15d",
+            converter = DurationConverter.class, description = "How long to retain samples (default: ${DEFAULT-VALUE}).")
+    Duration retentionTime;
+
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            line.getErr().println("sextant: error: " + ex.getMessage());
+            return 1;
+        });
+        return cl;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        HostPort hp = HostPort.parse(listenAddress);
+        ServerOptions options = new ServerOptions(configFile, dataDir, hp.host(), hp.port(), remoteWriteReceiver,
+                lifecycle, adminApi, queryTimeout, maxSamples, lookbackDelta, retentionTime);
+        SextantServer server;
+        try {
+            server = SextantServer.start(options);
+        } catch (ConfigFile.ConfigException e) {
+            System.err.println("sextant: error: " + e.getMessage());
+            return 1;
+        } catch (io.netty.channel.ChannelException | java.net.BindException e) {
+            System.err.println("sextant: error: listen tcp " + listenAddress + ": " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** {@code host:port} as Go's net.SplitHostPort reads it; an empty host means all interfaces. */
+    record HostPort(String host, int port) {
+        static HostPort parse(String s) {
+            int colon = s.lastIndexOf(':');
+            if (colon < 0) {
+                throw new CommandLine.ParameterException(new CommandLine(new Main()),
+                        "invalid --web.listen-address \"" + s + "\": missing port in address");
+            }
+            String host = s.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(s.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new CommandLine.ParameterException(new CommandLine(new Main()),
+                        "invalid --web.listen-address \"" + s + "\": invalid port");
+            }
+            return new HostPort(host.isEmpty() ? "0.0.0.0" : host, port);
+        }
+    }
+
+    /** Reads Prometheus durations such as {@code 15d}, {@code 1h30m}, {@code 500ms}. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return Duration.ofMillis(dev.sextant.api.v1.Params.parseDuration("duration", value));
+            } catch (dev.sextant.api.v1.ApiException e) {
+                throw new CommandLine.TypeConversionException("not a valid duration: '" + value + "'");
+            }
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"sextant, version " + SextantServer.buildInfo().version()};
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.sextant.api.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything the server needs from the command line, named after Prometheus's flags.
+ *
+ * @param configFile {@code --config.file}; null for the built-in default
+ * @param dataDir {@code --storage.tsdb.path}
+ * @param listenHost host part of {@code --web.listen-address}
+ * @param listenPort port part of {@code --web.listen-address} (0 picks a free port)
+ */
+public record ServerOptions(Path configFile, Path dataDir, String listenHost, int listenPort,
+        boolean enableRemoteWriteReceiver, boolean enableLifecycle, boolean enableAdminApi,
+        Duration queryTimeout, long queryMaxSamples, Duration lookbackDelta, Duration retentionTime) {
+
+    /** Defaults as Prometheus has them, listening on {@code host:port}. */
+    public static ServerOptions defaults(Path dataDir, String host, int port) {
+        return new ServerOptions(null, dataDir, host, port, false, false, false, Duration.ofMinutes(2),
+                50_000_000L, Duration.ofMinutes(5), Duration.ofDays(15));
+    }
+
+    public ServerOptions withRemoteWriteReceiver(boolean on) {
+        return new ServerOptions(configFile, dataDir, listenHost, listenPort, on, enableLifecycle, enableAdminApi,
+                queryTimeout, queryMaxSamples, lookbackDelta, retentionTime);
+    }
+
+    public ServerOptions withConfigFile(Path file) {
+        return new ServerOptions(file, dataDir, listenHost, listenPort, enableRemoteWriteReceiver, enableLifecycle,
+                enableAdminApi, queryTimeout, queryMaxSamples, lookbackDelta, retentionTime);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.sextant.api.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Netty HTTP/1.1 server. The event loop only decodes and encodes; handlers run on a worker
+ * pool, so a slow query never stalls other connections. Request bodies are copied out of Netty's
+ * buffers before the hand-off, so no {@link ByteBuf} leaves the pipeline that owns it.
+ *
+ * <p>Lifecycle: {@link #start()} once, {@link #close()} once. Thread-safety: thread-safe.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+    /** Largest request body accepted (remote-write batches are far smaller). */
+    public static final int MAX_CONTENT_LENGTH = 64 * 1024 * 1024;
+
+    private final String host;
+    private final int port;
+    private final Router router;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ExecutorService handlerPool;
+    private Channel channel;
+
+    public HttpServer(String host, int port, Router router, int handlerThreads) {
+        this.host = host;
+        this.port = port;
+        this.router = router;
+        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+        AtomicInteger n = new AtomicInteger();
+        this.handlerPool = Executors.newFixedThreadPool(handlerThreads, r -> {
+            Thread t = new Thread(r, "http-handler-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Binds and starts serving. @throws java.io.IOException-like failures as RuntimeException (e.g. port in use) */
+    public HttpServer start() throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast(new HttpServerCodec())
+                                .addLast(new HttpContentCompressor())
+                                .addLast(new HttpObjectAggregator(MAX_CONTENT_LENGTH))
+                                .addLast(new Dispatcher());
+                    }
+                });
+        channel = b.bind(host, port).sync().channel();
+        log.info("msg=\"HTTP server listening\" address={}", channel.localAddress());
+        return this;
+    }
+
+    /** The bound port (useful when started on port 0). */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+        }
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        handlerPool.shutdownNow();
+    }
+
+    private final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+            boolean keepAlive = HttpUtil.isKeepAlive(msg);
+            if (!msg.decoderResult().isSuccess()) {
+                write(ctx, ApiResponse.text(400, "400 Bad Request\n"), false);
+                return;
+            }
+            ApiRequest request = RequestDecoder.decode(msg);
+            try {
+                handlerPool.execute(() -> {
+                    ApiResponse response;
+                    try {
+                        response = router.resolve(request.method(), request.path()).handle(request);
+                    } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+                        log.error("msg=\"handler failed\" path={} err=\"{}\"", request.path(), e.toString(), e);
+                        response = ApiResponse.text(500, "internal server error\n");
+                    }
+                    write(ctx, response, keepAlive);
+                });
+            } catch (RejectedExecutionException e) {
+                write(ctx, ApiResponse.text(503, "Service Unavailable\n"), false);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("msg=\"connection error\" err=\"{}\"", cause.toString());
+            ctx.close();
+        }
+    }
+
+    private static void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive) {
+        ByteBuf body = Unpooled.wrappedBuffer(r.body());
+        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(r.status()), body);
+        if (r.contentType() != null) {
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+        }
+        for (Map.Entry<String, String> h : r.headers().entrySet()) {
+            resp.headers().set(h.getKey(), h.getValue());
+        }
+        HttpUtil.setContentLength(resp, body.readableBytes());
+        if (keepAlive) {
+            resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(resp);
+        } else {
+            resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.sextant.api.json;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+
+/**
+ * Number rendering exactly as Prometheus's HTTP API writes it.
+ *
+ * <ul>
+ *   <li>Timestamps (int64 ms) become seconds: whole seconds without a fraction, otherwise a dot and
+ *       exactly three digits ({@code 1435781451.050}).
+ *   <li>Sample values become the shortest decimal that parses back to the same double, in plain
+ *       notation when {@code 1e-6 <= |v| < 1e21} (or 0), otherwise in Go's {@code 'e'} form
+ *       ({@code 1e-07}, {@code 1.5e+21}); {@code NaN}, {@code +Inf}, {@code -Inf} spelled so.
+ * </ul>
+ *
+ * <p>Thread-safety: stateless.
+ */
+public final class PromFormat {
+    private PromFormat() {}
+
+    /** Appends the JSON number for millisecond timestamp {@code ms}. */
+    public static StringBuilder appendTimestamp(StringBuilder sb, long ms) {
+        long abs = ms;
+        if (ms < 0) {
+            sb.append('-');
+            abs = -ms; // Long.MIN_VALUE ms is never a real timestamp.
+        }
+        sb.append(abs / 1000);
+        long frac = abs % 1000;
+        if (frac != 0) {
+            sb.append('.');
+            if (frac < 100) {
+                sb.append('0');
+            }
+            if (frac < 10) {
+                sb.append('0');
+            }
+            sb.append(frac);
+        }
+        return sb;
+    }
+
+    public static String timestamp(long ms) {
+        return appendTimestamp(new StringBuilder(16), ms).toString();
+    }
+
+    /** Renders a sample value as Prometheus does (without quotes). */
+    public static String value(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        if (v == 0) {
+            return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
+        }
+        // Fast path: integers that fit exactly need no digit search.
+        double abs = Math.abs(v);
+        if (abs < 1e15 && v == Math.rint(v)) {
+            return Long.toString((long) v);
+        }
+        BigDecimal shortest = shortest(v);
+        if (abs >= 1e-6 && abs < 1e21) {
+            return shortest.toPlainString();
+        }
+        return scientific(shortest);
+    }
+
+    /**
+     * The shortest decimal that rounds back to {@code v}. Java 17's {@code Double.toString} always
+     * round-trips but is occasionally one digit longer than needed; rounding to one digit fewer is
+     * tried once (if n digits fail, fewer digits fail too, since the nearest n-digit decimal is at
+     * least as close as any shorter one).
+     */
+    private static BigDecimal shortest(double v) {
+        BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
+        int digits = d.precision();
+        if (digits > 1) {
+            BigDecimal shorter = new BigDecimal(v).round(new MathContext(digits - 1)).stripTrailingZeros();
+            if (shorter.doubleValue() == v) {
+                return shorter;
+            }
+        }
+        return d;
+    }
+
+    /** Go's {@code strconv.FormatFloat(v, 'e', -1, 64)} for a non-zero finite value. */
+    private static String scientific(BigDecimal d) {
+        BigDecimal abs = d.abs();
+        String digits = abs.unscaledValue().toString();
+        int exp = digits.length() - 1 - abs.scale();
+        StringBuilder sb = new StringBuilder(24);
+        if (d.signum() < 0) {
+            sb.append('-');
+        }
+        sb.append(digits.charAt(0));
+        if (digits.length() > 1) {
+            sb.append('.').append(digits, 1, digits.length());
+        }
+        sb.append('e').append(exp < 0 ? '-' : '+');
+        int e = Math.abs(exp);
+        if (e < 10) {
+            sb.append('0');
+        }
+        sb.append(e);
+        return sb.toString();
+    }
+}

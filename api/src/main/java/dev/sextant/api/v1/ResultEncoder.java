@@ -1,0 +1,84 @@
+package dev.sextant.api.v1;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.sextant.api.json.JsonOut;
+import dev.sextant.promql.value.Matrix;
+import dev.sextant.promql.value.Sample;
+import dev.sextant.promql.value.Scalar;
+import dev.sextant.promql.value.SeriesPoints;
+import dev.sextant.promql.value.StringValue;
+import dev.sextant.promql.value.Value;
+import dev.sextant.promql.value.Vector;
+import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.model.StaleNaN;
+import java.io.IOException;
+import java.util.List;
+
+/** Writes query results as {@code {"resultType":…,"result":…}}, never emitting stale markers. */
+final class ResultEncoder {
+    private ResultEncoder() {}
+
+    static void write(JsonOut out, Value value) throws IOException {
+        JsonGenerator g = out.gen();
+        g.writeStartObject();
+        g.writeStringField("resultType", value.type().apiName());
+        g.writeFieldName("result");
+        if (value instanceof Scalar s) {
+            out.point(s.t(), s.v());
+        } else if (value instanceof StringValue s) {
+            g.writeStartArray();
+            out.timestamp(s.t());
+            g.writeString(s.v());
+            g.writeEndArray();
+        } else if (value instanceof Vector v) {
+            writeVector(out, v.samples());
+        } else if (value instanceof Matrix m) {
+            writeMatrix(out, m.series());
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeVector(JsonOut out, List<Sample> samples) throws IOException {
+        JsonGenerator g = out.gen();
+        g.writeStartArray();
+        for (Sample s : samples) {
+            if (StaleNaN.isStale(s.v())) {
+                continue;
+            }
+            g.writeStartObject();
+            writeMetric(g, s.metric());
+            g.writeFieldName("value");
+            out.point(s.t(), s.v());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private static void writeMatrix(JsonOut out, List<SeriesPoints> series) throws IOException {
+        JsonGenerator g = out.gen();
+        g.writeStartArray();
+        for (SeriesPoints s : series) {
+            g.writeStartObject();
+            writeMetric(g, s.metric());
+            g.writeArrayFieldStart("values");
+            long[] ts = s.timestamps();
+            double[] vs = s.values();
+            for (int i = 0; i < s.count(); i++) {
+                if (!StaleNaN.isStale(vs[i])) {
+                    out.point(ts[i], vs[i]);
+                }
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    static void writeMetric(JsonGenerator g, Labels labels) throws IOException {
+        g.writeObjectFieldStart("metric");
+        for (int i = 0; i < labels.size(); i++) {
+            g.writeStringField(labels.name(i), labels.value(i));
+        }
+        g.writeEndObject();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.sextant.api.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** DESIGN.md: only the entry point knows the composition root; library types stay in their package. */
+class DependencyRulesTest {
+    private final JavaClasses classes = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.sextant");
+
+    @Test
+    void nothingButTheAppPackageUsesTheCompositionRoot() {
+        noClasses().that().resideOutsideOfPackage("dev.sextant.api.app..")
+                .should().dependOnClassesThat().resideInAPackage("dev.sextant.api.app..")
+                .check(classes);
+    }
+
+    @Test
+    void nettyStaysInTheHttpPackage() {
+        noClasses().that().resideInAPackage("dev.sextant..")
+                .and().resideOutsideOfPackages("dev.sextant.api.http..", "dev.sextant.api.app..")
+                .should().dependOnClassesThat().resideInAPackage("io.netty..")
+                .check(classes);
+    }
+
+    @Test
+    void lowerModulesNeverSeeTheApi() {
+        noClasses().that().resideInAnyPackage("dev.sextant.tsdb..", "dev.sextant.promql..", "dev.sextant.scrape..")
+                .should().dependOnClassesThat().resideInAPackage("dev.sextant.api..")
+                .check(classes);
+    }
+}

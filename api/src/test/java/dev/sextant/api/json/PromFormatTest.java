@@ -1,0 +1,57 @@
+package dev.sextant.api.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PromFormatTest {
+    @ParameterizedTest(name = "{0} ms -> {1}")
+    @CsvSource({
+        "0, 0",
+        "1000, 1",
+        "1435781451781, 1435781451.781",
+        "1435781451050, 1435781451.050",
+        "1435781451500, 1435781451.500",
+        "1435781451005, 1435781451.005",
+        "-1500, -1.500",
+        "1, 0.001",
+    })
+    void timestamps(long ms, String expected) {
+        assertThat(PromFormat.timestamp(ms)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "1, 1",
+        "-2, -2",
+        "0.5, 0.5",
+        "0.1, 0.1",
+        "1234567.25, 1234567.25",
+        "100000000000000000000, 100000000000000000000",
+        "1e21, 1e+21",
+        "1.5e21, 1.5e+21",
+        "1e-6, 0.000001",
+        "1e-7, 1e-07",
+        "-2.5e-10, -2.5e-10",
+        "1.7976931348623157e308, 1.7976931348623157e+308",
+        "4.9e-324, 5e-324",
+        "0.30000000000000004, 0.30000000000000004",
+        "123456789012345680, 123456789012345680",
+        "NaN, NaN",
+        "Infinity, +Inf",
+        "-Infinity, -Inf",
+    })
+    void values(double v, String expected) {
+        assertThat(PromFormat.value(v)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"2.82879384806159E17", "1.0E23", "9.007199254740993E15", "5.0E-324", "3.14159"})
+    void shortestRoundTrips(double v) {
+        String s = PromFormat.value(v);
+        assertThat(Double.parseDouble(s)).isEqualTo(v);
+        assertThat(s.replace("-", "").replace(".", "").replaceAll("e.*", "").replaceAll("^0+", "")
+                .replaceAll("0+$", "").length()).isLessThanOrEqualTo(17);
+    }
+}
