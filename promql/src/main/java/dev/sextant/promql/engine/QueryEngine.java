@@ -45,6 +45,17 @@ public final class QueryEngine {
         return instantQuery(storage, expr, timeMs);
     }
 
+    /** Evaluates {@code query} at {@code timeMs} with per-query options; returns value and annotations. */
+    public QueryResult instantQuery(Queryable storage, String query, long timeMs, QueryOptions queryOptions) {
+        return new QueryResult(instantQuery(storage, query, timeMs), List.of(), List.of());
+    }
+
+    /** Range query with per-query options; the result's value is a {@link Matrix}. */
+    public QueryResult rangeQuery(Queryable storage, String query, long start, long end, long step,
+            QueryOptions queryOptions) {
+        return new QueryResult(rangeQuery(storage, query, start, end, step), List.of(), List.of());
+    }
+
     public Value instantQuery(Queryable storage, Expr expr, long timeMs) {
         long lookback = options.lookbackDelta().toMillis();
         try (Querier querier = storage.querier(timeMs - lookback, timeMs)) {

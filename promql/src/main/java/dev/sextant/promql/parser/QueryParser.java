@@ -32,6 +32,18 @@ public final class QueryParser {
         return new AstBuilder().visit(tree.expr());
     }
 
+    /**
+     * Unquotes a PromQL string literal ({@code "..."}, {@code '...'} or backticks) with Go escapes.
+     *
+     * @throws IllegalArgumentException on an invalid literal
+     */
+    public static String unquote(String literal) {
+        if (literal.length() < 2 || literal.charAt(0) != literal.charAt(literal.length() - 1)) {
+            throw new IllegalArgumentException("invalid quoted string: " + literal);
+        }
+        return Strings.unquote(literal);
+    }
+
     /** Converts the first syntax error into a {@link ParseException} in Prometheus's wording. */
     private static final class ThrowingListener extends BaseErrorListener {
         static final ThrowingListener INSTANCE = new ThrowingListener();

@@ -1,0 +1,15 @@
+package dev.sextant.promql.engine;
+
+import java.time.Duration;
+
+/**
+ * Per-query settings that override the engine's {@link EngineOptions}; a null field means "use the
+ * engine default". The effective timeout is the smaller of this and the engine's.
+ *
+ * @param lookbackDelta the API's {@code lookback_delta}
+ * @param timeout the API's {@code timeout}; evaluation fails with {@link QueryException.Kind#TIMEOUT}
+ * @param maxSamples limit on samples loaded at once
+ */
+public record QueryOptions(Duration lookbackDelta, Duration timeout, Long maxSamples) {
+    public static final QueryOptions DEFAULTS = new QueryOptions(null, null, null);
+}

@@ -1,0 +1,15 @@
+package dev.sextant.promql.engine;
+
+import dev.sextant.promql.value.Value;
+import java.util.List;
+
+/**
+ * A query's value with its annotations, rendered as the HTTP API returns them ({@code PromQL
+ * warning: ...}, {@code PromQL info: ...}).
+ */
+public record QueryResult(Value value, List<String> warnings, List<String> infos) {
+    public QueryResult {
+        warnings = List.copyOf(warnings);
+        infos = List.copyOf(infos);
+    }
+}
