@@ -81,6 +81,40 @@ public record ConfigFile(String source, String text, JsonNode tree) {
         return new ConfigFile(source, text, tree);
     }
 
+    /** Keys whose values Prometheus treats as secrets and prints as {@code <secret>}. */
+    private static final Set<String> SECRET_KEYS = Set.of("password", "bearer_token", "credentials",
+            "client_secret", "secret_key", "key", "token");
+
+    /** The configuration re-serialised as YAML, secrets replaced by {@code <secret>} (for status/config). */
+    public String toYamlWithSecretsHidden() {
+        JsonNode copy = tree.deepCopy();
+        hideSecrets(copy);
+        try {
+            String yaml = YAML.writeValueAsString(copy);
+            return yaml.startsWith("---\n") ? yaml.substring(4) : yaml;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void hideSecrets(JsonNode node) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode obj) {
+            for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                JsonNode v = obj.get(k);
+                if (SECRET_KEYS.contains(k) && v.isValueNode()) {
+                    obj.put(k, "<secret>");
+                } else {
+                    hideSecrets(v);
+                }
+            }
+        } else if (node.isArray()) {
+            for (JsonNode v : node) {
+                hideSecrets(v);
+            }
+        }
+    }
+
     private static int lineOf(String text, String key) {
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {

@@ -3,7 +3,6 @@ package dev.sextant.api.app;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -87,13 +86,20 @@ public final class Main implements Callable<Integer> {
             System.err.println("sextant: error: listen tcp " + listenAddress + ": " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        installReloadSignal(server);
+        server.awaitStop();
         return 0;
+    }
+
+    /** SIGHUP reloads the configuration, as in Prometheus. */
+    @SuppressWarnings("restriction")
+    private static void installReloadSignal(SextantServer server) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> server.reload());
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // No SIGHUP on this platform: /-/reload still works.
+        }
     }
 
     /** {@code host:port} as Go's net.SplitHostPort reads it; an empty host means all interfaces. */

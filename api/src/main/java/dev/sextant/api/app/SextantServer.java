@@ -1,22 +1,38 @@
 package dev.sextant.api.app;
 
 import dev.sextant.api.http.ApiResponse;
+import dev.sextant.api.http.Handler;
 import dev.sextant.api.http.HttpServer;
 import dev.sextant.api.http.Router;
+import dev.sextant.api.metrics.ServerMetrics;
 import dev.sextant.api.remote.RemoteWriteHandler;
 import dev.sextant.api.v1.BuildInfo;
-import dev.sextant.api.v1.Envelope;
-import dev.sextant.api.v1.ErrorType;
-import dev.sextant.api.v1.QueryHandler;
-import dev.sextant.api.v1.StatusHandlers;
+import dev.sextant.api.v1.DiscoveryApi;
+import dev.sextant.api.v1.QueryApi;
+import dev.sextant.api.v1.QueryableTsdbStatus;
+import dev.sextant.api.v1.RulesApi;
+import dev.sextant.api.v1.RulesView;
+import dev.sextant.api.v1.RuntimeInfo;
+import dev.sextant.api.v1.SeriesApi;
+import dev.sextant.api.v1.StatusApi;
+import dev.sextant.api.v1.TargetsView;
+import dev.sextant.api.v1.TsdbStatus;
 import dev.sextant.promql.engine.EngineOptions;
 import dev.sextant.promql.engine.QueryEngine;
 import dev.sextant.tsdb.memory.MemoryStorage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,22 +40,29 @@ import org.slf4j.LoggerFactory;
  * The composition root: opens storage, builds the query engine and the HTTP routes, and owns their
  * lifecycle. The only class that knows every module.
  *
- * <p>Lifecycle: {@link #start(ServerOptions)} then {@link #close()}. Thread-safety: thread-safe.
+ * <p>Lifecycle: {@link #start(ServerOptions)}, then {@link #close()} (also triggered by {@code
+ * /-/quit}). Thread-safety: thread-safe.
  */
 public final class SextantServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SextantServer.class);
 
     private final ServerOptions options;
-    private final ConfigFile config;
+    private final AtomicReference<ConfigFile> config;
     private final MemoryStorage storage;
-    private final HttpServer http;
+    private final ServerMetrics metrics;
     private final AtomicBoolean ready = new AtomicBoolean();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Instant startTime = Instant.now();
+    private volatile boolean lastReloadOk = true;
+    private volatile Instant lastConfigTime = Instant.now();
+    private HttpServer http;
 
-    private SextantServer(ServerOptions options, ConfigFile config, MemoryStorage storage, HttpServer http) {
+    private SextantServer(ServerOptions options, ConfigFile config, MemoryStorage storage, ServerMetrics metrics) {
         this.options = options;
-        this.config = config;
+        this.config = new AtomicReference<>(config);
         this.storage = storage;
-        this.http = http;
+        this.metrics = metrics;
     }
 
     /**
@@ -51,36 +74,157 @@ public final class SextantServer implements AutoCloseable {
     public static SextantServer start(ServerOptions options) throws Exception {
         ConfigFile config = options.configFile() == null ? ConfigFile.builtIn() : ConfigFile.load(options.configFile());
         Files.createDirectories(options.dataDir());
-        MemoryStorage storage = new MemoryStorage();
-        QueryEngine engine = new QueryEngine(new EngineOptions(options.lookbackDelta(), options.queryTimeout(),
-                options.queryMaxSamples()));
-        AtomicBoolean ready = new AtomicBoolean();
-        Router router = new Router();
-        router.getPost("/api/v1/query", new QueryHandler(engine, storage, System::currentTimeMillis));
-        router.get("/api/v1/status/buildinfo", StatusHandlers.buildInfo(buildInfo()));
-        router.get("/-/healthy", StatusHandlers.healthy());
-        router.get("/-/ready", StatusHandlers.ready(ready::get));
-        if (options.enableRemoteWriteReceiver()) {
-            router.post("/api/v1/write", new RemoteWriteHandler(storage));
-        } else {
-            router.post("/api/v1/write", r -> Envelope.error(ErrorType.NOT_FOUND,
-                    "remote write receiver needs to be enabled with --web.enable-remote-write-receiver"));
-        }
-        router.get("/", r -> ApiResponse.text(200, "Sextant is running. See /api/v1/query.\n"));
-        int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
-        HttpServer http = new HttpServer(options.listenHost(), options.listenPort(), router, threads);
+        ServerMetrics metrics = new ServerMetrics();
+        metrics.configReloaded(true, System.currentTimeMillis());
+        SextantServer server = new SextantServer(options, config, new MemoryStorage(), metrics);
+        server.http = new HttpServer(options.listenHost(), options.listenPort(), server.routes(),
+                Math.max(4, Runtime.getRuntime().availableProcessors() * 2), metrics);
         try {
-            http.start();
+            server.http.start();
         } catch (Exception e) {
-            http.close();
+            server.http.close();
             throw e;
         }
-        SextantServer server = new SextantServer(options, config, storage, http);
-        ready.set(true);
         server.ready.set(true);
         log.info("msg=\"Server is ready to receive web requests.\" config=\"{}\" storage.tsdb.path={}",
                 config.source(), options.dataDir());
         return server;
+    }
+
+    private Router routes() {
+        QueryEngine engine = new QueryEngine(new EngineOptions(options.lookbackDelta(), options.queryTimeout(),
+                options.queryMaxSamples()));
+        TsdbStatus tsdbStatus = new QueryableTsdbStatus(storage, Long.MIN_VALUE / 2);
+        QueryApi query = new QueryApi(engine, storage, System::currentTimeMillis, metrics::observeQuery);
+        SeriesApi series = new SeriesApi(storage);
+        StatusApi status = new StatusApi(buildInfo(), () -> config.get().toYamlWithSecretsHidden(), flags(),
+                this::runtimeInfo, tsdbStatus);
+        DiscoveryApi discovery = new DiscoveryApi(TargetsView.NONE);
+        RulesApi rules = new RulesApi(RulesView.NONE);
+        metrics.gauge("sextant_tsdb_head_series", "Total number of series in the head block.", storage::seriesCount);
+
+        Router r = new Router();
+        r.getPost("/api/v1/query", gated(query.instant()));
+        r.getPost("/api/v1/query_range", gated(query.range()));
+        r.getPost("/api/v1/query_exemplars", gated(query.exemplars()));
+        r.getPost("/api/v1/series", gated(series.series()));
+        r.getPost("/api/v1/labels", gated(series.labelNames()));
+        r.prefix("/api/v1/label/", Set.of("GET", "POST"), gated(series.labelValues()));
+        r.get("/api/v1/targets", gated(discovery.targets()));
+        r.get("/api/v1/scrape_pools", gated(discovery.scrapePools()));
+        r.get("/api/v1/targets/metadata", gated(discovery.targetMetadata()));
+        r.get("/api/v1/metadata", gated(discovery.metadata()));
+        r.get("/api/v1/rules", gated(rules.rules()));
+        r.get("/api/v1/alerts", gated(rules.alerts()));
+        r.get("/api/v1/alertmanagers", gated(rules.alertmanagers()));
+        r.get("/api/v1/status/buildinfo", gated(status.buildInfo()));
+        r.get("/api/v1/status/config", gated(status.config()));
+        r.get("/api/v1/status/flags", gated(status.flags()));
+        r.get("/api/v1/status/runtimeinfo", gated(status.runtimeInfo()));
+        r.get("/api/v1/status/tsdb", gated(status.tsdb()));
+        r.get("/api/v1/status/walreplay", status.walReplay());
+        if (options.enableRemoteWriteReceiver()) {
+            r.post("/api/v1/write", gated(new RemoteWriteHandler(storage, new RemoteWriteHandler.Listener() {
+                @Override
+                public void accepted(long samples) {
+                    metrics.remoteWriteAccepted(samples);
+                }
+
+                @Override
+                public void rejected(String reason) {
+                    metrics.remoteWriteRejected(reason);
+                }
+            })));
+        } else {
+            r.post("/api/v1/write", req -> ApiResponse.text(404,
+                    "remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n"));
+        }
+        r.add("/-/healthy", Set.of("GET", "HEAD"), StatusApi.healthy());
+        r.add("/-/ready", Set.of("GET", "HEAD"), StatusApi.ready(ready::get));
+        r.add("/-/reload", Set.of("POST", "PUT"), lifecycle(req -> reload()));
+        r.add("/-/quit", Set.of("POST", "PUT"), lifecycle(req -> quit()));
+        r.get("/-/reload", req -> ApiResponse.text(405, "Only POST or PUT requests allowed\n"));
+        r.get("/-/quit", req -> ApiResponse.text(405, "Only POST or PUT requests allowed\n"));
+        r.get("/metrics", metrics.handler());
+        r.get("/", req -> ApiResponse.text(200, "Sextant is running. The Prometheus HTTP API is under /api/v1/.\n"));
+        return r;
+    }
+
+    /** Until storage is ready (and while stopping), API handlers answer 503 like Prometheus's. */
+    private Handler gated(Handler h) {
+        return req -> {
+            if (!ready.get()) {
+                return ApiResponse.text(503, "Service Unavailable")
+                        .withHeader("X-Prometheus-Stopping", Boolean.toString(stopping.get()));
+            }
+            return h.handle(req);
+        };
+    }
+
+    private Handler lifecycle(Handler h) {
+        return req -> options.enableLifecycle() ? h.handle(req) : ApiResponse.text(403, "Lifecycle API is not enabled.\n");
+    }
+
+    /** Reloads the configuration file; the old configuration stays when the new one is invalid. */
+    public ApiResponse reload() {
+        if (options.configFile() == null) {
+            lastReloadOk = true;
+            metrics.configReloaded(true, System.currentTimeMillis());
+            return ApiResponse.text(200, "");
+        }
+        try {
+            ConfigFile next = ConfigFile.load(options.configFile());
+            config.set(next);
+            lastReloadOk = true;
+            lastConfigTime = Instant.now();
+            metrics.configReloaded(true, System.currentTimeMillis());
+            log.info("msg=\"Completed loading of configuration file\" filename={}", options.configFile());
+            return ApiResponse.text(200, "");
+        } catch (ConfigFile.ConfigException e) {
+            lastReloadOk = false;
+            metrics.configReloaded(false, System.currentTimeMillis());
+            log.error("msg=\"Error reloading config\" err=\"{}\"", e.getMessage());
+            return ApiResponse.text(500, "failed to reload config: " + e.getMessage() + "\n");
+        }
+    }
+
+    private ApiResponse quit() {
+        if (!stopping.compareAndSet(false, true)) {
+            return ApiResponse.text(200, "Termination already in progress.");
+        }
+        Thread t = new Thread(this::close, "quit");
+        t.setDaemon(true);
+        t.start();
+        return ApiResponse.text(200, "Requesting termination... Goodbye!");
+    }
+
+    private Map<String, String> flags() {
+        Map<String, String> f = new java.util.TreeMap<>();
+        f.put("config.file", options.configFile() == null ? "" : options.configFile().toString());
+        f.put("storage.tsdb.path", options.dataDir().toString());
+        f.put("storage.tsdb.retention.time", dev.sextant.api.json.PromDuration.format(options.retentionTime().toMillis()));
+        f.put("web.listen-address", options.listenHost() + ":" + options.listenPort());
+        f.put("web.enable-remote-write-receiver", Boolean.toString(options.enableRemoteWriteReceiver()));
+        f.put("web.enable-lifecycle", Boolean.toString(options.enableLifecycle()));
+        f.put("web.enable-admin-api", Boolean.toString(options.enableAdminApi()));
+        f.put("query.timeout", dev.sextant.api.json.PromDuration.format(options.queryTimeout().toMillis()));
+        f.put("query.max-samples", Long.toString(options.queryMaxSamples()));
+        f.put("query.lookback-delta", dev.sextant.api.json.PromDuration.format(options.lookbackDelta().toMillis()));
+        return f;
+    }
+
+    private RuntimeInfo runtimeInfo() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "unknown";
+        }
+        Runtime rt = Runtime.getRuntime();
+        return new RuntimeInfo(startTime.toString(), Path.of("").toAbsolutePath().toString(), host,
+                Instant.now().toString(), lastReloadOk, lastConfigTime.toString(), 0,
+                ManagementFactory.getThreadMXBean().getThreadCount(), rt.availableProcessors(), rt.maxMemory(), "", "",
+                dev.sextant.api.json.PromDuration.format(options.retentionTime().toMillis()));
     }
 
     public int port() {
@@ -88,7 +232,7 @@ public final class SextantServer implements AutoCloseable {
     }
 
     public ConfigFile config() {
-        return config;
+        return config.get();
     }
 
     public ServerOptions options() {
@@ -99,11 +243,26 @@ public final class SextantServer implements AutoCloseable {
         return ready.get();
     }
 
+    /** Blocks until the server has stopped (by {@link #close()} or {@code /-/quit}). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
     @Override
     public void close() {
-        ready.set(false);
-        http.close();
-        log.info("msg=\"See you next time!\"");
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        synchronized (this) {
+            if (stopped.getCount() == 0) {
+                return;
+            }
+            stopping.set(true);
+            ready.set(false);
+            http.close();
+            stopped.countDown();
+            log.info("msg=\"See you next time!\"");
+        }
     }
 
     static BuildInfo buildInfo() {

@@ -54,12 +54,22 @@ public final class HttpServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ExecutorService handlerPool;
+    private final RequestObserver observer;
     private Channel channel;
 
-    public HttpServer(String host, int port, Router router, int handlerThreads) {
+    /** Told about every answered request, e.g. to count it in self-metrics. Must be thread-safe. */
+    @FunctionalInterface
+    public interface RequestObserver {
+        RequestObserver NONE = (handler, status, nanos) -> { };
+
+        void observe(String handler, int status, long nanos);
+    }
+
+    public HttpServer(String host, int port, Router router, int handlerThreads, RequestObserver observer) {
         this.host = host;
         this.port = port;
         this.router = router;
+        this.observer = observer;
         this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         AtomicInteger n = new AtomicInteger();
@@ -117,13 +127,16 @@ public final class HttpServer implements AutoCloseable {
             ApiRequest request = RequestDecoder.decode(msg);
             try {
                 handlerPool.execute(() -> {
+                    long started = System.nanoTime();
+                    Router.Route route = router.resolve(request.method(), request.path());
                     ApiResponse response;
                     try {
-                        response = router.resolve(request.method(), request.path()).handle(request);
+                        response = route.handler().handle(request);
                     } catch (Exception | StackOverflowError | OutOfMemoryError e) {
                         log.error("msg=\"handler failed\" path={} err=\"{}\"", request.path(), e.toString(), e);
                         response = ApiResponse.text(500, "internal server error\n");
                     }
+                    observer.observe(route.name(), response.status(), System.nanoTime() - started);
                     write(ctx, response, keepAlive);
                 });
             } catch (RejectedExecutionException e) {

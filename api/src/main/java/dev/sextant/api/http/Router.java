@@ -1,16 +1,27 @@
 package dev.sextant.api.http;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Maps method and exact path to a {@link Handler}. A path registered for other methods answers 405,
- * an unknown path 404, both as plain text like Prometheus's router.
+ * Maps method and path to a {@link Handler}. A path registered for other methods answers 405 (as
+ * a JSON envelope under {@code /api/}, so Grafana's retry-as-GET logic sees a clean error), an
+ * unknown path 404 like Prometheus's router.
  *
  * <p>Thread-safety: build on one thread, then read-only.
  */
 public final class Router {
+    /** A resolved route: its name (the registered path, used as the {@code handler} metric label). */
+    public record Route(String name, Handler handler) {}
+
+    private static final Handler NOT_FOUND = r -> ApiResponse.text(404, "404 page not found\n");
+    private static final Handler API_METHOD_NOT_ALLOWED = r -> new ApiResponse(405, ApiResponse.JSON, Map.of(),
+            ("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"method " + r.method()
+                    + " not allowed\"}").getBytes(StandardCharsets.UTF_8));
+    private static final Handler METHOD_NOT_ALLOWED = r -> ApiResponse.text(405, "Method Not Allowed\n");
+
     private final Map<String, Map<String, Handler>> routes = new HashMap<>();
     private PrefixRoute prefixRoute;
 
@@ -41,22 +52,28 @@ public final class Router {
         return this;
     }
 
-    /** Resolves a handler; never null (404 and 405 are handlers too). */
-    public Handler resolve(String method, String path) {
+    /** Resolves a route; never null (404 and 405 are routes too). */
+    public Route resolve(String method, String path) {
         Map<String, Handler> byMethod = routes.get(path);
         if (byMethod != null) {
             Handler h = byMethod.get(method);
             if (h == null && method.equals("HEAD")) {
                 h = byMethod.get("GET");
             }
-            return h != null ? h : r -> ApiResponse.text(405, "Method Not Allowed\n");
+            return new Route(path, h != null ? h : notAllowed(path));
         }
         for (PrefixRoute p = prefixRoute; p != null; p = p.next) {
             if (path.startsWith(p.prefix)) {
-                return p.methods.contains(method) ? p.handler : r -> ApiResponse.text(405, "Method Not Allowed\n");
+                Handler h = p.methods.contains(method) || (method.equals("HEAD") && p.methods.contains("GET"))
+                        ? p.handler : notAllowed(path);
+                return new Route(p.prefix + "*", h);
             }
         }
-        return r -> ApiResponse.text(404, "404 page not found\n");
+        return new Route("other", NOT_FOUND);
+    }
+
+    private static Handler notAllowed(String path) {
+        return path.startsWith("/api/") ? API_METHOD_NOT_ALLOWED : METHOD_NOT_ALLOWED;
     }
 
     private record PrefixRoute(String prefix, Set<String> methods, Handler handler, PrefixRoute next) {}

@@ -31,41 +31,76 @@ public final class RemoteWriteHandler implements Handler {
     static final int MAX_DECODED_BYTES = 256 * 1024 * 1024;
 
     private final Appendable storage;
+    private final Listener listener;
 
-    public RemoteWriteHandler(Appendable storage) {
+    /** Told about accepted samples and rejected requests (self-metrics). Must be thread-safe. */
+    public interface Listener {
+        Listener NONE = new Listener() {
+            @Override
+            public void accepted(long samples) {}
+
+            @Override
+            public void rejected(String reason) {}
+        };
+
+        void accepted(long samples);
+
+        void rejected(String reason);
+    }
+
+    public RemoteWriteHandler(Appendable storage, Listener listener) {
         this.storage = storage;
+        this.listener = listener;
     }
 
     @Override
     public ApiResponse handle(ApiRequest request) {
         String encoding = request.header("content-encoding");
-        if (encoding != null && !encoding.equalsIgnoreCase("snappy")) {
-            return Envelope.error(ErrorType.BAD_DATA, "unsupported Content-Encoding \"" + encoding + "\"");
+        if (encoding != null && !encoding.isEmpty() && !encoding.equalsIgnoreCase("snappy")) {
+            listener.rejected("unsupported_encoding");
+            return ApiResponse.text(415, "unsupported compression: " + encoding
+                    + ". Only snappy compression is supported\n");
+        }
+        String contentType = request.header("content-type");
+        if (!isWriteV1(contentType)) {
+            listener.rejected("unsupported_content_type");
+            return ApiResponse.text(415, "unsupported content type: " + contentType + "\n");
         }
         WriteRequest write;
         try {
             write = decode(request.body());
         } catch (IOException e) {
+            listener.rejected("decode");
             return Envelope.error(ErrorType.BAD_DATA, e.getMessage());
         }
         Appender app = storage.appender();
         LabelsBuilder builder = new LabelsBuilder();
+        long appended = 0;
+        long invalid = 0;
         try {
             for (int i = 0; i < write.getTimeseriesCount(); i++) {
                 Types.TimeSeries ts = write.getTimeseries(i);
                 Labels labels = toLabels(ts, builder);
+                if (labels == null) {
+                    // Like Prometheus's 1.0 receiver: skip the series, keep the rest of the batch.
+                    invalid += ts.getSamplesCount();
+                    continue;
+                }
                 long ref = 0;
                 for (int j = 0; j < ts.getSamplesCount(); j++) {
                     Types.Sample s = ts.getSamples(j);
                     ref = app.append(ref, labels, s.getTimestamp(), s.getValue());
+                    appended++;
                 }
             }
         } catch (StorageException e) {
             app.rollback();
             if (isClientError(e)) {
                 log.warn("msg=\"rejected remote-write batch\" err=\"{}\"", e.getMessage());
+                listener.rejected("sample");
                 return Envelope.error(ErrorType.BAD_DATA, e.getMessage());
             }
+            listener.rejected("storage");
             log.error("msg=\"remote-write append failed\" err=\"{}\"", e.getMessage(), e);
             return Envelope.error(ErrorType.INTERNAL, e.getMessage());
         } catch (RuntimeException e) {
@@ -76,8 +111,14 @@ public final class RemoteWriteHandler implements Handler {
             app.commit();
         } catch (StorageException e) {
             log.error("msg=\"remote-write commit failed\" err=\"{}\"", e.getMessage(), e);
+            listener.rejected("storage");
             return Envelope.error(ErrorType.INTERNAL, e.getMessage());
         }
+        if (invalid > 0) {
+            log.warn("msg=\"dropped samples of series with invalid labels\" samples={}", invalid);
+            listener.rejected("invalid_labels");
+        }
+        listener.accepted(appended);
         return ApiResponse.noContent();
     }
 
@@ -105,21 +146,36 @@ public final class RemoteWriteHandler implements Handler {
         }
     }
 
+    /** The series' labels, or null when they are unusable (no metric name, duplicate or empty names). */
     private static Labels toLabels(Types.TimeSeries ts, LabelsBuilder b) {
         b.reset();
         for (int i = 0; i < ts.getLabelsCount(); i++) {
             Types.Label l = ts.getLabels(i);
-            if (!b.get(l.getName()).isEmpty()) {
-                throw new StorageException.InvalidLabels("invalid labels for series: duplicate label name \""
-                        + l.getName() + "\"");
+            if (l.getName().isEmpty() || !b.get(l.getName()).isEmpty()) {
+                return null;
             }
             b.set(l.getName(), l.getValue());
         }
         Labels labels = b.build();
-        if (labels.isEmpty()) {
-            throw new StorageException.InvalidLabels("invalid labels for series: empty label set");
+        return labels.has(Labels.METRIC_NAME) ? labels : null;
+    }
+
+    /** Remote write 1.0: {@code application/x-protobuf}, optionally with {@code proto=prometheus.WriteRequest}. */
+    static boolean isWriteV1(String contentType) {
+        if (contentType == null || contentType.isEmpty()) {
+            return true; // Old senders omit it; Prometheus assumes 1.0.
         }
-        return labels;
+        String[] parts = contentType.split(";");
+        if (!parts[0].trim().equalsIgnoreCase("application/x-protobuf")) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].trim();
+            if (p.startsWith("proto=") && !p.substring(6).equals("prometheus.WriteRequest")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isClientError(StorageException e) {

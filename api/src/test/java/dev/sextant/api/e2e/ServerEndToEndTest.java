@@ -151,6 +151,25 @@ class ServerEndToEndTest {
         assertThat(wrongMethod.statusCode()).isEqualTo(405);
     }
 
+    @Test
+    void remoteWriteRejectsUnknownContentTypesAndSkipsInvalidSeries() throws Exception {
+        assertThat(writeWithType(new byte[] {0}, "application/json").statusCode()).isEqualTo(415);
+        WriteRequest req = WriteRequest.newBuilder()
+                .addTimeseries(HttpFixture.series(new String[] {"job", "no-name"}, new long[] {1000}, new double[] {1}))
+                .addTimeseries(HttpFixture.series(new String[] {"__name__", "valid_one"}, new long[] {1000}, new double[] {7}))
+                .build();
+        assertThat(write(Snappy.compress(req.toByteArray())).statusCode()).isEqualTo(204);
+        assertThat(get("/api/v1/query?query=valid_one&time=2").body()).contains("\"value\":[2,\"7\"]");
+        assertThat(get("/api/v1/series?match[]=" + enc("{job=\"no-name\"}")).body())
+                .isEqualTo("{\"status\":\"success\",\"data\":[]}");
+    }
+    private static HttpResponse<String> writeWithType(byte[] body, String contentType) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/write"))
+                .header("Content-Type", contentType)
+                .header("Content-Encoding", "snappy")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static HttpResponse<String> get(String path) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,188 @@
+package dev.sextant.api.v1;
+
+import dev.sextant.api.http.ApiRequest;
+import dev.sextant.api.http.ApiResponse;
+import dev.sextant.api.http.Handler;
+import dev.sextant.promql.engine.QueryEngine;
+import dev.sextant.promql.engine.QueryException;
+import dev.sextant.promql.engine.QueryOptions;
+import dev.sextant.promql.engine.QueryResult;
+import dev.sextant.promql.parser.ParseException;
+import dev.sextant.promql.parser.QueryParser;
+import dev.sextant.promql.value.Matrix;
+import dev.sextant.promql.value.Sample;
+import dev.sextant.promql.value.SeriesPoints;
+import dev.sextant.promql.value.Value;
+import dev.sextant.promql.value.Vector;
+import dev.sextant.tsdb.storage.Queryable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * The query endpoints: {@code query}, {@code query_range}, {@code query_exemplars}.
+ *
+ * <p>Thread-safety: stateless apart from its collaborators, which are thread-safe.
+ */
+public final class QueryApi {
+    /** Prometheus refuses range queries with more points than this per series. */
+    static final long MAX_POINTS = 11_000;
+
+    private final QueryEngine engine;
+    private final Queryable storage;
+    private final LongSupplier clock;
+    private final QueryObserver observer;
+
+    /** Receives the duration of each query (for the query latency histograms). */
+    @FunctionalInterface
+    public interface QueryObserver {
+        void observe(String kind, long nanos);
+    }
+
+    public QueryApi(QueryEngine engine, Queryable storage, LongSupplier clockMillis, QueryObserver observer) {
+        this.engine = engine;
+        this.storage = storage;
+        this.clock = clockMillis;
+        this.observer = observer;
+    }
+
+    /** {@code GET|POST /api/v1/query}. */
+    public Handler instant() {
+        return request -> guarded(() -> {
+            String t = request.param("time");
+            long time = t == null || t.isEmpty() ? clock.getAsLong() : Params.parseTime("time", t);
+            QueryOptions options = options(request);
+            int limit = Limit.of(request);
+            String query = orEmpty(request.param("query"));
+            long started = System.nanoTime();
+            QueryResult result;
+            try {
+                result = engine.instantQuery(storage, query, time, options);
+            } catch (ParseException e) {
+                throw ApiException.invalidParam("query", e.getMessage());
+            } finally {
+                observer.observe("instant", System.nanoTime() - started);
+            }
+            return respond(result, limit);
+        });
+    }
+
+    /** {@code GET|POST /api/v1/query_range}. */
+    public Handler range() {
+        return request -> guarded(() -> {
+            long start = Params.parseTime("start", required(request, "start"));
+            long end = Params.parseTime("end", required(request, "end"));
+            if (end < start) {
+                throw ApiException.invalidParam("end", "end timestamp must not be before start time");
+            }
+            long step = Params.parseDuration("step", required(request, "step"));
+            if (step <= 0) {
+                throw ApiException.invalidParam("step",
+                        "zero or negative query resolution step widths are not accepted. Try a positive integer");
+            }
+            if ((end - start) / step > MAX_POINTS) {
+                throw new ApiException(ErrorType.BAD_DATA,
+                        "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query "
+                                + "resolution (?step=XX)");
+            }
+            QueryOptions options = options(request);
+            int limit = Limit.of(request);
+            String query = orEmpty(request.param("query"));
+            long started = System.nanoTime();
+            QueryResult result;
+            try {
+                result = engine.rangeQuery(storage, query, start, end, step, options);
+            } catch (ParseException e) {
+                throw ApiException.invalidParam("query", e.getMessage());
+            } finally {
+                observer.observe("range", System.nanoTime() - started);
+            }
+            return respond(result, limit);
+        });
+    }
+
+    /**
+     * {@code GET|POST /api/v1/query_exemplars}: Sextant keeps no exemplars yet, so every valid
+     * request gets an empty list. The query and times are still validated like Prometheus does.
+     */
+    public Handler exemplars() {
+        return request -> guarded(() -> {
+            TimeRange.of(request);
+            try {
+                QueryParser.parse(orEmpty(request.param("query")));
+            } catch (ParseException e) {
+                throw ApiException.invalidParam("query", e.getMessage());
+            }
+            return Envelope.success(out -> {
+                out.gen().writeStartArray();
+                out.gen().writeEndArray();
+            });
+        });
+    }
+
+    private static QueryOptions options(ApiRequest request) throws ApiException {
+        Duration timeout = null;
+        String t = request.param("timeout");
+        if (t != null && !t.isEmpty()) {
+            timeout = Duration.ofMillis(Params.parseDuration("timeout", t));
+        }
+        Duration lookback = null;
+        String l = request.param("lookback_delta");
+        if (l != null && !l.isEmpty()) {
+            lookback = Duration.ofMillis(Params.parseDuration("lookback_delta", l));
+        }
+        return new QueryOptions(lookback, timeout, null);
+    }
+
+    private static ApiResponse respond(QueryResult result, int limit) {
+        Value value = result.value();
+        List<String> warnings = result.warnings();
+        if (limit > 0) {
+            if (value instanceof Vector v && v.samples().size() > limit) {
+                value = new Vector(new ArrayList<Sample>(v.samples().subList(0, limit)));
+                warnings = withTruncation(warnings);
+            } else if (value instanceof Matrix m && m.series().size() > limit) {
+                value = new Matrix(new ArrayList<SeriesPoints>(m.series().subList(0, limit)));
+                warnings = withTruncation(warnings);
+            }
+        }
+        Value finalValue = value;
+        return Envelope.success(out -> ResultEncoder.write(out, finalValue), warnings, result.infos());
+    }
+
+    private static List<String> withTruncation(List<String> warnings) {
+        List<String> w = new ArrayList<>(warnings);
+        w.add(Limit.TRUNCATED);
+        return w;
+    }
+
+    private static String required(ApiRequest r, String name) throws ApiException {
+        String v = r.param(name);
+        if (v == null || v.isEmpty()) {
+            throw ApiException.invalidParam(name, "cannot parse \"\" to a valid "
+                    + (name.equals("step") ? "duration" : "timestamp"));
+        }
+        return v;
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    /** A handler body that may fail with an {@link ApiException} or a {@link QueryException}. */
+    @FunctionalInterface
+    interface Body {
+        ApiResponse run() throws ApiException;
+    }
+
+    static ApiResponse guarded(Body body) {
+        try {
+            return body.run();
+        } catch (ApiException e) {
+            return Envelope.error(e);
+        } catch (QueryException e) {
+            return Envelope.error(Errors.typeOf(e), e.getMessage());
+        }
+    }
+}
