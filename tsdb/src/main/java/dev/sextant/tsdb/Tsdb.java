@@ -1,0 +1,385 @@
+package dev.sextant.tsdb;
+
+import dev.sextant.tsdb.block.Block;
+import dev.sextant.tsdb.block.BlockMeta;
+import dev.sextant.tsdb.block.BlockWriter;
+import dev.sextant.tsdb.block.Ulid;
+import dev.sextant.tsdb.compact.BlockMerger;
+import dev.sextant.tsdb.compact.LeveledPlanner;
+import dev.sextant.tsdb.head.Head;
+import dev.sextant.tsdb.head.HeadOptions;
+import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.query.MergeQuerier;
+import dev.sextant.tsdb.retention.Retention;
+import dev.sextant.tsdb.storage.Appendable;
+import dev.sextant.tsdb.storage.Appender;
+import dev.sextant.tsdb.storage.Querier;
+import dev.sextant.tsdb.storage.Queryable;
+import dev.sextant.tsdb.storage.StorageException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TSDB: a data directory in Prometheus's layout with a WAL-backed head and persisted blocks.
+ *
+ * <p>{@link #open} takes the directory lock, removes leftovers of a crash ({@code *.tmp-for-creation},
+ * {@code *.tmp-for-deletion}, {@code *.tmp}), loads the blocks, finishes interrupted compactions
+ * (blocks that are parents of a loaded block are deleted) and replays the WAL into the head.
+ * Queries merge the blocks and the head, deduplicating identical timestamps. When the head spans
+ * more than 1.5 block ranges its oldest range is written as a level-1 block and truncated from the
+ * head; blocks are merged by a leveled planner (2h, 6h, 18h, ...) and deleted by time and size
+ * retention.
+ *
+ * <p>Thread-safety: thread-safe. Appenders and queriers belong to their caller. Compaction runs on
+ * one background thread (or in {@link #compact()}), serialised by a lock. Lifetime: {@link
+ * #close()} waits for compaction, closes the head and releases the lock; queriers and appenders
+ * must be finished first.
+ */
+public final class Tsdb implements Appendable, Queryable, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Tsdb.class);
+    private static final String TMP_DELETION = ".tmp-for-deletion";
+
+    private final Path dir;
+    private final TsdbOptions options;
+    private final LeveledPlanner planner;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Head head;
+    private volatile List<Block> blocks = List.of();
+    private final Object compactLock = new Object();
+    private final ExecutorService compactor;
+    private final AtomicBoolean compactionQueued = new AtomicBoolean();
+    private volatile boolean closed;
+
+    private Tsdb(Path dir, TsdbOptions options) throws IOException {
+        this.dir = dir;
+        this.options = options;
+        this.planner = new LeveledPlanner(LeveledPlanner.exponentialRanges(options.blockRange(), options.maxBlockDuration()));
+        Files.createDirectories(dir);
+        this.lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock l;
+        try {
+            l = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            lockChannel.close();
+            throw new StorageException("data directory " + dir + " is locked by another process or instance");
+        }
+        this.lock = l;
+        Head h = null;
+        try {
+            removeTmpDirs();
+            reloadBlocks();
+            long minValid = Long.MIN_VALUE;
+            for (Block b : blocks) {
+                minValid = Math.max(minValid, b.meta().maxTime());
+            }
+            HeadOptions ho = new HeadOptions(options.blockRange(), options.samplesPerChunk(), 1024, options.walSegmentSize());
+            h = Head.open(dir.resolve("wal"), ho, minValid);
+        } catch (IOException | RuntimeException e) {
+            releaseLock();
+            throw e;
+        }
+        this.head = h;
+        this.compactor = options.backgroundCompaction()
+                ? Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "tsdb-compactor");
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
+    }
+
+    /** Opens (creating if needed) the TSDB in {@code dir}. */
+    public static Tsdb open(Path dir, TsdbOptions options) {
+        try {
+            return new Tsdb(dir, options);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Head head() {
+        return head;
+    }
+
+    /** Metadata of the loaded blocks, oldest first. */
+    public List<BlockMeta> blocks() {
+        List<BlockMeta> out = new ArrayList<>();
+        for (Block b : blocks) {
+            out.add(b.meta());
+        }
+        return out;
+    }
+
+    @Override
+    public Appender appender() {
+        if (closed) {
+            throw new IllegalStateException("tsdb closed");
+        }
+        Appender inner = head.appender();
+        return new Appender() {
+            @Override
+            public long append(long ref, Labels labels, long t, double v) {
+                return inner.append(ref, labels, t, v);
+            }
+
+            @Override
+            public void commit() {
+                inner.commit();
+                maybeCompactInBackground();
+            }
+
+            @Override
+            public void rollback() {
+                inner.rollback();
+            }
+        };
+    }
+
+    @Override
+    public Querier querier(long mint, long maxt) {
+        if (closed) {
+            throw new IllegalStateException("tsdb closed");
+        }
+        List<Querier> qs = new ArrayList<>();
+        for (Block b : blocks) {
+            if (b.overlaps(mint, maxt)) {
+                qs.add(b.querier(mint, maxt));
+            }
+        }
+        qs.add(head.querier(mint, maxt));
+        return new MergeQuerier(qs);
+    }
+
+    private boolean headCompactable() {
+        if (head.isEmpty()) {
+            return false;
+        }
+        return head.maxTime() - head.minTime() > options.blockRange() / 2 * 3;
+    }
+
+    private void maybeCompactInBackground() {
+        if (compactor == null || closed || !headCompactable()) {
+            return;
+        }
+        if (compactionQueued.compareAndSet(false, true)) {
+            compactor.execute(() -> {
+                compactionQueued.set(false);
+                try {
+                    compact();
+                } catch (RuntimeException e) {
+                    LOG.error("compaction failed", e);
+                }
+            });
+        }
+    }
+
+    /**
+     * Runs one round of maintenance synchronously: persists the head while it spans more than 1.5
+     * block ranges, merges blocks as planned, and applies retention.
+     */
+    public void compact() {
+        synchronized (compactLock) {
+            if (closed) {
+                return;
+            }
+            try {
+                while (headCompactable()) {
+                    long mint = head.minTime();
+                    long maxt = Math.floorDiv(mint, options.blockRange()) * options.blockRange() + options.blockRange();
+                    BlockWriter.write(dir, mint, maxt, head.chunksForRange(mint, maxt), BlockWriter.Origin.head(),
+                            options.clock().getAsLong(), options.samplesPerChunk());
+                    reloadBlocks();
+                    head.truncate(maxt);
+                }
+                while (true) {
+                    List<BlockMeta> plan = planner.plan(blocks());
+                    if (plan.isEmpty()) {
+                        break;
+                    }
+                    List<Block> inputs = new ArrayList<>();
+                    for (Block b : blocks) {
+                        for (BlockMeta m : plan) {
+                            if (m.ulid().equals(b.meta().ulid())) {
+                                inputs.add(b);
+                            }
+                        }
+                    }
+                    BlockMeta merged = BlockMerger.merge(dir, inputs, options.clock().getAsLong(), options.samplesPerChunk());
+                    if (merged == null) {
+                        for (Block b : inputs) {
+                            deleteBlock(b.dir());
+                        }
+                    }
+                    reloadBlocks(); // deletes the parents of the new block
+                }
+                applyRetention();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private void applyRetention() throws IOException {
+        Map<String, Block> byId = new HashMap<>();
+        for (Block b : blocks) {
+            byId.put(b.meta().ulid(), b);
+        }
+        Set<String> del = Retention.toDelete(blocks(), options.retentionMillis(), options.retentionBytes(),
+                dirSize(dir.resolve("wal")) + dirSize(dir.resolve("chunks_head")), m -> byId.get(m.ulid()).sizeBytes());
+        if (del.isEmpty()) {
+            return;
+        }
+        for (String id : del) {
+            LOG.info("retention deletes block {}", id);
+            deleteBlock(byId.get(id).dir());
+        }
+        reloadBlocks();
+    }
+
+    /** Loads every block directory; deletes blocks marked deletable or superseded by a compaction. */
+    private void reloadBlocks() throws IOException {
+        Map<String, Block> loaded = new HashMap<>();
+        for (Block b : blocks) {
+            loaded.put(b.meta().ulid(), b);
+        }
+        List<Block> next = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                if (!Files.isDirectory(p) || !Ulid.isValid(name) || !Files.exists(p.resolve("meta.json"))) {
+                    continue;
+                }
+                Block b = loaded.get(name);
+                if (b == null) {
+                    try {
+                        b = Block.open(p);
+                    } catch (IOException e) {
+                        LOG.warn("skipping unreadable block {}: {}", name, e.getMessage());
+                        continue;
+                    }
+                }
+                next.add(b);
+            }
+        }
+        Set<String> superseded = Retention.toDelete(metas(next), 0, 0, 0, m -> 0);
+        if (!superseded.isEmpty()) {
+            List<Block> kept = new ArrayList<>();
+            for (Block b : next) {
+                if (superseded.contains(b.meta().ulid())) {
+                    deleteBlock(b.dir());
+                } else {
+                    kept.add(b);
+                }
+            }
+            next = kept;
+        }
+        next.sort(Comparator.comparingLong(b -> b.meta().minTime()));
+        blocks = List.copyOf(next);
+    }
+
+    private static List<BlockMeta> metas(List<Block> bs) {
+        List<BlockMeta> out = new ArrayList<>();
+        for (Block b : bs) {
+            out.add(b.meta());
+        }
+        return out;
+    }
+
+    private void deleteBlock(Path blockDir) throws IOException {
+        Path tmp = blockDir.resolveSibling(blockDir.getFileName() + TMP_DELETION);
+        BlockWriter.deleteRecursively(tmp);
+        Files.move(blockDir, tmp, StandardCopyOption.ATOMIC_MOVE);
+        BlockWriter.fsyncDir(dir);
+        BlockWriter.deleteRecursively(tmp);
+    }
+
+    private void removeTmpDirs() throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (Files.isDirectory(p)
+                        && (n.endsWith(BlockWriter.TMP_CREATION) || n.endsWith(TMP_DELETION) || n.endsWith(".tmp"))) {
+                    LOG.info("removing leftover temporary directory {}", n);
+                    BlockWriter.deleteRecursively(p);
+                }
+            }
+        }
+    }
+
+    private static long dirSize(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return 0;
+        }
+        long n = 0;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : (Iterable<Path>) s::iterator) {
+                if (Files.isRegularFile(q)) {
+                    n += Files.size(q);
+                }
+            }
+        }
+        return n;
+    }
+
+    private void releaseLock() {
+        try {
+            lock.release();
+            lockChannel.close();
+            Files.deleteIfExists(dir.resolve("lock"));
+        } catch (IOException e) {
+            LOG.warn("releasing lock: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (compactor != null) {
+            compactor.shutdown();
+            try {
+                compactor.awaitTermination(5, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (compactLock) {
+            closed = true;
+            try {
+                head.close();
+            } finally {
+                releaseLock();
+            }
+        }
+    }
+}

@@ -1,0 +1,476 @@
+package dev.sextant.tsdb.head;
+
+import dev.sextant.tsdb.chunk.ChunkMeta;
+import dev.sextant.tsdb.chunk.SeriesChunks;
+import dev.sextant.tsdb.encoding.Encbuf;
+import dev.sextant.tsdb.mem.ChunkSlab;
+import dev.sextant.tsdb.mem.MemoryTag;
+import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.storage.Appendable;
+import dev.sextant.tsdb.storage.Appender;
+import dev.sextant.tsdb.storage.Querier;
+import dev.sextant.tsdb.storage.Queryable;
+import dev.sextant.tsdb.storage.StorageException;
+import dev.sextant.tsdb.wal.Checkpoint;
+import dev.sextant.tsdb.wal.Records;
+import dev.sextant.tsdb.wal.Wal;
+import dev.sextant.tsdb.wal.WalCorruptionException;
+import dev.sextant.tsdb.wal.WalReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-memory head of the TSDB: recent samples of every series, backed by the WAL.
+ *
+ * <p>Writes go through {@link #appender()}: a commit logs the samples to the WAL (series records
+ * are logged when a series is created, so they always precede its samples) and then appends them
+ * to the series' chunks. Full chunks live off-heap in a {@link ChunkSlab}; the open chunk is on
+ * the heap. On open, the WAL (checkpoint first, then segments) is replayed; a corrupt or torn
+ * tail is logged and cut off, never fatal.
+ *
+ * <p>Thread-safety: thread-safe. Appenders and queriers are single-threaded objects. Chunk memory
+ * freed by {@link #truncate(long)} is released only when no querier is open, so open queriers
+ * never read freed memory. Lifetime: {@link #close()} releases the WAL and all off-heap memory;
+ * queriers must be closed first.
+ */
+public final class Head implements Appendable, Queryable, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Head.class);
+    private static final int SAMPLES_PER_RECORD = 10_000;
+
+    final HeadOptions options;
+    final SeriesStripes series;
+    final MemPostings postings = new MemPostings();
+    final ChunkSlab slab = new ChunkSlab(ChunkSlab.DEFAULT_PAGE_SIZE, MemoryTag.HEAD_CHUNKS);
+    private final AtomicLong lastRef = new AtomicLong();
+    private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
+    private volatile long minValidTime;
+    private final Path walDir;
+    final Wal wal;
+    private boolean replaying;
+    private final AtomicInteger readers = new AtomicInteger();
+    private final List<long[]> pendingFree = new ArrayList<>();
+    private final Object truncateLock = new Object();
+    private volatile boolean closed;
+
+    private Head(Path walDir, HeadOptions options, long minValidTime) {
+        this.options = options;
+        this.series = new SeriesStripes(options.stripes());
+        this.walDir = walDir;
+        this.minValidTime = minValidTime;
+        if (walDir != null) {
+            try {
+                replayWal();
+            } catch (IOException e) {
+                slab.close();
+                throw new UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                slab.close();
+                throw e;
+            }
+            this.wal = new Wal(walDir, options.walSegmentSize());
+        } else {
+            this.wal = null;
+        }
+    }
+
+    /**
+     * Opens a head, replaying the WAL in {@code walDir} (null: no WAL, nothing is durable).
+     *
+     * @param minValidTime samples older than this (the newest block's maxTime) are dropped on replay
+     *     and rejected as out of bounds on append
+     */
+    public static Head open(Path walDir, HeadOptions options, long minValidTime) {
+        return new Head(walDir, options, minValidTime);
+    }
+
+    public HeadOptions options() {
+        return options;
+    }
+
+    /** Smallest sample timestamp in the head, or {@code Long.MAX_VALUE} when empty. */
+    public long minTime() {
+        return minTime.get();
+    }
+
+    /** Largest sample timestamp in the head, or {@code Long.MIN_VALUE} when empty. */
+    public long maxTime() {
+        return maxTime.get();
+    }
+
+    public boolean isEmpty() {
+        return maxTime.get() == Long.MIN_VALUE;
+    }
+
+    public int numSeries() {
+        return series.size();
+    }
+
+    public long minValidTime() {
+        return minValidTime;
+    }
+
+    /** Samples older than this are out of bounds (Prometheus: half a chunk range behind the newest). */
+    long appendableMinValidTime() {
+        long mv = minValidTime;
+        long mx = maxTime.get();
+        if (mx == Long.MIN_VALUE) {
+            return mv;
+        }
+        return Math.max(mv, mx - options.chunkRange() / 2);
+    }
+
+    @Override
+    public Appender appender() {
+        if (closed) {
+            throw new IllegalStateException("head closed");
+        }
+        return new HeadAppender(this);
+    }
+
+    @Override
+    public Querier querier(long mint, long maxt) {
+        if (closed) {
+            throw new IllegalStateException("head closed");
+        }
+        readers.incrementAndGet();
+        return new HeadQuerier(this, mint, maxt);
+    }
+
+    void querierClosed() {
+        readers.decrementAndGet();
+        releasePending();
+    }
+
+    private void releasePending() {
+        synchronized (pendingFree) {
+            if (readers.get() != 0 || pendingFree.isEmpty()) {
+                return;
+            }
+            for (long[] handles : pendingFree) {
+                for (long h : handles) {
+                    slab.free(h);
+                }
+            }
+            pendingFree.clear();
+        }
+    }
+
+    SeriesStripes.Lookup getOrCreate(Labels labels) {
+        return series.getOrCreate(labels, ref -> new MemSeries(ref, labels), this::onCreate, lastRef::incrementAndGet);
+    }
+
+    /** Runs under the series' stripe lock, before anyone else can see the new series. */
+    private void onCreate(MemSeries s) {
+        postings.add(s.ref, s.labels);
+        if (wal != null && !replaying) {
+            Encbuf enc = new Encbuf(64);
+            Records.encodeSeries(enc, List.of(new Records.RefSeries(s.ref, s.labels)));
+            wal.log(enc.array(), 0, enc.len());
+        }
+    }
+
+    /** Publishes new min and max sample times after a commit. */
+    void updateTimes(long lo, long hi) {
+        long cur;
+        while (lo < (cur = minTime.get()) && !minTime.compareAndSet(cur, lo)) {
+            // retry
+        }
+        while (hi > (cur = maxTime.get()) && !maxTime.compareAndSet(cur, hi)) {
+            // retry
+        }
+    }
+
+    /** Logs committed samples: one or more type-2 records, then a flush to the OS. */
+    void logSamples(long[] refs, long[] ts, double[] vs, int n, Encbuf enc) {
+        if (wal == null || n == 0) {
+            return;
+        }
+        for (int from = 0; from < n; from += SAMPLES_PER_RECORD) {
+            int to = Math.min(n, from + SAMPLES_PER_RECORD);
+            enc.reset();
+            Records.encodeSamples(enc, refs, ts, vs, from, to);
+            wal.log(enc.array(), 0, enc.len());
+        }
+        wal.flush();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // WAL replay
+
+    private void replayWal() throws IOException {
+        replaying = true;
+        try {
+            Checkpoint.removeTmp(walDir);
+            Checkpoint.Ref cp = Checkpoint.last(walDir);
+            int start = 0;
+            Map<Long, MemSeries> aliases = new HashMap<>();
+            long[] stats = new long[2];
+            if (cp != null) {
+                WalCorruptionException c = replay(cp.dir(), Wal.segments(cp.dir()), aliases, stats);
+                if (c != null) {
+                    throw new StorageException("corrupt WAL checkpoint " + cp.dir() + ": " + c.getMessage(), c);
+                }
+                start = cp.index() + 1;
+            }
+            List<Integer> segs = new ArrayList<>();
+            for (int s : Wal.segments(walDir)) {
+                if (s >= start) {
+                    segs.add(s);
+                }
+            }
+            WalCorruptionException c = replay(walDir, segs, aliases, stats);
+            if (c != null) {
+                LOG.warn("WAL is corrupt; truncating segment {} at offset {} and dropping later data: {}",
+                        c.segment(), c.offset(), c.getMessage());
+                Wal.repair(walDir, c.segment(), c.offset());
+            }
+            if (stats[0] > 0) {
+                LOG.warn("WAL replay dropped {} samples of unknown series", stats[0]);
+            }
+            LOG.info("WAL replay done: {} series, {} samples", series.size(), stats[1]);
+        } finally {
+            replaying = false;
+        }
+    }
+
+    private WalCorruptionException replay(Path dir, List<Integer> segs, Map<Long, MemSeries> aliases, long[] stats)
+            throws IOException {
+        List<Records.RefSeries> rs = new ArrayList<>();
+        Records.SampleBatch batch = new Records.SampleBatch();
+        try (WalReader r = new WalReader(dir, segs)) {
+            while (r.next()) {
+                byte[] rec = r.record();
+                int len = r.recordLength();
+                int type = Records.type(rec, len);
+                String err = null;
+                if (type == Records.SERIES) {
+                    rs.clear();
+                    err = Records.decodeSeries(rec, len, rs);
+                    for (Records.RefSeries e : rs) {
+                        replaySeries(e, aliases);
+                    }
+                } else if (type == Records.SAMPLES) {
+                    batch.clear();
+                    err = Records.decodeSamples(rec, len, batch);
+                    replaySamples(batch, aliases, stats);
+                } else if (type >= 7 && type <= 13 && type != 11) {
+                    throw new StorageException("WAL holds native-histogram records (type " + type
+                            + "), which this version cannot read; refusing to drop them");
+                }
+                // Tombstones in the head and other record types are not applied yet.
+                if (err != null) {
+                    return new WalCorruptionException(r.recordSegment(), r.recordOffset(), err);
+                }
+            }
+            return r.corruption();
+        }
+    }
+
+    private void replaySeries(Records.RefSeries e, Map<Long, MemSeries> aliases) {
+        MemSeries existing = series.getByLabels(e.labels());
+        if (existing != null) {
+            if (existing.ref != e.ref()) {
+                aliases.put(e.ref(), existing);
+            }
+        } else {
+            series.getOrCreate(e.labels(), ref -> new MemSeries(ref, e.labels()), this::onCreate, e::ref);
+        }
+        long cur;
+        while (e.ref() > (cur = lastRef.get()) && !lastRef.compareAndSet(cur, e.ref())) {
+            // retry
+        }
+    }
+
+    private void replaySamples(Records.SampleBatch b, Map<Long, MemSeries> aliases, long[] stats) {
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        for (int i = 0; i < b.size; i++) {
+            MemSeries s = series.getByRef(b.refs[i]);
+            if (s == null) {
+                s = aliases.get(b.refs[i]);
+            }
+            if (s == null) {
+                stats[0]++;
+                continue;
+            }
+            long t = b.ts[i];
+            if (t < minValidTime) {
+                continue;
+            }
+            boolean added;
+            synchronized (s) {
+                added = s.append(t, Double.doubleToRawLongBits(b.vs[i]), options.chunkRange(), options.samplesPerChunk(), slab);
+            }
+            if (added) {
+                stats[1]++;
+                lo = Math.min(lo, t);
+                hi = Math.max(hi, t);
+            }
+        }
+        if (hi != Long.MIN_VALUE) {
+            updateTimes(lo, hi);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Truncation and block cutting
+
+    /**
+     * Removes data older than {@code mint} (it has been persisted in a block): drops chunks that end
+     * before it, collects series left empty, raises the minimum valid time, then checkpoints the WAL
+     * and deletes the segments the checkpoint covers.
+     */
+    public void truncate(long mint) {
+        synchronized (truncateLock) {
+            if (mint > minValidTime) {
+                minValidTime = mint;
+            }
+            MemSeries.HandleList freed = new MemSeries.HandleList();
+            List<MemSeries> removed = new ArrayList<>();
+            long newMin = Long.MAX_VALUE;
+            for (MemSeries s : series.all()) {
+                synchronized (s) {
+                    if (s.truncateBefore(mint, freed)) {
+                        removed.add(s);
+                    } else {
+                        newMin = Math.min(newMin, s.minTime());
+                    }
+                }
+            }
+            long[] refs = new long[removed.size()];
+            List<Labels> labels = new ArrayList<>(removed.size());
+            for (int i = 0; i < refs.length; i++) {
+                MemSeries s = removed.get(i);
+                series.remove(s);
+                refs[i] = s.ref;
+                labels.add(s.labels);
+            }
+            Arrays.sort(refs);
+            postings.delete(refs, labels);
+            synchronized (pendingFree) {
+                pendingFree.add(Arrays.copyOf(freed.a, freed.n));
+            }
+            releasePending();
+            if (newMin == Long.MAX_VALUE) {
+                minTime.set(Long.MAX_VALUE);
+                maxTime.set(Long.MIN_VALUE);
+            } else {
+                minTime.set(newMin);
+            }
+            if (wal != null) {
+                checkpoint(mint);
+            }
+            LOG.info("head truncated before {}: {} series removed, {} chunks freed", mint, removed.size(), freed.n);
+        }
+    }
+
+    private void checkpoint(long mint) {
+        try {
+            wal.nextSegment();
+            List<Integer> segs = Wal.segments(walDir);
+            if (segs.size() < 2) {
+                return;
+            }
+            int first = segs.get(0);
+            int last = segs.get(segs.size() - 1) - 1;
+            last = first + (last - first) * 2 / 3;
+            if (last <= first) {
+                return;
+            }
+            Checkpoint.create(walDir, first, last, ref -> series.getByRef(ref) != null, mint);
+            wal.truncateBefore(last + 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (WalCorruptionException e) {
+            LOG.warn("WAL checkpoint abandoned: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * The head's series with their chunks overlapping {@code [mint, maxt)} (maxt exclusive), sorted
+     * by labels, loaded one series at a time. Chunk bytes are copies. Chunks are not clipped: the
+     * block writer re-encodes any chunk that reaches outside the range.
+     */
+    public Iterator<SeriesChunks> chunksForRange(long mint, long maxt) {
+        List<MemSeries> all = series.all();
+        all.sort((a, b) -> a.labels.compareTo(b.labels));
+        readers.incrementAndGet();
+        return new Iterator<>() {
+            int i;
+            SeriesChunks next;
+            boolean released;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && i < all.size()) {
+                    next = load(all.get(i++), mint, maxt);
+                }
+                if (next == null && !released) {
+                    released = true;
+                    querierClosed();
+                }
+                return next != null;
+            }
+
+            @Override
+            public SeriesChunks next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                SeriesChunks r = next;
+                next = null;
+                return r;
+            }
+        };
+    }
+
+    private SeriesChunks load(MemSeries s, long mint, long maxt) {
+        List<ChunkMeta> out = new ArrayList<>();
+        synchronized (s) {
+            for (int i = 0; i < s.fullCount; i++) {
+                if (s.maxts[i] >= mint && s.mints[i] < maxt) {
+                    byte[] b = new byte[slab.length(s.handles[i])];
+                    slab.read(s.handles[i], b);
+                    out.add(new ChunkMeta(s.mints[i], s.maxts[i], b));
+                }
+            }
+            if (s.open != null && s.appender.count() > 0 && s.openMaxT >= mint && s.openMinT < maxt) {
+                out.add(new ChunkMeta(s.openMinT, s.openMaxT, s.open.bytes()));
+            }
+        }
+        return out.isEmpty() ? null : new SeriesChunks(s.labels, out);
+    }
+
+    /** Off-heap bytes held for full chunks. */
+    public long offHeapBytes() {
+        return slab.allocatedBytes();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (wal != null) {
+                wal.close();
+            }
+        } finally {
+            slab.close();
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.sextant.tsdb.head;
+
+import dev.sextant.tsdb.encoding.Encbuf;
+import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.storage.Appender;
+import dev.sextant.tsdb.storage.StorageException;
+import java.util.Arrays;
+
+/**
+ * Buffers samples and, on commit, logs them to the WAL and then appends them to their series.
+ * Ordering is checked on {@link #append} against each series' newest committed sample; a sample
+ * that loses a race with a concurrent appender is dropped at commit, as in Prometheus.
+ *
+ * <p>Thread-safety: not thread-safe; single use.
+ */
+final class HeadAppender implements Appender {
+    private final Head head;
+    private MemSeries[] series = new MemSeries[32];
+    private long[] refs = new long[32];
+    private long[] ts = new long[32];
+    private double[] vs = new double[32];
+    private int n;
+    private boolean done;
+    private final long minValid;
+
+    HeadAppender(Head head) {
+        this.head = head;
+        this.minValid = head.appendableMinValidTime();
+    }
+
+    @Override
+    public long append(long ref, Labels labels, long t, double v) {
+        if (done) {
+            throw new IllegalStateException("appender already committed or rolled back");
+        }
+        if (t < minValid) {
+            throw new StorageException.OutOfBounds();
+        }
+        MemSeries s = ref != 0 ? head.series.getByRef(ref) : null;
+        if (s == null || !s.labels.equals(labels)) {
+            validate(labels);
+            s = head.getOrCreate(labels).series();
+        }
+        long bits = Double.doubleToRawLongBits(v);
+        synchronized (s) {
+            int c = s.check(t, bits);
+            if (c == -1) {
+                throw new StorageException.OutOfOrder();
+            }
+            if (c == -2) {
+                throw new StorageException.DuplicateSample();
+            }
+            s.pendingAppends++;
+        }
+        if (n == series.length) {
+            int m = n * 2;
+            series = Arrays.copyOf(series, m);
+            refs = Arrays.copyOf(refs, m);
+            ts = Arrays.copyOf(ts, m);
+            vs = Arrays.copyOf(vs, m);
+        }
+        series[n] = s;
+        refs[n] = s.ref;
+        ts[n] = t;
+        vs[n] = v;
+        n++;
+        return s.ref;
+    }
+
+    static void validate(Labels labels) {
+        if (labels == null || labels.isEmpty()) {
+            throw new StorageException.InvalidLabels("empty labelset");
+        }
+        for (int i = 1; i < labels.size(); i++) {
+            if (labels.name(i).equals(labels.name(i - 1))) {
+                throw new StorageException.InvalidLabels("label name \"" + labels.name(i) + "\" is not unique");
+            }
+        }
+    }
+
+    @Override
+    public void commit() {
+        if (done) {
+            throw new IllegalStateException("appender already committed or rolled back");
+        }
+        done = true;
+        try {
+            head.logSamples(refs, ts, vs, n, new Encbuf(Math.min(n, 10_000) * 14 + 32));
+        } catch (RuntimeException e) {
+            release();
+            throw new StorageException("writing to WAL: " + e.getMessage(), e);
+        }
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        long range = head.options.chunkRange();
+        int spc = head.options.samplesPerChunk();
+        for (int i = 0; i < n; i++) {
+            MemSeries s = series[i];
+            long t = ts[i];
+            synchronized (s) {
+                s.pendingAppends--;
+                if (s.append(t, Double.doubleToRawLongBits(vs[i]), range, spc, head.slab)) {
+                    if (t < lo) {
+                        lo = t;
+                    }
+                    if (t > hi) {
+                        hi = t;
+                    }
+                }
+            }
+            series[i] = null;
+        }
+        if (hi != Long.MIN_VALUE) {
+            head.updateTimes(lo, hi);
+        }
+        n = 0;
+    }
+
+    private void release() {
+        for (int i = 0; i < n; i++) {
+            synchronized (series[i]) {
+                series[i].pendingAppends--;
+            }
+            series[i] = null;
+        }
+        n = 0;
+    }
+
+    @Override
+    public void rollback() {
+        if (done) {
+            throw new IllegalStateException("appender already committed or rolled back");
+        }
+        done = true;
+        release();
+    }
+}

@@ -1,0 +1,216 @@
+package dev.sextant.tsdb.head;
+
+import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.model.Matcher;
+import dev.sextant.tsdb.query.ByteScratch;
+import dev.sextant.tsdb.query.ChunkSet;
+import dev.sextant.tsdb.query.ChunkSetIterator;
+import dev.sextant.tsdb.query.IndexReader;
+import dev.sextant.tsdb.query.ListSeriesSet;
+import dev.sextant.tsdb.query.PostingsForMatchers;
+import dev.sextant.tsdb.storage.Querier;
+import dev.sextant.tsdb.storage.SampleIterator;
+import dev.sextant.tsdb.storage.SelectHints;
+import dev.sextant.tsdb.storage.Series;
+import dev.sextant.tsdb.storage.SeriesSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Reads the head over {@code [mint, maxt]}. {@code select} snapshots each matching series' chunk
+ * list (full chunk handles plus a copy of the open chunk), so later appends are not visible and
+ * iteration takes no series lock; full chunks are copied out of off-heap memory one at a time.
+ *
+ * <p>Thread-safety: not thread-safe. Lifetime: until {@link #close()}, which lets the head free
+ * chunk memory truncated meanwhile.
+ */
+final class HeadQuerier implements Querier, IndexReader {
+    private final Head head;
+    private final long mint;
+    private final long maxt;
+    private boolean closed;
+
+    HeadQuerier(Head head, long mint, long maxt) {
+        this.head = head;
+        this.mint = mint;
+        this.maxt = maxt;
+    }
+
+    @Override
+    public long[] allPostings() {
+        return head.postings.get("", "");
+    }
+
+    @Override
+    public long[] postings(String name, String value) {
+        return head.postings.get(name, value);
+    }
+
+    @Override
+    public List<String> labelValues(String name) {
+        return head.postings.values(name);
+    }
+
+    @Override
+    public List<String> labelNames() {
+        return head.postings.names();
+    }
+
+    @Override
+    public SeriesSet select(boolean sorted, SelectHints hints, Matcher... matchers) {
+        long[] refs = PostingsForMatchers.select(this, matchers);
+        List<HeadSeries> out = new ArrayList<>();
+        for (long ref : refs) {
+            MemSeries s = head.series.getByRef(ref);
+            if (s == null) {
+                continue;
+            }
+            HeadSeries hs = snapshot(s);
+            if (hs != null) {
+                out.add(hs);
+            }
+        }
+        if (sorted) {
+            out.sort((a, b) -> a.labels.compareTo(b.labels));
+        }
+        return new ListSeriesSet(out);
+    }
+
+    private HeadSeries snapshot(MemSeries s) {
+        synchronized (s) {
+            int first = 0;
+            while (first < s.fullCount && s.maxts[first] < mint) {
+                first++;
+            }
+            int last = s.fullCount;
+            while (last > first && s.mints[last - 1] > maxt) {
+                last--;
+            }
+            boolean withOpen = s.open != null && s.appender.count() > 0 && s.openMaxT >= mint && s.openMinT <= maxt;
+            int n = last - first;
+            if (n == 0 && !withOpen) {
+                return null;
+            }
+            HeadSeries hs = new HeadSeries(s.labels, head, mint, maxt);
+            hs.handles = Arrays.copyOfRange(s.handles, first, last);
+            hs.mints = Arrays.copyOfRange(s.mints, first, last);
+            hs.maxts = Arrays.copyOfRange(s.maxts, first, last);
+            if (withOpen) {
+                hs.open = s.open.bytes();
+                hs.openMinT = s.openMinT;
+                hs.openMaxT = s.openMaxT;
+            }
+            return hs;
+        }
+    }
+
+    private List<Labels> matchingLabels(Matcher... matchers) {
+        List<Labels> out = new ArrayList<>();
+        for (long ref : PostingsForMatchers.select(this, matchers)) {
+            MemSeries s = head.series.getByRef(ref);
+            if (s != null) {
+                out.add(s.labels);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> labelNames(Matcher... matchers) {
+        if (matchers.length == 0) {
+            return labelNames();
+        }
+        TreeSet<String> names = new TreeSet<>();
+        for (Labels l : matchingLabels(matchers)) {
+            for (int i = 0; i < l.size(); i++) {
+                names.add(l.name(i));
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    @Override
+    public List<String> labelValues(String name, Matcher... matchers) {
+        if (matchers.length == 0) {
+            return labelValues(name);
+        }
+        TreeSet<String> values = new TreeSet<>();
+        for (Labels l : matchingLabels(matchers)) {
+            String v = l.get(name);
+            if (!v.isEmpty()) {
+                values.add(v);
+            }
+        }
+        return new ArrayList<>(values);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            head.querierClosed();
+        }
+    }
+
+    /** A head series as of {@code select}: full chunks by handle, the open chunk by copy. */
+    static final class HeadSeries implements Series, ChunkSet {
+        final Labels labels;
+        final Head head;
+        final long mint;
+        final long maxt;
+        long[] handles;
+        long[] mints;
+        long[] maxts;
+        byte[] open;
+        long openMinT;
+        long openMaxT;
+
+        HeadSeries(Labels labels, Head head, long mint, long maxt) {
+            this.labels = labels;
+            this.head = head;
+            this.mint = mint;
+            this.maxt = maxt;
+        }
+
+        @Override
+        public Labels labels() {
+            return labels;
+        }
+
+        @Override
+        public SampleIterator iterator(SampleIterator reuse) {
+            ChunkSetIterator it = reuse instanceof ChunkSetIterator c ? c : new ChunkSetIterator();
+            return it.reset(this, mint, maxt);
+        }
+
+        @Override
+        public int size() {
+            return handles.length + (open != null ? 1 : 0);
+        }
+
+        @Override
+        public long minT(int i) {
+            return i < handles.length ? mints[i] : openMinT;
+        }
+
+        @Override
+        public long maxT(int i) {
+            return i < handles.length ? maxts[i] : openMaxT;
+        }
+
+        @Override
+        public void load(int i, ByteScratch buf) {
+            if (i < handles.length) {
+                int len = head.slab.length(handles[i]);
+                buf.ensure(len);
+                buf.len = head.slab.read(handles[i], buf.b);
+            } else {
+                buf.ensure(open.length);
+                System.arraycopy(open, 0, buf.b, 0, open.length);
+                buf.len = open.length;
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.sextant.tsdb.head;
+
+import dev.sextant.tsdb.chunk.XorAppender;
+import dev.sextant.tsdb.chunk.XorChunk;
+import dev.sextant.tsdb.mem.ChunkSlab;
+import dev.sextant.tsdb.model.Labels;
+import java.util.Arrays;
+
+/**
+ * One series in the head: its full chunks (stored off-heap in the head's {@link ChunkSlab}) and the
+ * open chunk being appended to, cut by Prometheus's rules so blocks look alike:
+ * a new chunk starts when there is none, when the open one exceeds 1005 bytes, holds twice the
+ * target sample count, or the sample reaches {@code nextAt} (the next 2h-aligned boundary, pulled
+ * in once the chunk holds a quarter of the target so chunks fill evenly).
+ *
+ * <p>Thread-safety: every field is guarded by the series' monitor ({@code synchronized (series)}).
+ */
+final class MemSeries {
+    static final int MAX_CHUNK_BYTES = 1024 - 19;
+
+    final long ref;
+    final Labels labels;
+
+    // Full (immutable) chunks, oldest first.
+    long[] handles = new long[4];
+    long[] mints = new long[4];
+    long[] maxts = new long[4];
+    int fullCount;
+
+    XorChunk open;
+    XorAppender appender;
+    long openMinT;
+    long openMaxT;
+    long nextAt = Long.MIN_VALUE;
+
+    long lastT = Long.MIN_VALUE;
+    long lastVBits;
+    /** Samples buffered by uncommitted appenders; a series with pending samples is never collected. */
+    int pendingAppends;
+
+    MemSeries(long ref, Labels labels) {
+        this.ref = ref;
+        this.labels = labels;
+    }
+
+    /** Whether a sample at {@code t} with value bits {@code bits} would be accepted (0), a no-op (1), OOO (-1) or duplicate (-2). */
+    int check(long t, long bits) {
+        if (lastT == Long.MIN_VALUE || t > lastT) {
+            return 0;
+        }
+        if (t < lastT) {
+            return -1;
+        }
+        return bits == lastVBits ? 1 : -2;
+    }
+
+    /**
+     * Appends a sample already checked with {@link #check}; returns true when it was appended.
+     * Samples that are not strictly newer are silently dropped (a concurrent appender won).
+     */
+    boolean append(long t, long bits, long chunkRange, int samplesPerChunk, ChunkSlab slab) {
+        if (lastT != Long.MIN_VALUE && t <= lastT) {
+            return false;
+        }
+        if (appender == null) {
+            cut(t, chunkRange, slab);
+        } else {
+            int n = appender.count();
+            if (n == samplesPerChunk / 4) {
+                nextAt = computeChunkEndTime(openMinT, openMaxT, nextAt);
+            }
+            if (open.length() > MAX_CHUNK_BYTES || t >= nextAt || n >= 2 * samplesPerChunk || n >= XorChunk.MAX_SAMPLES) {
+                cut(t, chunkRange, slab);
+            }
+        }
+        appender.appendBits(t, bits);
+        openMaxT = t;
+        lastT = t;
+        lastVBits = bits;
+        return true;
+    }
+
+    /** Spreads the rest of the window evenly: aims at about 4x the samples seen so far per chunk. */
+    static long computeChunkEndTime(long start, long cur, long nextAt) {
+        double n = (double) (nextAt - start) / ((double) (cur - start + 1) * 4);
+        if (n <= 1) {
+            return nextAt;
+        }
+        return (long) (start + (nextAt - start) / Math.floor(n));
+    }
+
+    static long rangeEnd(long t, long width) {
+        return (t / width) * width + width;
+    }
+
+    private void cut(long t, long chunkRange, ChunkSlab slab) {
+        freezeOpen(slab);
+        open = new XorChunk();
+        appender = open.appender();
+        openMinT = t;
+        openMaxT = t;
+        nextAt = rangeEnd(t, chunkRange);
+    }
+
+    /** Moves the open chunk (if any) to the full chunks. */
+    void freezeOpen(ChunkSlab slab) {
+        if (open == null || appender.count() == 0) {
+            return;
+        }
+        if (fullCount == handles.length) {
+            int n = fullCount * 2;
+            handles = Arrays.copyOf(handles, n);
+            mints = Arrays.copyOf(mints, n);
+            maxts = Arrays.copyOf(maxts, n);
+        }
+        handles[fullCount] = slab.add(open.buffer(), 0, open.length());
+        mints[fullCount] = openMinT;
+        maxts[fullCount] = openMaxT;
+        fullCount++;
+        open = null;
+        appender = null;
+    }
+
+    long minTime() {
+        if (fullCount > 0) {
+            return mints[0];
+        }
+        return open != null ? openMinT : Long.MAX_VALUE;
+    }
+
+    /** Drops chunks that end before {@code mint}; their handles go to {@code freed}. Returns whether the series is now empty. */
+    boolean truncateBefore(long mint, HandleList freed) {
+        int drop = 0;
+        while (drop < fullCount && maxts[drop] < mint) {
+            freed.add(handles[drop]);
+            drop++;
+        }
+        if (drop > 0) {
+            System.arraycopy(handles, drop, handles, 0, fullCount - drop);
+            System.arraycopy(mints, drop, mints, 0, fullCount - drop);
+            System.arraycopy(maxts, drop, maxts, 0, fullCount - drop);
+            fullCount -= drop;
+        }
+        if (fullCount == 0 && open != null && openMaxT < mint) {
+            open = null;
+            appender = null;
+        }
+        return fullCount == 0 && open == null && pendingAppends == 0;
+    }
+
+    /** Growable list of slab handles. */
+    static final class HandleList {
+        long[] a = new long[64];
+        int n;
+
+        void add(long h) {
+            if (n == a.length) {
+                a = Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = h;
+        }
+    }
+}

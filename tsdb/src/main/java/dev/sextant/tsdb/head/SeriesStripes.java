@@ -1,0 +1,115 @@
+package dev.sextant.tsdb.head;
+
+import dev.sextant.tsdb.model.Labels;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.function.LongFunction;
+
+/**
+ * The head's series maps, split into lock stripes: by labels hash (to find or create a series) and
+ * by ref (for the cached-ref append path and for postings). Each stripe has its own lock, so
+ * appenders working on different series rarely contend.
+ *
+ * <p>Thread-safety: thread-safe.
+ */
+final class SeriesStripes {
+    private final int mask;
+    private final Object[] locks;
+    private final List<HashMap<Labels, MemSeries>> byLabels;
+    private final List<LongObjectMap<MemSeries>> byRef;
+
+    SeriesStripes(int stripes) {
+        if (Integer.bitCount(stripes) != 1) {
+            throw new IllegalArgumentException("stripe count must be a power of two");
+        }
+        mask = stripes - 1;
+        locks = new Object[stripes];
+        byLabels = new ArrayList<>(stripes);
+        byRef = new ArrayList<>(stripes);
+        for (int i = 0; i < stripes; i++) {
+            locks[i] = new Object();
+            byLabels.add(new HashMap<>());
+            byRef.add(new LongObjectMap<>());
+        }
+    }
+
+    private int labelStripe(Labels l) {
+        int h = l.hashCode();
+        return (h ^ (h >>> 16)) & mask;
+    }
+
+    MemSeries getByRef(long ref) {
+        int i = (int) ref & mask;
+        synchronized (locks[i]) {
+            return byRef.get(i).get(ref);
+        }
+    }
+
+    MemSeries getByLabels(Labels l) {
+        int i = labelStripe(l);
+        synchronized (locks[i]) {
+            return byLabels.get(i).get(l);
+        }
+    }
+
+    /** Result of {@link #getOrCreate}: the series and whether this call created it. */
+    record Lookup(MemSeries series, boolean created) {}
+
+    /**
+     * Finds the series for {@code labels} or creates it with a ref from {@code newRef}; {@code
+     * onCreate} runs inside the labels stripe's lock so that nobody can use the new series before
+     * it has been logged.
+     */
+    Lookup getOrCreate(Labels labels, LongFunction<MemSeries> factory, java.util.function.Consumer<MemSeries> onCreate,
+            java.util.function.LongSupplier newRef) {
+        int i = labelStripe(labels);
+        MemSeries s;
+        synchronized (locks[i]) {
+            s = byLabels.get(i).get(labels);
+            if (s != null) {
+                return new Lookup(s, false);
+            }
+            s = factory.apply(newRef.getAsLong());
+            onCreate.accept(s);
+            byLabels.get(i).put(labels, s);
+        }
+        int r = (int) s.ref & mask;
+        synchronized (locks[r]) {
+            byRef.get(r).put(s.ref, s);
+        }
+        return new Lookup(s, true);
+    }
+
+    void remove(MemSeries s) {
+        int i = labelStripe(s.labels);
+        synchronized (locks[i]) {
+            byLabels.get(i).remove(s.labels, s);
+        }
+        int r = (int) s.ref & mask;
+        synchronized (locks[r]) {
+            byRef.get(r).remove(s.ref);
+        }
+    }
+
+    /** A snapshot of every series. */
+    List<MemSeries> all() {
+        List<MemSeries> out = new ArrayList<>();
+        for (int i = 0; i <= mask; i++) {
+            synchronized (locks[i]) {
+                byRef.get(i).forEachValue(out::add);
+            }
+        }
+        return out;
+    }
+
+    int size() {
+        int n = 0;
+        for (int i = 0; i <= mask; i++) {
+            synchronized (locks[i]) {
+                n += byRef.get(i).size();
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,177 @@
+package dev.sextant.tsdb.wal;
+
+import dev.sextant.tsdb.encoding.Decbuf;
+import dev.sextant.tsdb.encoding.Encbuf;
+import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.model.LabelsBuilder;
+import java.util.List;
+
+/**
+ * Encoders and decoders for WAL record bodies: series (type 1), float samples (type 2) and
+ * tombstones (type 3). Sample deltas are zig-zag varints against the record's first entry.
+ *
+ * <p>Thread-safety: stateless static methods; the batches passed in are caller-owned.
+ */
+public final class Records {
+    public static final int SERIES = 1;
+    public static final int SAMPLES = 2;
+    public static final int TOMBSTONES = 3;
+
+    private Records() {}
+
+    /** The record type (first byte), or -1 for an empty record. */
+    public static int type(byte[] rec, int len) {
+        return len == 0 ? -1 : rec[0] & 0xFF;
+    }
+
+    /** A series record entry. */
+    public record RefSeries(long ref, Labels labels) {}
+
+    public static void encodeSeries(Encbuf buf, List<RefSeries> series) {
+        buf.putByte(SERIES);
+        for (RefSeries s : series) {
+            buf.putBE64(s.ref());
+            putLabels(buf, s.labels());
+        }
+    }
+
+    static void putLabels(Encbuf buf, Labels l) {
+        buf.putUvarint(l.size());
+        for (int i = 0; i < l.size(); i++) {
+            buf.putUvarintStr(l.name(i));
+            buf.putUvarintStr(l.value(i));
+        }
+    }
+
+    /** Decodes a series record into {@code out}; returns an error message or null. */
+    public static String decodeSeries(byte[] rec, int len, List<RefSeries> out) {
+        Decbuf d = new Decbuf(rec, 0, len);
+        if (d.getByte() != SERIES) {
+            return "not a series record";
+        }
+        LabelsBuilder b = new LabelsBuilder();
+        while (d.remaining() > 0 && d.error() == null) {
+            long ref = d.getBE64();
+            long n = d.getUvarint();
+            b.reset();
+            for (long i = 0; i < n && d.error() == null; i++) {
+                String name = d.getUvarintStr();
+                String value = d.getUvarintStr();
+                b.set(name, value);
+            }
+            if (d.error() == null) {
+                out.add(new RefSeries(ref, b.build()));
+            }
+        }
+        return d.error();
+    }
+
+    /** Reusable parallel arrays of samples; no per-sample objects. */
+    public static final class SampleBatch {
+        public long[] refs = new long[64];
+        public long[] ts = new long[64];
+        public double[] vs = new double[64];
+        public int size;
+
+        public void clear() {
+            size = 0;
+        }
+
+        public void add(long ref, long t, double v) {
+            if (size == refs.length) {
+                int n = size * 2;
+                refs = java.util.Arrays.copyOf(refs, n);
+                ts = java.util.Arrays.copyOf(ts, n);
+                vs = java.util.Arrays.copyOf(vs, n);
+            }
+            refs[size] = ref;
+            ts[size] = t;
+            vs[size] = v;
+            size++;
+        }
+    }
+
+    public static void encodeSamples(Encbuf buf, long[] refs, long[] ts, double[] vs, int from, int to) {
+        buf.putByte(SAMPLES);
+        if (to <= from) {
+            return;
+        }
+        long baseRef = refs[from];
+        long baseT = ts[from];
+        buf.putBE64(baseRef);
+        buf.putBE64(baseT);
+        for (int i = from; i < to; i++) {
+            buf.putVarint(refs[i] - baseRef);
+            buf.putVarint(ts[i] - baseT);
+            buf.putF64(vs[i]);
+        }
+    }
+
+    /** Appends the samples of a record to {@code out}; returns an error message or null. */
+    public static String decodeSamples(byte[] rec, int len, SampleBatch out) {
+        Decbuf d = new Decbuf(rec, 0, len);
+        if (d.getByte() != SAMPLES) {
+            return "not a samples record";
+        }
+        if (d.remaining() == 0) {
+            return null;
+        }
+        long baseRef = d.getBE64();
+        long baseT = d.getBE64();
+        while (d.remaining() > 0 && d.error() == null) {
+            long dRef = d.getVarint();
+            long dT = d.getVarint();
+            long bits = d.getBE64();
+            if (d.error() == null) {
+                out.add(baseRef + dRef, baseT + dT, Double.longBitsToDouble(bits));
+            }
+        }
+        return d.error();
+    }
+
+    /** Deletion intervals of a tombstones record, as parallel arrays. */
+    public static final class TombstoneBatch {
+        public long[] refs = new long[16];
+        public long[] mints = new long[16];
+        public long[] maxts = new long[16];
+        public int size;
+
+        public void add(long ref, long mint, long maxt) {
+            if (size == refs.length) {
+                int n = size * 2;
+                refs = java.util.Arrays.copyOf(refs, n);
+                mints = java.util.Arrays.copyOf(mints, n);
+                maxts = java.util.Arrays.copyOf(maxts, n);
+            }
+            refs[size] = ref;
+            mints[size] = mint;
+            maxts[size] = maxt;
+            size++;
+        }
+    }
+
+    public static void encodeTombstones(Encbuf buf, TombstoneBatch stones) {
+        buf.putByte(TOMBSTONES);
+        for (int i = 0; i < stones.size; i++) {
+            buf.putBE64(stones.refs[i]);
+            buf.putVarint(stones.mints[i]);
+            buf.putVarint(stones.maxts[i]);
+        }
+    }
+
+    public static String decodeTombstones(byte[] rec, int len, TombstoneBatch out) {
+        Decbuf d = new Decbuf(rec, 0, len);
+        if (d.getByte() != TOMBSTONES) {
+            return "not a tombstones record";
+        }
+        while (d.remaining() > 0 && d.error() == null) {
+            long ref = d.getBE64();
+            long mint = d.getVarint();
+            long maxt = d.getVarint();
+            if (d.error() == null) {
+                out.add(ref, mint, maxt);
+            }
+        }
+        return d.error();
+    }
+}

@@ -1,0 +1,273 @@
+package dev.sextant.tsdb.wal;
+
+import dev.sextant.tsdb.encoding.Crc;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Writes Prometheus's write-ahead log: numbered segment files ({@code 00000000}, ...) made of 32 KiB
+ * pages; each record is split into fragments ({@code full}, or {@code first middle* last}) with a
+ * 7-byte header (type, be2 length, CRC32C of the payload) and no fragment crosses a page. Records
+ * are stored uncompressed. See {@code docs/format/wal.md}.
+ *
+ * <p>On open a new segment is started after the last existing one, as Prometheus does. {@link
+ * #log} buffers into the current page; {@link #flush()} hands the bytes to the OS (called at every
+ * commit); segments are fsynced when finished and on {@link #close()}.
+ *
+ * <p>Thread-safety: all public methods are synchronized.
+ */
+public final class Wal implements AutoCloseable {
+    public static final int PAGE_SIZE = 32 * 1024;
+    public static final int HEADER_SIZE = 7;
+    public static final long DEFAULT_SEGMENT_SIZE = 128L * 1024 * 1024;
+
+    static final int FULL = 1;
+    static final int FIRST = 2;
+    static final int MIDDLE = 3;
+    static final int LAST = 4;
+
+    private final Path dir;
+    private final long segmentSize;
+    private final byte[] page = new byte[PAGE_SIZE];
+    private int alloc;
+    private int flushed;
+    private int donePages;
+    private int segment = -1;
+    private FileChannel channel;
+    private boolean closed;
+
+    public Wal(Path dir, long segmentSize) {
+        if (segmentSize % PAGE_SIZE != 0 || segmentSize <= 0) {
+            throw new IllegalArgumentException("WAL segment size must be a positive multiple of 32 KiB: " + segmentSize);
+        }
+        this.dir = dir;
+        this.segmentSize = segmentSize;
+        try {
+            Files.createDirectories(dir);
+            List<Integer> segs = segments(dir);
+            openSegment(segs.isEmpty() ? 0 : segs.get(segs.size() - 1) + 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public static String segmentName(int n) {
+        return String.format("%08d", n);
+    }
+
+    /** Sorted numbers of the segment files in {@code dir} (non-numeric names are skipped). */
+    public static List<Integer> segments(Path dir) throws IOException {
+        List<Integer> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                if (!name.isEmpty() && name.chars().allMatch(Character::isDigit) && Files.isRegularFile(p)) {
+                    out.add(Integer.parseInt(name));
+                }
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private void openSegment(int n) throws IOException {
+        segment = n;
+        channel = FileChannel.open(dir.resolve(segmentName(n)),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        donePages = 0;
+        alloc = 0;
+        flushed = 0;
+        Arrays.fill(page, (byte) 0);
+        fsyncDir(dir);
+    }
+
+    /** The segment currently written. */
+    public synchronized int currentSegment() {
+        return segment;
+    }
+
+    /** Appends one record (a zero-length record is legal) to the log buffer. */
+    public synchronized void log(byte[] rec, int off, int len) {
+        ensureOpen();
+        try {
+            long used = (long) donePages * PAGE_SIZE + alloc;
+            long needed = len + (long) HEADER_SIZE * (len / (PAGE_SIZE - HEADER_SIZE) + 2);
+            if (used > 0 && used + needed > segmentSize) {
+                finishSegment();
+                openSegment(segment + 1);
+            }
+            int pos = off;
+            int remaining = len;
+            boolean first = true;
+            do {
+                if (PAGE_SIZE - alloc < HEADER_SIZE) {
+                    // Too little room for a header: the rest of the page stays zero.
+                    alloc = PAGE_SIZE;
+                    completePage();
+                }
+                int frag = Math.min(remaining, PAGE_SIZE - alloc - HEADER_SIZE);
+                boolean last = frag == remaining;
+                int type = first ? (last ? FULL : FIRST) : (last ? LAST : MIDDLE);
+                page[alloc] = (byte) type;
+                page[alloc + 1] = (byte) (frag >>> 8);
+                page[alloc + 2] = (byte) frag;
+                Crc.writeBE32(page, alloc + 3, Crc.crc32c(rec, pos, frag));
+                System.arraycopy(rec, pos, page, alloc + HEADER_SIZE, frag);
+                alloc += HEADER_SIZE + frag;
+                pos += frag;
+                remaining -= frag;
+                first = false;
+                if (alloc == PAGE_SIZE) {
+                    completePage();
+                }
+                if (last) {
+                    break;
+                }
+            } while (true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public synchronized void log(byte[] rec) {
+        log(rec, 0, rec.length);
+    }
+
+    private void completePage() throws IOException {
+        writePageBytes(PAGE_SIZE);
+        donePages++;
+        alloc = 0;
+        flushed = 0;
+        Arrays.fill(page, (byte) 0);
+    }
+
+    private void writePageBytes(int upTo) throws IOException {
+        if (upTo > flushed) {
+            ByteBuffer bb = ByteBuffer.wrap(page, flushed, upTo - flushed);
+            long filePos = (long) donePages * PAGE_SIZE + flushed;
+            while (bb.hasRemaining()) {
+                filePos += channel.write(bb, filePos);
+            }
+            flushed = upTo;
+        }
+    }
+
+    /** Writes buffered bytes to the OS (no fsync). */
+    public synchronized void flush() {
+        ensureOpen();
+        try {
+            writePageBytes(alloc);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Flushes and fsyncs the current segment. */
+    public synchronized void sync() {
+        flush();
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void finishSegment() throws IOException {
+        if (alloc > 0) {
+            alloc = PAGE_SIZE; // zero-fill the last page
+            completePage();
+        }
+        channel.force(false);
+        channel.close();
+    }
+
+    /** Closes the current segment and starts the next one; returns the new segment's number. */
+    public synchronized int nextSegment() {
+        ensureOpen();
+        try {
+            finishSegment();
+            openSegment(segment + 1);
+            return segment;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes segments numbered below {@code n} (never the current one). */
+    public synchronized void truncateBefore(int n) {
+        try {
+            for (int s : segments(dir)) {
+                if (s < n && s != segment) {
+                    Files.deleteIfExists(dir.resolve(segmentName(s)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("WAL closed");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            finishSegment();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void fsyncDir(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to open directories; durability of the rename is then best effort.
+        }
+    }
+
+    /**
+     * Repairs a segment after a corrupt or torn record at {@code offset}: deletes every later
+     * segment and truncates this one to the records that start before the offset, zero-filling its
+     * last page. Call before opening a {@link Wal} on the directory.
+     */
+    public static void repair(Path dir, int segment, long offset) throws IOException {
+        for (int s : segments(dir)) {
+            if (s > segment) {
+                Files.delete(dir.resolve(segmentName(s)));
+            }
+        }
+        Path p = dir.resolve(segmentName(segment));
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+            ch.truncate(offset);
+            long padded = (offset + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;
+            if (padded > offset) {
+                ch.write(ByteBuffer.allocate((int) (padded - offset)), offset);
+            }
+            ch.force(true);
+        }
+    }
+}

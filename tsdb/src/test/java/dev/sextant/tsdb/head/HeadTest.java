@@ -1,0 +1,338 @@
+package dev.sextant.tsdb.head;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sextant.tsdb.mem.MemoryLeakCheck;
+import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.model.Matcher;
+import dev.sextant.tsdb.model.StaleNaN;
+import dev.sextant.tsdb.storage.Appender;
+import dev.sextant.tsdb.storage.Querier;
+import dev.sextant.tsdb.storage.SampleIterator;
+import dev.sextant.tsdb.storage.SeriesSet;
+import dev.sextant.tsdb.storage.StorageException;
+import dev.sextant.tsdb.testutil.Samples;
+import dev.sextant.tsdb.testutil.Samples.Sample;
+import dev.sextant.tsdb.wal.Wal;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(MemoryLeakCheck.class)
+class HeadTest {
+    private static final long H2 = 2 * 3600_000L;
+    private static final Labels UP_A = Labels.of("__name__", "up", "job", "a");
+    private static final Labels UP_B = Labels.of("__name__", "up", "job", "b", "zone", "z1");
+    private static final Labels REQ = Labels.of("__name__", "req", "job", "a");
+
+    @TempDir
+    Path dir;
+
+    private static HeadOptions opts() {
+        return new HeadOptions(H2, 120, 16, 4 * Wal.PAGE_SIZE);
+    }
+
+    @Test
+    void appendCommitQueryWithMatchers() {
+        try (Head head = Head.open(null, opts(), Long.MIN_VALUE)) {
+            Appender app = head.appender();
+            long ref = app.append(0, UP_A, 1000, 1);
+            assertThat(app.append(ref, UP_A, 2000, 2)).isEqualTo(ref);
+            app.append(0, UP_B, 1000, 3);
+            app.append(0, REQ, 1500, StaleNaN.VALUE);
+            // Not visible before commit.
+            assertThat(Samples.query(head, 0, 10_000, Matcher.equal("__name__", "up"))).isEmpty();
+            app.commit();
+
+            assertThat(Samples.query(head, 0, 10_000, Matcher.equal("__name__", "up")))
+                    .containsOnlyKeys(UP_A, UP_B);
+            assertThat(Samples.query(head, 0, 10_000, Matcher.equal("job", "a"), Matcher.notEqual("__name__", "up")).get(REQ))
+                    .containsExactly(new Sample(1500, StaleNaN.BITS));
+            assertThat(Samples.query(head, 0, 10_000, Matcher.regex("__name__", "u.*"), Matcher.equal("zone", "")))
+                    .containsOnlyKeys(UP_A);
+            assertThat(Samples.query(head, 0, 10_000, Matcher.notRegex("job", "b"), Matcher.regex("__name__", ".+")))
+                    .containsOnlyKeys(REQ, UP_A);
+            assertThat(Samples.query(head, 1500, 10_000, Matcher.equal("job", "a")).get(UP_A))
+                    .containsExactly(Sample.of(2000, 2));
+            assertThat(Samples.query(head, 3000, 10_000, Matcher.equal("job", "a"))).isEmpty();
+            try (Querier q = head.querier(0, 10_000)) {
+                assertThat(q.labelNames()).containsExactly("__name__", "job", "zone");
+                assertThat(q.labelValues("job")).containsExactly("a", "b");
+                assertThat(q.labelValues("job", Matcher.equal("__name__", "req"))).containsExactly("a");
+                assertThat(q.labelNames(Matcher.equal("job", "a"))).containsExactly("__name__", "job");
+            }
+        }
+    }
+
+    @Test
+    void rejectionsCarryPrometheusTexts() {
+        try (Head head = Head.open(null, opts(), Long.MIN_VALUE)) {
+            Appender app = head.appender();
+            app.append(0, UP_A, 10 * H2, 1);
+            app.commit();
+            Appender a2 = head.appender();
+            assertThatThrownBy(() -> a2.append(0, UP_A, 10 * H2 - 1, 1))
+                    .isInstanceOf(StorageException.OutOfOrder.class).hasMessage("out of order sample");
+            assertThatThrownBy(() -> a2.append(0, UP_A, 10 * H2, 2))
+                    .isInstanceOf(StorageException.DuplicateSample.class).hasMessage("duplicate sample for timestamp");
+            assertThatThrownBy(() -> a2.append(0, REQ, 10 * H2 - H2 / 2 - 1, 1))
+                    .isInstanceOf(StorageException.OutOfBounds.class).hasMessage("out of bounds");
+            assertThatThrownBy(() -> a2.append(0, Labels.EMPTY, 10 * H2, 1))
+                    .isInstanceOf(StorageException.InvalidLabels.class);
+            // Same timestamp and value is accepted and is a no-op; the appender stays usable.
+            a2.append(0, UP_A, 10 * H2, 1);
+            a2.append(0, UP_A, 10 * H2 + 1, 5);
+            a2.commit();
+            assertThat(Samples.query(head, 0, Long.MAX_VALUE, Matcher.equal("job", "a")).get(UP_A))
+                    .containsExactly(Sample.of(10 * H2, 1), Sample.of(10 * H2 + 1, 5));
+            assertThatThrownBy(() -> a2.append(0, UP_A, 10 * H2 + 2, 1)).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void rollbackDiscards() {
+        try (Head head = Head.open(null, opts(), Long.MIN_VALUE)) {
+            Appender app = head.appender();
+            app.append(0, UP_A, 1, 1);
+            app.rollback();
+            assertThat(Samples.query(head, 0, 10, Matcher.equal("job", "a"))).isEmpty();
+            assertThat(head.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void chunksAreCutLikePrometheusAndNeverCrossTwoHourBoundaries() {
+        try (Head head = Head.open(null, opts(), Long.MIN_VALUE)) {
+            long start = 1_700_000_000_000L / H2 * H2 + 600_000; // 10 minutes into a window
+            for (int i = 0; i < 2000; i++) {
+                Appender app = head.appender();
+                app.append(0, UP_A, start + i * 15_000L, i);
+                app.commit();
+            }
+            MemSeries s = head.series.getByLabels(UP_A);
+            synchronized (s) {
+                for (int i = 0; i < s.fullCount; i++) {
+                    assertThat(s.mints[i] / H2).as("chunk %d stays in one 2h window", i).isEqualTo(s.maxts[i] / H2);
+                    long samples = (s.maxts[i] - s.mints[i]) / 15_000 + 1;
+                    assertThat(samples).isBetween(100L, 240L);
+                }
+                // The first window holds 440 samples (110 min at 15s). After 30 samples (435 s):
+                // n = 6600 s / (435.001 s * 4) = 3.79 -> 3 chunks of 2200 s = 147, 147, 146 samples.
+                assertThat((s.maxts[0] - s.mints[0]) / 15_000 + 1).isEqualTo(147);
+                assertThat((s.maxts[2] - s.mints[2]) / 15_000 + 1).isEqualTo(146);
+                assertThat(s.maxts[2] + 15_000).isEqualTo(start / H2 * H2 + H2);
+                // A full window (480 samples): n = 7200 / (435.001 * 4) = 4.13 -> 4 chunks of 120.
+                assertThat((s.maxts[3] - s.mints[3]) / 15_000 + 1).isEqualTo(120);
+                assertThat(s.mints[3] % H2).isZero();
+            }
+            Map<Labels, List<Sample>> all = Samples.query(head, 0, Long.MAX_VALUE, Matcher.equal("job", "a"));
+            assertThat(all.get(UP_A)).hasSize(2000);
+            assertThat(head.offHeapBytes()).isPositive();
+        }
+    }
+
+    @Test
+    void computeChunkEndTimeSpreadsTheWindow() {
+        // 30 samples at 15s took 435s of a 7200s window: n = 7200/(436*4) = 4.13 -> 4 chunks of 1800s.
+        assertThat(MemSeries.computeChunkEndTime(0, 435_000, 7_200_000)).isEqualTo(1_800_000);
+        assertThat(MemSeries.computeChunkEndTime(0, 7_000_000, 7_200_000)).isEqualTo(7_200_000);
+        assertThat(MemSeries.rangeEnd(7_199_999, H2)).isEqualTo(H2);
+        assertThat(MemSeries.rangeEnd(H2, H2)).isEqualTo(2 * H2);
+    }
+
+    @Test
+    void seekAcrossChunks() {
+        try (Head head = Head.open(null, opts(), Long.MIN_VALUE)) {
+            Appender app = head.appender();
+            for (int i = 0; i < 1000; i++) {
+                app.append(0, UP_A, i * 10_000L, i);
+            }
+            app.commit();
+            try (Querier q = head.querier(0, Long.MAX_VALUE)) {
+                SeriesSet set = q.select(false, null, Matcher.equal("job", "a"));
+                assertThat(set.next()).isTrue();
+                SampleIterator it = set.at().iterator(null);
+                assertThat(it.seek(5_000_001)).isTrue();
+                assertThat(it.atT()).isEqualTo(5_010_000);
+                assertThat(it.atV()).isEqualTo(501);
+                assertThat(it.seek(0)).isTrue();
+                assertThat(it.atT()).isEqualTo(5_010_000);
+                assertThat(it.next()).isTrue();
+                assertThat(it.atT()).isEqualTo(5_020_000);
+                assertThat(it.seek(9_990_000)).isTrue();
+                assertThat(it.next()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void walReplayRestoresSeriesSamplesAndRefs() {
+        long ref;
+        try (Head head = Head.open(dir, opts(), Long.MIN_VALUE)) {
+            Appender app = head.appender();
+            ref = app.append(0, UP_A, 1000, 1);
+            app.append(0, UP_B, 1000, 2);
+            for (int i = 1; i < 500; i++) {
+                app.append(ref, UP_A, 1000 + i * 15_000L, i);
+            }
+            app.commit();
+            Appender rolled = head.appender();
+            rolled.append(0, REQ, 7_000_000, 1);
+            rolled.rollback();
+        }
+        try (Head head = Head.open(dir, opts(), Long.MIN_VALUE)) {
+            Map<Labels, List<Sample>> all = Samples.query(head, 0, Long.MAX_VALUE, Matcher.regex("__name__", ".+"));
+            assertThat(all).containsOnlyKeys(UP_A, UP_B);
+            assertThat(all.get(UP_A)).hasSize(500);
+            assertThat(all.get(UP_A).get(499)).isEqualTo(Sample.of(1000 + 499 * 15_000L, 499));
+            assertThat(head.minTime()).isEqualTo(1000);
+            // The ref survives the restart, and new series get fresh refs.
+            Appender app = head.appender();
+            assertThat(app.append(ref, UP_A, 10_000_000, 7)).isEqualTo(ref);
+            assertThat(app.append(0, Labels.of("__name__", "new"), 10_000_000, 7)).isGreaterThan(2);
+            app.commit();
+        }
+    }
+
+    @Test
+    void tornWalTailIsCutOffAndEarlierDataSurvives() throws IOException {
+        try (Head head = Head.open(dir, opts(), Long.MIN_VALUE)) {
+            for (int i = 0; i < 50; i++) {
+                Appender app = head.appender();
+                app.append(0, UP_A, i * 1000L, i);
+                app.commit();
+            }
+        }
+        Path seg = dir.resolve("00000000");
+        long size;
+        try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+            // Chop the segment inside the last records (the closed page is zero-padded to 32 KiB).
+            long used = 0;
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate((int) ch.size());
+            ch.read(bb, 0);
+            byte[] b = bb.array();
+            for (int i = b.length - 1; i >= 0; i--) {
+                if (b[i] != 0) {
+                    used = i + 1;
+                    break;
+                }
+            }
+            ch.truncate(used - 10);
+            size = used - 10;
+        }
+        assertThat(size).isPositive();
+        try (Head head = Head.open(dir, opts(), Long.MIN_VALUE)) {
+            List<Sample> got = Samples.query(head, 0, Long.MAX_VALUE, Matcher.equal("job", "a")).get(UP_A);
+            assertThat(got).hasSize(49);
+            Appender app = head.appender();
+            app.append(0, UP_A, 100_000, 1);
+            app.commit();
+        }
+        try (Head head = Head.open(dir, opts(), Long.MIN_VALUE)) {
+            assertThat(Samples.query(head, 0, Long.MAX_VALUE, Matcher.equal("job", "a")).get(UP_A)).hasSize(50);
+        }
+    }
+
+    @Test
+    void truncateDropsOldChunksCollectsSeriesAndCheckpoints() throws IOException {
+        try (Head head = Head.open(dir, opts(), Long.MIN_VALUE)) {
+            Appender app = head.appender();
+            for (int i = 0; i < 3 * 480; i++) { // 6 hours at 15s
+                app.append(0, UP_A, i * 15_000L, i);
+            }
+            app.append(0, UP_B, 1000, 1); // only old data: collected
+            app.commit();
+            for (int k = 0; k < 6; k++) {
+                head.wal.nextSegment(); // make segments so the checkpoint has something to cover
+                Appender a = head.appender();
+                a.append(0, UP_A, 3 * H2 + k, k);
+                a.commit();
+            }
+            head.truncate(H2);
+            assertThat(head.minTime()).isEqualTo(H2);
+            assertThat(head.numSeries()).isEqualTo(1);
+            assertThat(Samples.query(head, 0, Long.MAX_VALUE, Matcher.regex("job", ".+")))
+                    .containsOnlyKeys(UP_A);
+            assertThat(dev.sextant.tsdb.wal.Checkpoint.last(dir)).isNotNull();
+            assertThatThrownBy(() -> {
+                Appender a = head.appender();
+                a.append(0, REQ, H2 - 1, 1);
+            }).isInstanceOf(StorageException.OutOfBounds.class);
+        }
+        try (Head head = Head.open(dir, opts(), H2)) {
+            List<Sample> got = Samples.query(head, 0, Long.MAX_VALUE, Matcher.equal("job", "a")).get(UP_A);
+            assertThat(got.get(0).t()).isEqualTo(H2);
+            assertThat(got).hasSize(2 * 480 + 6);
+            assertThat(head.numSeries()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void truncationWaitsForOpenQueriersBeforeFreeing() {
+        try (Head head = Head.open(null, opts(), Long.MIN_VALUE)) {
+            Appender app = head.appender();
+            for (int i = 0; i < 2 * 480; i++) {
+                app.append(0, UP_A, i * 15_000L, i);
+            }
+            app.commit();
+            try (Querier q = head.querier(0, Long.MAX_VALUE)) {
+                SeriesSet set = q.select(false, null, Matcher.equal("job", "a"));
+                head.truncate(H2);
+                assertThat(set.next()).isTrue();
+                SampleIterator it = set.at().iterator(null);
+                int n = 0;
+                while (it.next()) {
+                    n++;
+                }
+                assertThat(it.error()).isNull();
+                assertThat(n).isEqualTo(2 * 480);
+            }
+        }
+    }
+
+    @Test
+    void concurrentAppendersAndReaders() throws Exception {
+        try (Head head = Head.open(dir, opts(), Long.MIN_VALUE)) {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<?>> fs = new ArrayList<>();
+            for (int w = 0; w < 3; w++) {
+                int worker = w;
+                fs.add(pool.submit(() -> {
+                    long[] refs = new long[50];
+                    for (int i = 0; i < 200; i++) {
+                        Appender app = head.appender();
+                        for (int s = 0; s < 50; s++) {
+                            Labels l = Labels.of("__name__", "m", "w", "" + worker, "s", "" + s);
+                            refs[s] = app.append(refs[s], l, i * 1000L, i);
+                        }
+                        app.commit();
+                    }
+                }));
+            }
+            fs.add(pool.submit(() -> {
+                for (int i = 0; i < 50; i++) {
+                    Samples.query(head, 0, Long.MAX_VALUE, Matcher.equal("__name__", "m"));
+                }
+            }));
+            for (Future<?> f : fs) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            Map<Labels, List<Sample>> all = Samples.query(head, 0, Long.MAX_VALUE, Matcher.equal("__name__", "m"));
+            assertThat(all).hasSize(150);
+            assertThat(all.values()).allSatisfy(l -> assertThat(l).hasSize(200));
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.sextant.tsdb.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.tsdb.Tsdb;
+import dev.sextant.tsdb.TsdbOptions;
+import dev.sextant.tsdb.block.BlockMeta;
+import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.model.Matcher;
+import dev.sextant.tsdb.model.StaleNaN;
+import dev.sextant.tsdb.storage.Appender;
+import dev.sextant.tsdb.testutil.Samples;
+import dev.sextant.tsdb.testutil.Samples.Sample;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Interop with the real Prometheus tools from Debian's {@code prometheus} package: promtool reads
+ * what Sextant writes (blocks and WAL), and Sextant reads what Prometheus writes (blocks made by
+ * {@code promtool tsdb create-blocks-from}, and the Snappy-compressed WAL of a briefly running
+ * server). Fails, never skips, when the binaries are missing. Run with {@code -Pinterop}.
+ */
+@Tag("interop")
+class PromtoolInteropTest {
+    static final Path PROMTOOL = Path.of("/usr/bin/promtool");
+    static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
+    static final long H = 3600_000L;
+    static final long H2 = 2 * H;
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out) {}
+
+    static Run run(String... cmd) throws IOException, InterruptedException {
+        assertThat(Files.isExecutable(Path.of(cmd[0]))).as("%s must be installed (apt-get install prometheus)", cmd[0]).isTrue();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    static TsdbOptions manual() {
+        return TsdbOptions.defaults().withBackgroundCompaction(false);
+    }
+
+    @Test
+    void promtoolAnalyzesAndDumpsBlocksAndWalWrittenBySextant() throws Exception {
+        long base = 1_700_000_000_000L / H2 * H2;
+        TreeSet<String> expected = new TreeSet<>();
+        String blockId;
+        try (Tsdb db = Tsdb.open(dir, manual())) {
+            long[] refs = new long[20];
+            for (long t = base; t < base + 4 * H; t += 14_000) {
+                Appender app = db.appender();
+                for (int s = 0; s < 20; s++) {
+                    Labels l = Labels.of("__name__", s % 2 == 0 ? "up" : "http_requests_total", "instance", "host-" + s,
+                            "job", "node", "path", "/ü/" + s);
+                    double v = (t - base) % 700_000 == 0 ? StaleNaN.VALUE : s * 1000.5 + (t - base) / 14_000.0;
+                    refs[s] = app.append(refs[s], l, t + s, v);
+                    expected.add(line(l, v, t + s));
+                }
+                app.commit();
+            }
+            db.compact();
+            List<BlockMeta> blocks = db.blocks();
+            assertThat(blocks).hasSize(1);
+            blockId = blocks.get(0).ulid();
+        }
+
+        Run analyze = run(PROMTOOL.toString(), "tsdb", "analyze", dir.toString(), blockId);
+        assertThat(analyze.exit()).as(analyze.out()).isZero();
+        assertThat(analyze.out()).contains("Block ID: " + blockId).contains("Series: 20");
+
+        // dump reads the block and replays the WAL (checkpoint + segments) for the head's 2 hours.
+        Run dump = run(PROMTOOL.toString(), "tsdb", "dump", "--match={__name__=~\".+\"}", dir.toString());
+        assertThat(dump.exit()).as(dump.out()).isZero();
+        List<String> lines = new ArrayList<>();
+        for (String l : dump.out().split("\n")) {
+            if (l.startsWith("{")) {
+                lines.add(l);
+            }
+        }
+        assertThat(lines).hasSize(expected.size());
+        assertThat(new TreeSet<>(lines)).isEqualTo(expected);
+    }
+
+    @Test
+    void sextantReadsBlocksWrittenByPrometheus() throws Exception {
+        long baseSec = 1_700_000_000L / 7200 * 7200;
+        StringBuilder om = new StringBuilder("# TYPE temperature gauge\n");
+        List<Sample> a = new ArrayList<>();
+        List<Sample> b = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            long t = baseSec + i * 15L;
+            double va = 20 + i * 0.25;
+            double vb = -i;
+            om.append("temperature{room=\"a\"} ").append(va).append(' ').append(t).append('\n');
+            om.append("temperature{room=\"b\"} ").append(vb).append(' ').append(t).append('\n');
+            a.add(Sample.of(t * 1000, va));
+            b.add(Sample.of(t * 1000, vb));
+        }
+        om.append("# EOF\n");
+        Path input = dir.resolve("input.om");
+        Files.writeString(input, om.toString());
+        Path data = dir.resolve("data");
+        Files.createDirectories(data);
+        Run r = run(PROMTOOL.toString(), "tsdb", "create-blocks-from", "openmetrics", input.toString(), data.toString());
+        assertThat(r.exit()).as(r.out()).isZero();
+
+        try (Tsdb db = Tsdb.open(data, manual().withRetention(0))) {
+            assertThat(db.blocks()).isNotEmpty();
+            Map<Labels, List<Sample>> got = Samples.query(db, 0, Long.MAX_VALUE, Matcher.equal("__name__", "temperature"));
+            assertThat(got.get(Labels.of("__name__", "temperature", "room", "a"))).isEqualTo(a);
+            assertThat(got.get(Labels.of("__name__", "temperature", "room", "b"))).isEqualTo(b);
+            // And Sextant can compact Prometheus's blocks into its own.
+            db.compact();
+            assertThat(Samples.query(db, 0, Long.MAX_VALUE, Matcher.equal("room", "a")).get(Labels.of("__name__", "temperature", "room", "a")))
+                    .isEqualTo(a);
+        }
+    }
+
+    @Test
+    void sextantReplaysTheWalOfARealPrometheusServer() throws Exception {
+        assertThat(Files.isExecutable(PROMETHEUS)).as("%s must be installed", PROMETHEUS).isTrue();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path cfg = dir.resolve("prometheus.yml");
+        Files.writeString(cfg, "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: self\n"
+                + "    static_configs:\n      - targets: ['127.0.0.1:" + port + "']\n");
+        Path data = dir.resolve("data");
+        Process p = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + cfg, "--storage.tsdb.path=" + data,
+                "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.wal-compression")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        try {
+            Thread.sleep(6000);
+        } finally {
+            p.destroy(); // SIGTERM: clean shutdown
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        try (Tsdb db = Tsdb.open(data, manual())) {
+            Map<Labels, List<Sample>> up = Samples.query(db, 0, Long.MAX_VALUE, Matcher.equal("__name__", "up"));
+            assertThat(up).as(Files.readString(dir.resolve("prometheus.log"))).hasSize(1);
+            List<Sample> samples = up.values().iterator().next();
+            assertThat(samples).isNotEmpty();
+            assertThat(samples).allSatisfy(s -> assertThat(Double.longBitsToDouble(s.bits())).isEqualTo(1.0));
+            assertThat(Samples.query(db, 0, Long.MAX_VALUE, Matcher.regex("__name__", "prometheus_.*")).size())
+                    .isGreaterThan(50);
+        }
+    }
+
+    /** promtool's dump line: labels, value (Go %g), timestamp. */
+    static String line(Labels l, double v, long t) {
+        return l.toString() + " " + goFloat(v) + " " + t;
+    }
+
+    static String goFloat(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 1e21) {
+            return Long.toString((long) v);
+        }
+        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    }
+}
