@@ -55,6 +55,11 @@ public final class Main implements Callable<Integer> {
             converter = DurationConverter.class, description = "How long to retain samples (default: ${DEFAULT-VALUE}).")
     Duration retentionTime;
 
+    @Option(names = "--storage.tsdb.retention.size", paramLabel = "SIZE", defaultValue = "0B",
+            converter = ByteSizeConverter.class,
+            description = "Maximum number of bytes that can be stored for blocks, e.g. 512MB (default: no limit).")
+    long retentionSize;
+
     public static void main(String[] args) {
         int code = commandLine().execute(args);
         if (code != 0) {
@@ -75,7 +80,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         HostPort hp = HostPort.parse(listenAddress);
         ServerOptions options = new ServerOptions(configFile, dataDir, hp.host(), hp.port(), remoteWriteReceiver,
-                lifecycle, adminApi, queryTimeout, maxSamples, lookbackDelta, retentionTime);
+                lifecycle, adminApi, queryTimeout, maxSamples, lookbackDelta, retentionTime, retentionSize);
         SextantServer server;
         try {
             server = SextantServer.start(options);
@@ -84,6 +89,9 @@ public final class Main implements Callable<Integer> {
             return 1;
         } catch (io.netty.channel.ChannelException | java.net.BindException e) {
             System.err.println("sextant: error: listen tcp " + listenAddress + ": " + e.getMessage());
+            return 1;
+        } catch (dev.sextant.tsdb.storage.StorageException | java.io.UncheckedIOException | java.io.IOException e) {
+            System.err.println("sextant: error: opening storage " + dataDir + ": " + e.getMessage());
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
@@ -134,6 +142,34 @@ public final class Main implements Callable<Integer> {
             } catch (dev.sextant.api.v1.ApiException e) {
                 throw new CommandLine.TypeConversionException("not a valid duration: '" + value + "'");
             }
+        }
+    }
+
+    /** Reads sizes such as {@code 512MB}, {@code 1GiB}, {@code 0B}; units are powers of 1024 like Prometheus's. */
+    static final class ByteSizeConverter implements CommandLine.ITypeConverter<Long> {
+        private static final String[] UNITS = {"B", "KB", "MB", "GB", "TB", "PB", "EB"};
+
+        @Override
+        public Long convert(String value) {
+            String v = value.trim().toUpperCase(java.util.Locale.ROOT).replace("IB", "B");
+            int i = 0;
+            while (i < v.length() && Character.isDigit(v.charAt(i))) {
+                i++;
+            }
+            if (i == 0) {
+                throw new CommandLine.TypeConversionException("not a valid size: '" + value + "'");
+            }
+            long n = Long.parseLong(v.substring(0, i));
+            String unit = v.substring(i);
+            if (unit.isEmpty()) {
+                unit = "B";
+            }
+            for (int u = 0; u < UNITS.length; u++) {
+                if (UNITS[u].equals(unit)) {
+                    return n << (10 * u);
+                }
+            }
+            throw new CommandLine.TypeConversionException("not a valid size: '" + value + "'");
         }
     }
 

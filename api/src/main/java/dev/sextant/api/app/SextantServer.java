@@ -19,7 +19,8 @@ import dev.sextant.api.v1.TargetsView;
 import dev.sextant.api.v1.TsdbStatus;
 import dev.sextant.promql.engine.EngineOptions;
 import dev.sextant.promql.engine.QueryEngine;
-import dev.sextant.tsdb.memory.MemoryStorage;
+import dev.sextant.tsdb.Tsdb;
+import dev.sextant.tsdb.TsdbOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -48,7 +49,7 @@ public final class SextantServer implements AutoCloseable {
 
     private final ServerOptions options;
     private final AtomicReference<ConfigFile> config;
-    private final MemoryStorage storage;
+    private final Tsdb storage;
     private final ServerMetrics metrics;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -58,7 +59,7 @@ public final class SextantServer implements AutoCloseable {
     private volatile Instant lastConfigTime = Instant.now();
     private HttpServer http;
 
-    private SextantServer(ServerOptions options, ConfigFile config, MemoryStorage storage, ServerMetrics metrics) {
+    private SextantServer(ServerOptions options, ConfigFile config, Tsdb storage, ServerMetrics metrics) {
         this.options = options;
         this.config = new AtomicReference<>(config);
         this.storage = storage;
@@ -76,13 +77,19 @@ public final class SextantServer implements AutoCloseable {
         Files.createDirectories(options.dataDir());
         ServerMetrics metrics = new ServerMetrics();
         metrics.configReloaded(true, System.currentTimeMillis());
-        SextantServer server = new SextantServer(options, config, new MemoryStorage(), metrics);
-        server.http = new HttpServer(options.listenHost(), options.listenPort(), server.routes(),
-                Math.max(4, Runtime.getRuntime().availableProcessors() * 2), metrics);
+        Tsdb tsdb = Tsdb.open(options.dataDir(), TsdbOptions.defaults()
+                .withRetention(options.retentionTime().toMillis())
+                .withRetentionBytes(options.retentionSize()));
+        SextantServer server = new SextantServer(options, config, tsdb, metrics);
         try {
+            server.http = new HttpServer(options.listenHost(), options.listenPort(), server.routes(),
+                    Math.max(4, Runtime.getRuntime().availableProcessors() * 2), metrics);
             server.http.start();
         } catch (Exception e) {
-            server.http.close();
+            if (server.http != null) {
+                server.http.close();
+            }
+            tsdb.close();
             throw e;
         }
         server.ready.set(true);
@@ -101,7 +108,16 @@ public final class SextantServer implements AutoCloseable {
                 this::runtimeInfo, tsdbStatus);
         DiscoveryApi discovery = new DiscoveryApi(TargetsView.NONE);
         RulesApi rules = new RulesApi(RulesView.NONE);
-        metrics.gauge("sextant_tsdb_head_series", "Total number of series in the head block.", storage::seriesCount);
+        metrics.gauge("sextant_tsdb_head_series", "Total number of series in the head block.",
+                () -> storage.head().numSeries());
+        metrics.gauge("sextant_tsdb_head_min_time", "Lowest timestamp value stored in the head block.",
+                () -> storage.head().minTime());
+        metrics.gauge("sextant_tsdb_head_max_time", "Highest timestamp value stored in the head block.",
+                () -> storage.head().maxTime());
+        metrics.gauge("sextant_tsdb_blocks_loaded", "Number of currently loaded data blocks.",
+                () -> storage.blocks().size());
+        metrics.gauge("sextant_tsdb_head_offheap_bytes", "Off-heap bytes held by head chunks.",
+                () -> storage.head().offHeapBytes());
 
         Router r = new Router();
         r.getPost("/api/v1/query", gated(query.instant()));
@@ -260,6 +276,11 @@ public final class SextantServer implements AutoCloseable {
             stopping.set(true);
             ready.set(false);
             http.close();
+            try {
+                storage.close();
+            } catch (RuntimeException e) {
+                log.error("msg=\"closing storage failed\" err=\"{}\"", e.getMessage(), e);
+            }
             stopped.countDown();
             log.info("msg=\"See you next time!\"");
         }
