@@ -81,6 +81,17 @@ public record ConfigFile(String source, String text, JsonNode tree) {
         return new ConfigFile(source, text, tree);
     }
 
+    /** {@code global.external_labels}, attached to everything that leaves the server. */
+    public dev.sextant.tsdb.model.Labels externalLabels() {
+        JsonNode ext = tree.path("global").path("external_labels");
+        dev.sextant.tsdb.model.LabelsBuilder b = new dev.sextant.tsdb.model.LabelsBuilder();
+        for (Iterator<String> it = ext.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            b.set(k, ext.get(k).asText());
+        }
+        return b.build();
+    }
+
     /** Keys whose values Prometheus treats as secrets and prints as {@code <secret>}. */
     private static final Set<String> SECRET_KEYS = Set.of("password", "bearer_token", "credentials",
             "client_secret", "secret_key", "key", "token");

@@ -5,7 +5,9 @@ import dev.sextant.api.http.Handler;
 import dev.sextant.api.http.HttpServer;
 import dev.sextant.api.http.Router;
 import dev.sextant.api.metrics.ServerMetrics;
+import dev.sextant.api.remote.RemoteReadHandler;
 import dev.sextant.api.remote.RemoteWriteHandler;
+import dev.sextant.api.web.FederateHandler;
 import dev.sextant.api.v1.BuildInfo;
 import dev.sextant.api.v1.DiscoveryApi;
 import dev.sextant.api.v1.QueryApi;
@@ -46,6 +48,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class SextantServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SextantServer.class);
+
+    /** Prometheus's default {@code --storage.remote.read-sample-limit}. */
+    static final long REMOTE_READ_SAMPLE_LIMIT = 50_000_000L;
 
     private final ServerOptions options;
     private final AtomicReference<ConfigFile> config;
@@ -155,6 +160,10 @@ public final class SextantServer implements AutoCloseable {
             r.post("/api/v1/write", req -> ApiResponse.text(404,
                     "remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n"));
         }
+        r.post("/api/v1/read", gated(new RemoteReadHandler(storage, () -> config.get().externalLabels(),
+                REMOTE_READ_SAMPLE_LIMIT)));
+        r.get("/federate", gated(new FederateHandler(storage, System::currentTimeMillis,
+                options.lookbackDelta().toMillis(), () -> config.get().externalLabels())));
         r.add("/-/healthy", Set.of("GET", "HEAD"), StatusApi.healthy());
         r.add("/-/ready", Set.of("GET", "HEAD"), StatusApi.ready(ready::get));
         r.add("/-/reload", Set.of("POST", "PUT"), lifecycle(req -> reload()));

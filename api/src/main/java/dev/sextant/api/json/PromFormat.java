@@ -86,6 +86,32 @@ public final class PromFormat {
         return d;
     }
 
+    /**
+     * Go's {@code strconv.FormatFloat(v, 'g', -1, 64)}, the form the text exposition format uses:
+     * exponent form when the decimal exponent is below -4 or at least 6, so {@code 1e+06}, {@code
+     * 123456}, {@code 1.234567e+06}, {@code 0.0001}, {@code 1e-05}.
+     */
+    public static String goG(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        if (v == 0) {
+            return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
+        }
+        BigDecimal d = shortest(v);
+        BigDecimal abs = d.abs();
+        int digits = abs.unscaledValue().toString().length();
+        int exp = digits - 1 - abs.scale();
+        // Go decides with precision 6 whenever it formats the shortest representation.
+        if (exp < -4 || exp >= 6) {
+            return scientific(d);
+        }
+        return d.toPlainString();
+    }
+
     /** Go's {@code strconv.FormatFloat(v, 'e', -1, 64)} for a non-zero finite value. */
     private static String scientific(BigDecimal d) {
         BigDecimal abs = d.abs();

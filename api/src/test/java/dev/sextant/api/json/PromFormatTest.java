@@ -46,6 +46,23 @@ class PromFormatTest {
         assertThat(PromFormat.value(v)).isEqualTo(expected);
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "1, 1",
+        "123456, 123456",
+        "1000000, 1e+06",
+        "1234567, 1.234567e+06",
+        "0.0001, 0.0001",
+        "0.00001, 1e-05",
+        "-2.5, -2.5",
+        "0.1, 0.1",
+        "NaN, NaN",
+        "-Infinity, -Inf",
+    })
+    void goGFormatForTextExposition(double v, String expected) {
+        assertThat(PromFormat.goG(v)).isEqualTo(expected);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"2.82879384806159E17", "1.0E23", "9.007199254740993E15", "5.0E-324", "3.14159"})
     void shortestRoundTrips(double v) {
