@@ -420,6 +420,37 @@ class HelmChartTest {
         }
     }
 
+    @Test
+    void notesTellTheUserHowToReachSextant() {
+        String defaultNotes = notes(null);
+        assertThat(defaultNotes).contains(
+                "kubectl -n monitoring rollout status statefulset/sextant",
+                "http://sextant.monitoring.svc.cluster.local:9090",
+                "kubectl -n monitoring port-forward svc/sextant 9090:9090",
+                "import grafana-datasource/dashboards/*.json")
+                .doesNotContain("shards");
+
+        String allOnNotes = notes(Chart.ALL_ON_VALUES);
+        assertThat(allOnNotes).contains(
+                "split into 3 shards",
+                "query the store you remote-write to",
+                "ConfigMap sextant-grafana-datasource in namespace grafana",
+                "ConfigMap sextant-grafana-dashboards in namespace grafana")
+                .doesNotContain("remoteWrite is empty");
+    }
+
+    /** NOTES.txt as helm install prints it (client-only dry run: no cluster needed). */
+    static String notes(java.nio.file.Path valuesFile) {
+        var install = new Helm(Chart.DIR).install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
+                .clientOnly().dryRun();
+        if (valuesFile != null) {
+            install = install.withValuesFile(valuesFile);
+        }
+        String output = install.call().getOutput();
+        assertThat(output).contains("NOTES:");
+        return output.substring(output.indexOf("NOTES:"));
+    }
+
     static JsonNode job(JsonNode config, String name) {
         for (JsonNode job : config.path("scrape_configs")) {
             if (name.equals(job.path("job_name").asText())) {
