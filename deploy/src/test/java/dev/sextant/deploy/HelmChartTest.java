@@ -325,9 +325,17 @@ class HelmChartTest {
     }
 
     @Test
-    void anUnknownEndpointsRoleFailsTheRender() {
+    void valuesSchemaRejectsTyposAndWrongValues() {
         assertThatThrownBy(() -> Chart.render(t -> t.set("discovery.endpointsRole", "services")))
-                .hasMessageContaining("discovery.endpointsRole must be endpointslice or endpoints");
+                .hasMessageContaining("/discovery/endpointsRole")
+                .hasMessageContaining("value must be one of 'endpointslice', 'endpoints'");
+        // A misspelt key would otherwise be ignored silently.
+        assertThatThrownBy(() -> Chart.render(t -> t.set("replica", "3")))
+                .hasMessageContaining("additional properties 'replica' not allowed");
+        assertThatThrownBy(() -> Chart.render(t -> t.set("server.retention.size", "40G")))
+                .hasMessageContaining("/server/retention/size");
+        assertThatThrownBy(() -> Chart.render(t -> t.set("server.retention.time", "two weeks")))
+                .hasMessageContaining("/server/retention/time");
     }
 
     @ParameterizedTest
