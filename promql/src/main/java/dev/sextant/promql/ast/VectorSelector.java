@@ -6,10 +6,24 @@ import java.util.List;
 /**
  * An instant vector selector. {@code name} is the bare metric name when one was written (null
  * otherwise); {@code matchers} holds every matcher including the one for {@code __name__}.
+ * {@code offset} is null when absent; {@code at} is null when absent.
  */
-public record VectorSelector(String name, List<Matcher> matchers) implements Expr {
+public record VectorSelector(String name, List<Matcher> matchers, DurationExpr offset, AtModifier at, int pos)
+        implements Expr {
     public VectorSelector {
         matchers = List.copyOf(matchers);
+    }
+
+    public VectorSelector(String name, List<Matcher> matchers) {
+        this(name, matchers, null, null, -1);
+    }
+
+    public VectorSelector withOffset(DurationExpr o) {
+        return new VectorSelector(name, matchers, o, at, pos);
+    }
+
+    public VectorSelector withAt(AtModifier a) {
+        return new VectorSelector(name, matchers, offset, a, pos);
     }
 
     @Override
