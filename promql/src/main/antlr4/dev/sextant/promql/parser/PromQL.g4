@@ -44,7 +44,7 @@ offsetValue
     ;
 
 atValue
-    : sign=(ADD | SUB)? NUMBER
+    : sign=(ADD | SUB)? (NUMBER | DURATION)
     | IDENTIFIER LEFT_PAREN RIGHT_PAREN
     ;
 

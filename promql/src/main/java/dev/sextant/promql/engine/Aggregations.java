@@ -38,6 +38,7 @@ final class Aggregations {
         double count;
         boolean overflow;
         boolean sawInf;
+        boolean dropName;
         double[] values;
         List<Elem> elems;
 
@@ -79,8 +80,12 @@ final class Aggregations {
             Labels key = groupKey(a, e);
             Group g = groups.get(key);
             double v = e.v;
+            if (g != null) {
+                g.dropName |= e.dropName;
+            }
             if (g == null) {
                 g = new Group(key);
+                g.dropName = e.dropName;
                 groups.put(key, g);
                 g.value = v;
                 g.count = 1;
@@ -159,7 +164,7 @@ final class Aggregations {
                 case QUANTILE -> Stats.quantile(param, g.values, (int) g.count);
                 default -> throw new IllegalStateException(op.name());
             };
-            out.add(new Elem(g.labels, v, false, 0));
+            out.add(new Elem(g.labels, v, g.dropName, 0));
         }
         return new Vec(out);
     }
@@ -172,7 +177,7 @@ final class Aggregations {
     }
 
     private Labels groupKey(AggregateExpr a, Elem e) {
-        Labels l = e.dropName ? Names.dropMetricName(e.labels) : e.labels;
+        Labels l = e.labels;
         if (a.without()) {
             builder.reset(l);
             builder.delete(Labels.METRIC_NAME);
@@ -209,7 +214,8 @@ final class Aggregations {
     private Vec selectK(AggregateExpr a, Vec in, double param) {
         AggregateOp op = a.op();
         if (Double.isNaN(param)) {
-            throw new QueryException(QueryException.Kind.EXECUTION, "Parameter value is NaN");
+            throw new QueryException(QueryException.Kind.EXECUTION,
+                    op == AggregateOp.LIMIT_RATIO ? "Ratio value is NaN" : "Parameter value is NaN");
         }
         if (op == AggregateOp.LIMIT_RATIO) {
             double ratio = param;

@@ -114,6 +114,45 @@ final class HistogramQuantile {
         return merged;
     }
 
+    /** histogram_quantiles(v, "label", q1, q2, ...): one output series per quantile, labelled with it. */
+    static Vec quantiles(Evaluator ev, Call c, long t) {
+        Vec in = ev.evalVector(c.args().get(0), t);
+        String label = ((EvalValue.Str) ev.eval(c.args().get(1), t)).s();
+        int argPos = c.args().get(0).pos();
+        List<Elem> out = new ArrayList<>();
+        java.util.Set<Labels> seen = new java.util.HashSet<>();
+        for (int i = 2; i < c.args().size(); i++) {
+            double q = ev.evalScalar(c.args().get(i), t);
+            if (!(q >= 0 && q <= 1)) {
+                ev.ctx.annotations.warn("quantile value should be between 0 and 1, got "
+                        + SpecialFunctions.formatGo(q), c.args().get(i).pos());
+            }
+            Map<Labels, Group> groups = group(ev, in, argPos);
+            for (Group g : groups.values()) {
+                if (g.labels.has(label)) {
+                    throw new QueryException(QueryException.Kind.EXECUTION, "label \"" + label
+                            + "\" already exists in the input series");
+                }
+                Labels l = new LabelsBuilder(g.labels).set(label, formatQuantile(q)).build();
+                if (!seen.add(l)) {
+                    throw new QueryException(QueryException.Kind.EXECUTION,
+                            "vector cannot contain metrics with the same labelset");
+                }
+                out.add(new Elem(l, quantile(ev, q, g, argPos), true, 0));
+            }
+        }
+        return new Vec(out);
+    }
+
+    /** Quantile label values are normalised float text, as Prometheus 3.x writes them ({@code 1.0}). */
+    private static String formatQuantile(double q) {
+        String s = SpecialFunctions.formatGo(q);
+        if (Double.isFinite(q) && s.indexOf('.') < 0 && s.indexOf('e') < 0) {
+            s += ".0";
+        }
+        return s;
+    }
+
     static Vec eval(Evaluator ev, Call c, long t) {
         double q = ev.evalScalar(c.args().get(0), t);
         Vec in = ev.evalVector(c.args().get(1), t);

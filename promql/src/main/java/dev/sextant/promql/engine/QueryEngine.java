@@ -117,6 +117,9 @@ public final class QueryEngine {
             mint = Math.min(mint, r[0]);
             maxt = Math.max(maxt, r[1]);
         }
+        if (range) {
+            warnIneffectiveSort(expr, annotations);
+        }
         Evaluator evaluator = new Evaluator(ctx);
         Value value;
         if (plan.isEmpty()) {
@@ -128,6 +131,29 @@ public final class QueryEngine {
             }
         }
         return new QueryResult(value, annotations.warnings(), annotations.infos());
+    }
+
+    private static void warnIneffectiveSort(Expr e, Annotations annotations) {
+        if (e instanceof dev.sextant.promql.ast.Call c) {
+            if (c.function().name().startsWith("sort")) {
+                annotations.warn("sort is ineffective for range queries since results are always ordered by labels",
+                        c.pos());
+            }
+            for (Expr a : c.args()) {
+                warnIneffectiveSort(a, annotations);
+            }
+        } else if (e instanceof dev.sextant.promql.ast.ParenExpr p) {
+            warnIneffectiveSort(p.expr(), annotations);
+        } else if (e instanceof dev.sextant.promql.ast.UnaryExpr u) {
+            warnIneffectiveSort(u.expr(), annotations);
+        } else if (e instanceof dev.sextant.promql.ast.BinaryExpr b) {
+            warnIneffectiveSort(b.lhs(), annotations);
+            warnIneffectiveSort(b.rhs(), annotations);
+        } else if (e instanceof dev.sextant.promql.ast.AggregateExpr a) {
+            warnIneffectiveSort(a.expr(), annotations);
+        } else if (e instanceof dev.sextant.promql.ast.Subquery s) {
+            warnIneffectiveSort(s.expr(), annotations);
+        }
     }
 
     private static Value evalInstant(Evaluator ev, Expr expr, long t) {

@@ -102,6 +102,8 @@ final class SpecialFunctions {
                 return absent(args.get(0), ((Mat) ev.eval(args.get(0), t)).windows().isEmpty());
             case "histogram_quantile":
                 return HistogramQuantile.eval(ev, c, t);
+            case "histogram_quantiles":
+                return HistogramQuantile.quantiles(ev, c, t);
             case "histogram_fraction":
                 return HistogramQuantile.fraction(ev, c, t);
             case "info":

@@ -103,6 +103,11 @@ final class OverTimeFunctions {
     }
 
     static double mad(RangeWindow w) {
+        for (int i = w.from; i < w.to; i++) {
+            if (Double.isNaN(w.vs[i])) {
+                return Double.NaN;
+            }
+        }
         double[] copy = java.util.Arrays.copyOfRange(w.vs, w.from, w.to);
         double median = Stats.quantile(0.5, copy, copy.length);
         for (int i = 0; i < copy.length; i++) {

@@ -194,8 +194,9 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
         Expr e = visit(ctx.expr());
         PromQLParser.AtValueContext av = ctx.atValue();
         AtModifier at;
-        if (av.NUMBER() != null) {
-            double secs = Numbers.parse(av.NUMBER().getText());
+        if (av.NUMBER() != null || av.DURATION() != null) {
+            double secs = av.NUMBER() != null ? Numbers.parse(av.NUMBER().getText())
+                    : Durations.parse(av.DURATION().getSymbol()) / 1000.0;
             if (av.sign != null && av.sign.getType() == PromQLLexer.SUB) {
                 secs = -secs;
             }

@@ -39,8 +39,13 @@ import java.util.regex.Pattern;
 public final class TestRunner<S extends Appendable & Queryable> {
     private static final double EPSILON = 1e-6;
 
-    /** Result of one eval command. {@code message} explains a failure (null when passed). */
-    public record Outcome(String file, int line, String expr, boolean passed, String message) {}
+    /**
+     * Result of one eval command. {@code message} explains a failure (null when passed);
+     * {@code histogramData} tells that native-histogram samples were loaded in the eval's segment
+     * (this engine stores floats only, so such evals may see different data).
+     */
+    public record Outcome(String file, int line, String expr, boolean passed, String message,
+            boolean histogramData) {}
 
     private final QueryEngine engine;
     private final Supplier<S> storageFactory;
@@ -55,10 +60,14 @@ public final class TestRunner<S extends Appendable & Queryable> {
         List<Outcome> out = new ArrayList<>();
         S storage = storageFactory.get();
         String loadError = null;
+        boolean histograms = false;
         for (TestScript.Command c : script.commands()) {
             if (c instanceof TestScript.Clear) {
                 storage = storageFactory.get();
+                histograms = false;
             } else if (c instanceof TestScript.Load load) {
+                histograms |= load.withNhcb() || load.series().stream().anyMatch(s -> java.util.Arrays.asList(
+                        s.slots().kinds()).contains(SlotKind.HISTOGRAM));
                 if (loadError == null) {
                     try {
                         load(storage, load);
@@ -68,7 +77,7 @@ public final class TestRunner<S extends Appendable & Queryable> {
                 }
             } else if (c instanceof Eval eval) {
                 if (loadError != null) {
-                    out.add(new Outcome(script.name(), eval.line(), eval.expr(), false, loadError));
+                    out.add(new Outcome(script.name(), eval.line(), eval.expr(), false, loadError, histograms));
                     continue;
                 }
                 String msg;
@@ -77,7 +86,7 @@ public final class TestRunner<S extends Appendable & Queryable> {
                 } catch (RuntimeException | StackOverflowError e) {
                     msg = "unexpected exception: " + e;
                 }
-                out.add(new Outcome(script.name(), eval.line(), eval.expr(), msg == null, msg));
+                out.add(new Outcome(script.name(), eval.line(), eval.expr(), msg == null, msg, histograms));
             }
         }
         return out;
