@@ -3,6 +3,12 @@
 // * / % atan2, + -, comparisons, and/unless, or. Type checks live in AstBuilder.
 grammar PromQL;
 
+@parser::members {
+    static boolean isFillModifier(String word) {
+        return word.equals("fill") || word.equals("fill_left") || word.equals("fill_right");
+    }
+}
+
 expression
     : expr EOF
     ;
@@ -28,7 +34,12 @@ expr
     ;
 
 binModifier
-    : BOOL? (matchKind=(ON | IGNORING) labelList (groupKind=(GROUP_LEFT | GROUP_RIGHT) labelList?)?)?
+    : BOOL? (matchKind=(ON | IGNORING) labelList (groupKind=(GROUP_LEFT | GROUP_RIGHT) labelList?)?)? fillModifier*
+    ;
+
+// fill(v), fill_left(v), fill_right(v): the words stay usable as metric names elsewhere.
+fillModifier
+    : {isFillModifier(_input.LT(1).getText())}? IDENTIFIER LEFT_PAREN sign=(ADD | SUB)? NUMBER RIGHT_PAREN
     ;
 
 grouping

@@ -131,13 +131,20 @@ final class BinaryOps {
         }
         boolean dropName = !op.isComparison() || b.returnBool();
         List<Elem> out = new ArrayList<>();
+        Set<Labels> usedOne = m.fillLeft() != null ? new HashSet<>() : null;
         Map<Labels, Labels> matchedOne = new HashMap<>();
         Set<Labels> resultLabels = new HashSet<>();
         for (Elem e : many.elems()) {
             Labels sig = signature(m, e.labels);
             Elem o = oneSide.get(sig);
             if (o == null) {
+                if (m.fillRight() != null) {
+                    fillMissingOne(b, e, m.fillRight(), swap, dropName, out);
+                }
                 continue;
+            }
+            if (usedOne != null) {
+                usedOne.add(sig);
             }
             if (m.card() == VectorMatching.Cardinality.ONE_TO_ONE && matchedOne.putIfAbsent(sig, sig) != null) {
                 throw new QueryException(QueryException.Kind.EXECUTION, "multiple matches for labels: many-to-one "
@@ -164,7 +171,54 @@ final class BinaryOps {
             boolean keepDrop = dropName || e.dropName;
             out.add(new Elem(labels, value, keepDrop, 0));
         }
+        if (usedOne != null) {
+            for (Elem o : one.elems()) {
+                Labels sig = signature(m, o.labels);
+                if (!usedOne.contains(sig)) {
+                    fillMissingMany(b, o, sig, m.fillLeft(), swap, out);
+                }
+            }
+        }
         return new Vec(out);
+    }
+
+    /** A "many"-side element without a match: the one side's value is the fill value. */
+    private void fillMissingOne(BinaryExpr b, Elem e, double fill, boolean swap, boolean dropName, List<Elem> out) {
+        double lv = swap ? fill : e.v;
+        double rv = swap ? e.v : fill;
+        Double value = apply(b, lv, rv);
+        if (value == null) {
+            return;
+        }
+        VectorMatching m = b.matching();
+        Labels labels = resultLabels(m, e, null, dropName);
+        out.add(new Elem(labels, value, dropName || e.dropName, 0));
+    }
+
+    /** A "one"-side element nothing matched: the many side's value is the fill value. */
+    private void fillMissingMany(BinaryExpr b, Elem o, Labels sig, double fill, boolean swap, List<Elem> out) {
+        double lv = swap ? o.v : fill;
+        double rv = swap ? fill : o.v;
+        Double value = apply(b, lv, rv);
+        if (value == null) {
+            return;
+        }
+        VectorMatching m = b.matching();
+        Labels labels = m.card() == VectorMatching.Cardinality.ONE_TO_ONE ? resultLabels(m, o, null, true) : sig;
+        out.add(new Elem(labels, value, true, 0));
+    }
+
+    /** The operation's value for one pair, or null when a comparison filters it out. */
+    private static Double apply(BinaryExpr b, double lv, double rv) {
+        BinaryOp op = b.op();
+        if (op.isComparison()) {
+            boolean keep = compare(op, lv, rv);
+            if (b.returnBool()) {
+                return keep ? 1.0 : 0.0;
+            }
+            return keep ? lv : null;
+        }
+        return arithmetic(op, lv, rv);
     }
 
     private Labels resultLabels(VectorMatching m, Elem many, Elem one, boolean dropName) {
@@ -185,7 +239,7 @@ final class BinaryOps {
             }
         }
         for (String name : m.include()) {
-            String v = one.labels.get(name);
+            String v = one == null ? "" : one.labels.get(name);
             if (v.isEmpty()) {
                 builder.delete(name);
             } else {

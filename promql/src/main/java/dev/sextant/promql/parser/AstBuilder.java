@@ -104,6 +104,24 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
                     : VectorMatching.Cardinality.ONE_TO_MANY;
             include = mod.labelList().size() > 1 ? labelList(mod.labelList(1)) : List.of();
         }
+        Double fillLeft = null;
+        Double fillRight = null;
+        for (PromQLParser.FillModifierContext f : mod.fillModifier()) {
+            double v = Numbers.parse(f.NUMBER().getText());
+            if (f.sign != null && f.sign.getType() == PromQLLexer.SUB) {
+                v = -v;
+            }
+            String word = f.IDENTIFIER().getText();
+            if (!word.equals("fill_right")) {
+                fillLeft = v;
+            }
+            if (!word.equals("fill_left")) {
+                fillRight = v;
+            }
+        }
+        if ((fillLeft != null || fillRight != null) && op.isSetOperator()) {
+            throw error(ctx, "filling in missing series is not supported for set operators");
+        }
         ValueType lt = lhs.type();
         ValueType rt = rhs.type();
         if ((lt != ValueType.SCALAR && lt != ValueType.VECTOR) || (rt != ValueType.SCALAR && rt != ValueType.VECTOR)) {
@@ -132,7 +150,7 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
             }
         }
         VectorMatching matching = lt == ValueType.VECTOR && rt == ValueType.VECTOR
-                ? new VectorMatching(card, labels, on, include) : null;
+                ? new VectorMatching(card, labels, on, include, fillLeft, fillRight) : null;
         return new BinaryExpr(op, lhs, rhs, matching, returnBool, pos(ctx));
     }
 
