@@ -35,17 +35,17 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
 
     @Override
     public Expr visitNumberLiteral(PromQLParser.NumberLiteralContext ctx) {
-        return new NumberLiteral(Numbers.parse(ctx.NUMBER().getText()));
+        return new NumberLiteral(Numbers.parse(ctx.NUMBER().getText()), pos(ctx));
     }
 
     @Override
     public Expr visitDurationNumber(PromQLParser.DurationNumberContext ctx) {
-        return new NumberLiteral(Durations.parse(ctx.DURATION().getSymbol()) / 1000.0);
+        return new NumberLiteral(Durations.parse(ctx.DURATION().getSymbol()) / 1000.0, pos(ctx));
     }
 
     @Override
     public Expr visitStringLiteral(PromQLParser.StringLiteralContext ctx) {
-        return new StringLiteral(unquote(ctx.STRING().getSymbol()));
+        return new StringLiteral(unquote(ctx.STRING().getSymbol()), pos(ctx));
     }
 
     @Override
@@ -64,7 +64,7 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
             return e;
         }
         if (e instanceof NumberLiteral n) {
-            return new NumberLiteral(-n.value());
+            return new NumberLiteral(-n.value(), pos(ctx));
         }
         return new UnaryExpr(e, pos(ctx));
     }
