@@ -141,7 +141,54 @@ public final class TestRunner<S extends Appendable & Queryable> {
         if (anno != null) {
             return anno;
         }
-        return compare(eval, result.value());
+        String mismatch = compare(eval, result.value());
+        if (mismatch != null || eval.range() || eval.rangeVector() || eval.string() != null) {
+            return mismatch;
+        }
+        return rangeModeCrossCheck(storage, eval);
+    }
+
+    /**
+     * Upstream's range-mode check: the instant query's text, run as a range query from T-1m to T+1m
+     * with a 1m step, must give the same result at T.
+     */
+    private String rangeModeCrossCheck(Queryable storage, Eval eval) {
+        String e = eval.expr();
+        if (e.contains("start()") || e.contains("end()") || e.contains("range()") || e.contains("step()")) {
+            return null;
+        }
+        long t = eval.startMs();
+        Matrix m;
+        try {
+            m = (Matrix) engine.rangeQuery(storage, e, t - 60_000, t + 60_000, 60_000, QueryOptions.DEFAULTS)
+                    .value();
+        } catch (RuntimeException ex) {
+            return "range-mode cross-check failed: " + ex.getMessage();
+        }
+        if (eval.ordered()) {
+            return null;
+        }
+        for (int i = 0; i + 1 < m.series().size(); i++) {
+            if (m.series().get(i).metric().compareTo(m.series().get(i + 1).metric()) > 0) {
+                return "range-mode cross-check: matrix result is not sorted by labels";
+            }
+        }
+        List<Sample> atT = new ArrayList<>();
+        for (SeriesPoints sp : m.series()) {
+            for (int i = 0; i < sp.count(); i++) {
+                if (sp.timestamps()[i] == t) {
+                    atT.add(new Sample(sp.metric(), t, sp.values()[i]));
+                }
+            }
+        }
+        String mismatch;
+        if (eval.scalar() != null) {
+            mismatch = atT.isEmpty() ? "no point at T" : close(eval.scalar(), atT.get(0).v()) ? null
+                    : "expected scalar " + eval.scalar() + ", got " + atT.get(0).v();
+        } else {
+            mismatch = compareVector(eval, new Vector(atT));
+        }
+        return mismatch == null ? null : "range-mode cross-check: " + mismatch;
     }
 
     private static boolean matches(Expectation x, String actual) {
