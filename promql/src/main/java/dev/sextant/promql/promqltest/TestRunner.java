@@ -1,6 +1,9 @@
 package dev.sextant.promql.promqltest;
 
+import dev.sextant.promql.ast.Expr;
+import dev.sextant.promql.ast.Printer;
 import dev.sextant.promql.engine.QueryEngine;
+import dev.sextant.promql.parser.QueryParser;
 import dev.sextant.promql.engine.QueryOptions;
 import dev.sextant.promql.engine.QueryResult;
 import dev.sextant.promql.promqltest.SeriesNotation.SeriesLine;
@@ -112,13 +115,42 @@ public final class TestRunner<S extends Appendable & Queryable> {
 
     /** Returns null on success, else a description of the mismatch. */
     private String runEval(Queryable storage, Eval eval) {
+        String main = runEvalAt(storage, eval, eval.expr(), eval.startMs(), true);
+        if (main != null || eval.range() || eval.rangeVector() || eval.string() != null) {
+            return main;
+        }
+        return atVariants(storage, eval);
+    }
+
+    /**
+     * Upstream's step-invariance check: every selector and subquery without {@code @} gets
+     * {@code @ T}, and the printed query must give the same result at other evaluation times.
+     */
+    private String atVariants(Queryable storage, Eval eval) {
+        Expr parsed = QueryParser.parse(eval.expr());
+        if (AtInjector.timeDependent(parsed)) {
+            return null;
+        }
+        long t = eval.startMs();
+        String text = Printer.print(AtInjector.inject(parsed, t));
+        long[] times = t == 0 ? new long[] {-1000, 0, 1000} : new long[] {-10 * t, 0, t / 5, t, 10 * t};
+        for (long at : times) {
+            String m = runEvalAt(storage, eval, text, at, false);
+            if (m != null) {
+                return "@-variant " + text + " at " + at + "ms: " + m;
+            }
+        }
+        return null;
+    }
+
+    private String runEvalAt(Queryable storage, Eval eval, String expr, long time, boolean checkAnnotations) {
         QueryResult result;
         try {
             if (eval.range()) {
-                result = engine.rangeQuery(storage, eval.expr(), eval.startMs(), eval.endMs(), eval.stepMs(),
+                result = engine.rangeQuery(storage, expr, eval.startMs(), eval.endMs(), eval.stepMs(),
                         QueryOptions.DEFAULTS);
             } else {
-                result = engine.instantQuery(storage, eval.expr(), eval.startMs(), QueryOptions.DEFAULTS);
+                result = engine.instantQuery(storage, expr, time, QueryOptions.DEFAULTS);
             }
         } catch (RuntimeException e) {
             if (!eval.expectsFail()) {
@@ -134,30 +166,30 @@ public final class TestRunner<S extends Appendable & Queryable> {
         if (eval.expectsFail()) {
             return "expected failure, got result " + result.value();
         }
-        String anno = checkAnnotations(eval, "warn", result.warnings());
-        if (anno == null) {
-            anno = checkAnnotations(eval, "info", result.infos());
-        }
-        if (anno != null) {
-            return anno;
+        if (checkAnnotations) {
+            String anno = checkAnnotations(eval, "warn", result.warnings());
+            if (anno == null) {
+                anno = checkAnnotations(eval, "info", result.infos());
+            }
+            if (anno != null) {
+                return anno;
+            }
         }
         String mismatch = compare(eval, result.value());
         if (mismatch != null || eval.range() || eval.rangeVector() || eval.string() != null) {
             return mismatch;
         }
-        return rangeModeCrossCheck(storage, eval);
+        return rangeModeCrossCheck(storage, eval, expr, time);
     }
 
     /**
      * Upstream's range-mode check: the instant query's text, run as a range query from T-1m to T+1m
      * with a 1m step, must give the same result at T.
      */
-    private String rangeModeCrossCheck(Queryable storage, Eval eval) {
-        String e = eval.expr();
+    private String rangeModeCrossCheck(Queryable storage, Eval eval, String e, long t) {
         if (e.contains("start()") || e.contains("end()") || e.contains("range()") || e.contains("step()")) {
             return null;
         }
-        long t = eval.startMs();
         Matrix m;
         try {
             m = (Matrix) engine.rangeQuery(storage, e, t - 60_000, t + 60_000, 60_000, QueryOptions.DEFAULTS)
