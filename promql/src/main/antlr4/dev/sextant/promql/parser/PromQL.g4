@@ -18,6 +18,7 @@ expr
     | expr LEFT_BRACKET durationExpr COLON durationExpr? RIGHT_BRACKET               # subqueryExpr
     | expr OFFSET offsetValue                                                        # offsetExpr
     | expr AT atValue                                                                # atExpr
+    | expr IDENTIFIER                                                                # extendedExpr
     | <assoc=right> expr op=POW binModifier expr                                     # binaryExpr
     | op=(ADD | SUB) expr                                                            # unaryExpr
     | expr op=(MUL | DIV | MOD | ATAN2) binModifier expr                             # binaryExpr

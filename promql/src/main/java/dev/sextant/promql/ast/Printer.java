@@ -31,12 +31,14 @@ public final class Printer {
         } else if (e instanceof VectorSelector v) {
             selector(v, sb);
             modifiers(v.offset(), v.at(), sb);
+            extension(v, sb);
         } else if (e instanceof MatrixSelector m) {
             selector(m.selector(), sb);
             sb.append('[');
             duration(m.range(), sb);
             sb.append(']');
             modifiers(m.selector().offset(), m.selector().at(), sb);
+            extension(m.selector(), sb);
         } else if (e instanceof Subquery s) {
             sb.append('(');
             print(s.expr(), sb);
@@ -122,6 +124,14 @@ public final class Printer {
             quote(m.value(), sb);
         }
         sb.append('}');
+    }
+
+    private static void extension(VectorSelector v, StringBuilder sb) {
+        if (v.anchored()) {
+            sb.append(" anchored");
+        } else if (v.smoothed()) {
+            sb.append(" smoothed");
+        }
     }
 
     private static void modifiers(DurationExpr offset, AtModifier at, StringBuilder sb) {

@@ -54,6 +54,8 @@ final class Evaluator {
     private final Aggregations aggregations;
     private final SpecialFunctions specials;
     private long samplesInStep;
+    /** Set while evaluating the range argument of rate/increase: smoothing uses the reset-adjusted counter. */
+    private boolean counterSmoothing;
 
     Evaluator(QueryContext ctx) {
         this.ctx = ctx;
@@ -99,6 +101,13 @@ final class Evaluator {
         long off = ctx.millis(vs.offset());
         long mint = s - off - back;
         long maxt = en - off;
+        if (vs.anchored() || vs.smoothed()) {
+            // The boundary values come from samples up to a lookback delta outside the window.
+            mint -= ctx.lookbackMs;
+            if (vs.smoothed()) {
+                maxt += ctx.lookbackMs;
+            }
+        }
         long[] r = out.get(vs);
         if (r == null) {
             out.put(vs, new long[] {mint, maxt});
@@ -218,6 +227,17 @@ final class Evaluator {
         long ref = (vs.at() != null ? ctx.atTime(vs.at()) : t) - ctx.millis(vs.offset());
         List<LoadedSeries> series = data.get(vs);
         List<Elem> out = new ArrayList<>(series.size());
+        if (vs.smoothed()) {
+            for (LoadedSeries s : series) {
+                int i = LoadedSeries.lastAtOrBefore(s.fts, s.fn, ref);
+                if (i < 0 || s.fts[i] <= ref - ctx.lookbackMs) {
+                    continue;
+                }
+                out.add(new Elem(s.labels, interpolate(s, i, ref), false, ref));
+            }
+            countSamples(out.size());
+            return new Vec(out);
+        }
         for (LoadedSeries s : series) {
             int i = LoadedSeries.lastAtOrBefore(s.ts, s.n, ref);
             if (i < 0 || s.ts[i] <= ref - ctx.lookbackMs || StaleNaN.isStale(s.vs[i])) {
@@ -229,11 +249,99 @@ final class Evaluator {
         return new Vec(out);
     }
 
+    /** The value at {@code t} linearly interpolated between float sample i (at or before t) and the next one. */
+    private double interpolate(LoadedSeries s, int i, long t) {
+        if (s.fts[i] == t || i + 1 >= s.fn || s.fts[i + 1] > t + ctx.lookbackMs) {
+            return s.fvs[i];
+        }
+        double frac = (double) (t - s.fts[i]) / (s.fts[i + 1] - s.fts[i]);
+        return s.fvs[i] + (s.fvs[i + 1] - s.fvs[i]) * frac;
+    }
+
+    /** Anchored: the window plus the last sample before it; smoothed: values interpolated at both edges. */
+    private Mat selectExtendedRange(VectorSelector vs, long start, long ref) {
+        List<LoadedSeries> series = data.get(vs);
+        List<Window> out = new ArrayList<>(series.size());
+        long count = 0;
+        for (LoadedSeries s : series) {
+            int hi = LoadedSeries.lastAtOrBefore(s.fts, s.fn, ref) + 1;
+            int lo = LoadedSeries.lastAtOrBefore(s.fts, s.fn, start) + 1;
+            Window w;
+            if (vs.anchored()) {
+                if (hi <= lo) {
+                    // Anchored needs at least one sample inside the window.
+                    continue;
+                }
+                if (lo > 0 && s.fts[lo - 1] > start - ctx.lookbackMs) {
+                    lo--;
+                }
+                w = new Window(s.labels, s.fts, s.fvs, lo, hi, start, ref, false);
+            } else {
+                w = smoothedWindow(s, lo, hi, start, ref);
+                if (w == null) {
+                    continue;
+                }
+            }
+            w.boundaryValues = true;
+            out.add(w);
+            count += w.to - w.from;
+        }
+        countSamples(count);
+        return new Mat(out);
+    }
+
+    /**
+     * The window's samples with values interpolated at both edges from the neighbouring samples
+     * (within the lookback delta). For counter functions the interpolation runs over the
+     * reset-adjusted counter, so a reset between two samples does not distort the edge values.
+     */
+    private Window smoothedWindow(LoadedSeries s, int lo, int hi, long start, long ref) {
+        int p = lo > 0 && s.fts[lo - 1] > start - ctx.lookbackMs ? lo - 1 : lo;
+        int q = hi < s.fn && s.fts[hi] <= ref + ctx.lookbackMs ? hi : hi - 1;
+        if (hi == lo && (p == lo || q < hi)) {
+            // No sample inside: both neighbours are needed to interpolate.
+            return null;
+        }
+        double[] adj = new double[q - p + 1];
+        adj[0] = s.fvs[p];
+        for (int k = p + 1; k <= q; k++) {
+            double prev = s.fvs[k - 1];
+            double cur = s.fvs[k];
+            adj[k - p] = counterSmoothing ? adj[k - p - 1] + (cur >= prev ? cur - prev : cur) : cur;
+        }
+        int inside = hi - lo;
+        long[] ts = new long[inside + 2];
+        double[] vs = new double[inside + 2];
+        ts[0] = start;
+        vs[0] = p < lo ? lerp(s.fts[p], adj[0], s.fts[lo], adj[lo - p], start) : adj[lo - p];
+        int k = 1;
+        for (int i = lo; i < hi; i++) {
+            if (s.fts[i] == ref) {
+                continue;
+            }
+            ts[k] = s.fts[i];
+            vs[k] = adj[i - p];
+            k++;
+        }
+        ts[k] = ref;
+        vs[k] = q >= hi && s.fts[hi - 1] != ref ? lerp(s.fts[hi - 1], adj[hi - 1 - p], s.fts[hi], adj[hi - p], ref)
+                : adj[hi - 1 - p];
+        k++;
+        return new Window(s.labels, ts, vs, 0, k, start, ref, false);
+    }
+
+    private static double lerp(long t1, double v1, long t2, double v2, long t) {
+        return v1 + (v2 - v1) * ((double) (t - t1) / (t2 - t1));
+    }
+
     private Mat selectRange(MatrixSelector ms, long t) {
         VectorSelector vs = ms.selector();
         long ref = (vs.at() != null ? ctx.atTime(vs.at()) : t) - ctx.millis(vs.offset());
         long range = ctx.millis(ms.range());
         long start = ref - range;
+        if (vs.anchored() || vs.smoothed()) {
+            return selectExtendedRange(vs, start, ref);
+        }
         List<LoadedSeries> series = data.get(vs);
         List<Window> out = new ArrayList<>(series.size());
         long count = 0;
@@ -309,7 +417,14 @@ final class Evaluator {
         for (Expr a : c.args()) {
             if (a.type() == ValueType.MATRIX) {
                 matrixArg = a;
-                m = (Mat) eval(a, t);
+                checkExtendedModifier(c, a);
+                String fn = c.function().name();
+                counterSmoothing = fn.equals("rate") || fn.equals("increase");
+                try {
+                    m = (Mat) eval(a, t);
+                } finally {
+                    counterSmoothing = false;
+                }
             } else {
                 params[p++] = evalScalar(a, t);
             }
@@ -331,6 +446,7 @@ final class Evaluator {
             w.to = win.to;
             w.windowStart = win.start;
             w.windowEnd = win.end;
+            w.boundaryValues = win.boundaryValues;
             double r = def.range().apply(w);
             if (RangeFunction.isNoValue(r)) {
                 continue;
@@ -346,6 +462,22 @@ final class Evaluator {
             out.add(new Elem(win.labels, r, win.dropName || !def.keepsName(), 0));
         }
         return new Vec(out);
+    }
+
+    private static void checkExtendedModifier(Call c, Expr arg) {
+        if (!(arg instanceof MatrixSelector ms)) {
+            return;
+        }
+        String fn = c.function().name();
+        if (ms.selector().smoothed() && !fn.equals("delta") && !fn.equals("increase") && !fn.equals("rate")) {
+            throw new QueryException(QueryException.Kind.EXECUTION,
+                    "smoothed modifier can only be used with: delta, increase, rate - not with " + fn);
+        }
+        if (ms.selector().anchored() && !fn.equals("changes") && !fn.equals("delta") && !fn.equals("increase")
+                && !fn.equals("rate") && !fn.equals("resets")) {
+            throw new QueryException(QueryException.Kind.EXECUTION,
+                    "anchored modifier can only be used with: changes, delta, increase, rate, resets - not with " + fn);
+        }
     }
 
     /** The series of a selector, for absent() and friends. */

@@ -15,6 +15,8 @@ final class Window {
     final long start;
     final long end;
     final boolean dropName;
+    /** Anchored/smoothed window whose first and last samples are boundary values. */
+    boolean boundaryValues;
 
     Window(Labels labels, long[] ts, double[] vs, int from, int to, long start, long end, boolean dropName) {
         this.labels = labels;

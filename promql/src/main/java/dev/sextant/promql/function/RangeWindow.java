@@ -17,6 +17,11 @@ public final class RangeWindow {
     public long windowEnd;
     /** Evaluation time of the enclosing step in ms (after @ and offset). */
     public long evalTime;
+    /**
+     * True for {@code anchored}/{@code smoothed} windows: the first and last samples are the
+     * boundary values, so the rate family takes the plain difference without extrapolation.
+     */
+    public boolean boundaryValues;
     /** Scalar arguments in call order, excluding the range vector. */
     public double[] params = new double[0];
 

@@ -24,6 +24,9 @@ final class RateFunctions {
     /** The extrapolated change across the window (see spec/promql.md §7.1). */
     private static double extrapolated(RangeWindow w, boolean counter, boolean perSecond) {
         int n = w.count();
+        if (w.boundaryValues) {
+            return boundaryDifference(w, counter, perSecond);
+        }
         if (n < 2) {
             return RangeFunction.NO_VALUE;
         }
@@ -65,6 +68,23 @@ final class RateFunctions {
             result /= (w.windowEnd - w.windowStart) / 1000.0;
         }
         return result;
+    }
+
+    /** Anchored/smoothed: last minus first boundary value (with resets for counters), no extrapolation. */
+    private static double boundaryDifference(RangeWindow w, boolean counter, boolean perSecond) {
+        int n = w.count();
+        if (n == 0) {
+            return RangeFunction.NO_VALUE;
+        }
+        double result = w.vs[w.to - 1] - w.vs[w.from];
+        if (counter) {
+            for (int i = w.from + 1; i < w.to; i++) {
+                if (w.vs[i] < w.vs[i - 1]) {
+                    result += w.vs[i - 1];
+                }
+            }
+        }
+        return perSecond ? result / ((w.windowEnd - w.windowStart) / 1000.0) : result;
     }
 
     static double irate(RangeWindow w) {

@@ -160,7 +160,7 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
         if (!(e instanceof VectorSelector vs)) {
             throw error(ctx, "ranges only allowed for vector selectors");
         }
-        if (vs.offset() != null || vs.at() != null) {
+        if (vs.offset() != null || vs.at() != null || vs.anchored() || vs.smoothed()) {
             throw error(ctx, "no offset or @ modifiers allowed before range");
         }
         return new MatrixSelector(vs, duration(ctx.durationExpr()), pos(ctx));
@@ -252,6 +252,29 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
         }
         throw error(ctx, "@ modifier must be preceded by an instant vector selector or range vector selector or a "
                 + "subquery");
+    }
+
+    @Override
+    public Expr visitExtendedExpr(PromQLParser.ExtendedExprContext ctx) {
+        Expr e = visit(ctx.expr());
+        String word = ctx.IDENTIFIER().getText();
+        boolean anchored = word.equals("anchored");
+        if (!anchored && !word.equals("smoothed")) {
+            throw error(ctx.IDENTIFIER().getSymbol(), "unexpected identifier \"" + word + "\"");
+        }
+        VectorSelector vs = e instanceof VectorSelector v ? v : e instanceof MatrixSelector m ? m.selector() : null;
+        if (vs == null) {
+            throw error(ctx.IDENTIFIER().getSymbol(), word + " modifier must be preceded by a vector selector "
+                    + "or range vector selector");
+        }
+        if (vs.anchored() || vs.smoothed()) {
+            throw error(ctx.IDENTIFIER().getSymbol(), "anchored or smoothed modifier may not be set multiple times");
+        }
+        if (anchored && e instanceof VectorSelector) {
+            throw error(ctx.IDENTIFIER().getSymbol(), "anchored modifier can only be used with range vector selectors");
+        }
+        VectorSelector ext = vs.withExtension(anchored, !anchored);
+        return e instanceof MatrixSelector m ? new MatrixSelector(ext, m.range(), m.pos()) : ext;
     }
 
     @Override
@@ -372,7 +395,7 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
         if (!nonEmpty) {
             throw error(ctx.getStart(), "vector selector must contain at least one non-empty matcher");
         }
-        return new VectorSelector(name, matchers, null, null, pos(ctx));
+        return new VectorSelector(name, matchers, null, null, false, false, pos(ctx));
     }
 
     private Matcher toMatcher(PromQLParser.NameMatcherContext m) {
