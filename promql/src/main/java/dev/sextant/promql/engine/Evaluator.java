@@ -91,6 +91,19 @@ final class Evaluator {
             for (Expr arg : c.args()) {
                 plan(arg, start, end, ctx, out);
             }
+            if (c.function().name().equals("info")) {
+                // Info series are read as of the base selector's @/offset-shifted time.
+                Expr base = c.args().get(0);
+                while (base instanceof ParenExpr p) {
+                    base = p.expr();
+                }
+                if (base instanceof VectorSelector vs) {
+                    long s = vs.at() != null ? ctx.atTime(vs.at()) : start;
+                    long en = vs.at() != null ? ctx.atTime(vs.at()) : end;
+                    long off = ctx.millis(vs.offset());
+                    addRange(out, (VectorSelector) c.args().get(1), s - off, en - off, ctx, ctx.lookbackMs);
+                }
+            }
         }
     }
 
@@ -478,6 +491,20 @@ final class Evaluator {
             throw new QueryException(QueryException.Kind.EXECUTION,
                     "anchored modifier can only be used with: changes, delta, increase, rate, resets - not with " + fn);
         }
+    }
+
+    /** Instant lookup of a selector's series at {@code ref}, ignoring its own modifiers. */
+    List<Elem> lookupAt(VectorSelector vs, long ref) {
+        List<LoadedSeries> series = data.get(vs);
+        List<Elem> out = new ArrayList<>(series.size());
+        for (LoadedSeries s : series) {
+            int i = LoadedSeries.lastAtOrBefore(s.ts, s.n, ref);
+            if (i < 0 || s.ts[i] <= ref - ctx.lookbackMs || StaleNaN.isStale(s.vs[i])) {
+                continue;
+            }
+            out.add(new Elem(s.labels, s.vs[i], false, s.ts[i]));
+        }
+        return out;
     }
 
     /** The series of a selector, for absent() and friends. */

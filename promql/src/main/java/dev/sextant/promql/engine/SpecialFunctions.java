@@ -107,7 +107,7 @@ final class SpecialFunctions {
             case "histogram_fraction":
                 return HistogramQuantile.fraction(ev, c, t);
             case "info":
-                return ev.evalVector(args.get(0), t);
+                return InfoFunction.eval(ev, c, t);
             default:
                 // Native-histogram functions: float samples carry no histogram, so nothing is returned.
                 for (Expr a : args) {

@@ -32,6 +32,7 @@ import org.antlr.v4.runtime.Token;
  * wording. Not thread-safe; one instance per parse.
  */
 final class AstBuilder extends PromQLBaseVisitor<Expr> {
+    private boolean allowEmptyMatchers;
 
     @Override
     public Expr visitNumberLiteral(PromQLParser.NumberLiteralContext ctx) {
@@ -282,7 +283,13 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
         String name = ctx.IDENTIFIER().getText();
         List<Expr> args = new ArrayList<>();
         for (PromQLParser.ExprContext a : ctx.expr()) {
-            args.add(visit(a));
+            // info()'s second argument may consist of matchers that all match the empty string.
+            allowEmptyMatchers = name.equals("info") && args.size() == 1;
+            try {
+                args.add(visit(a));
+            } finally {
+                allowEmptyMatchers = false;
+            }
         }
         AggregateOp agg = AggregateOp.of(name);
         if (agg != null) {
@@ -324,7 +331,45 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
                         + "\", got " + a.type().documentedName());
             }
         }
+        if (name.equals("info")) {
+            args = infoArgs(ctx, args);
+        }
         return new Call(sig, args, pos(ctx));
+    }
+
+    /**
+     * info()'s info-series selector with its implicit name matcher: {@code target_info} when no
+     * name matcher is given, any {@code *_info} metric when only negative name matchers are.
+     */
+    private static List<Expr> infoArgs(PromQLParser.CallExprContext ctx, List<Expr> args) {
+        VectorSelector sel;
+        if (args.size() == 1) {
+            sel = new VectorSelector(null, List.of(), null, null, false, false, -1);
+        } else {
+            Expr a = args.get(1);
+            while (a instanceof ParenExpr p) {
+                a = p.expr();
+            }
+            if (!(a instanceof VectorSelector vs) || vs.offset() != null || vs.at() != null) {
+                throw error(ctx.expr(1), "expected label selectors only, got " + a.type().documentedName());
+            }
+            sel = vs;
+        }
+        boolean anyName = false;
+        boolean positiveName = false;
+        for (Matcher m : sel.matchers()) {
+            if (m.name().equals(Labels.METRIC_NAME)) {
+                anyName = true;
+                positiveName |= m.type() == Matcher.Type.EQUAL || m.type() == Matcher.Type.REGEX;
+            }
+        }
+        List<Matcher> matchers = new ArrayList<>(sel.matchers());
+        if (!anyName) {
+            matchers.add(Matcher.equal(Labels.METRIC_NAME, "target_info"));
+        } else if (!positiveName) {
+            matchers.add(Matcher.regex(Labels.METRIC_NAME, ".+_info"));
+        }
+        return List.of(args.get(0), new VectorSelector(sel.name(), matchers, null, null, false, false, sel.pos()));
     }
 
     private Expr aggregation(PromQLParser.CallExprContext ctx, AggregateOp op, List<Expr> args) {
@@ -392,7 +437,7 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
                 break;
             }
         }
-        if (!nonEmpty) {
+        if (!nonEmpty && !allowEmptyMatchers) {
             throw error(ctx.getStart(), "vector selector must contain at least one non-empty matcher");
         }
         return new VectorSelector(name, matchers, null, null, false, false, pos(ctx));

@@ -86,7 +86,9 @@ final class AtInjector {
         if (e instanceof Call c) {
             List<Expr> args = new ArrayList<>(c.args().size());
             for (Expr a : c.args()) {
-                args.add(inject(a, t));
+                // info()'s second argument is a label filter, not a selector evaluated on its own.
+                boolean infoFilter = c.function().name().equals("info") && !args.isEmpty();
+                args.add(infoFilter ? a : inject(a, t));
             }
             return new Call(c.function(), args, c.pos());
         }
