@@ -2,20 +2,31 @@ package dev.sextant.promql.engine;
 
 import dev.sextant.promql.ast.Expr;
 import dev.sextant.promql.ast.ValueType;
+import dev.sextant.promql.ast.VectorSelector;
+import dev.sextant.promql.engine.EvalValue.Mat;
+import dev.sextant.promql.engine.EvalValue.Sc;
+import dev.sextant.promql.engine.EvalValue.Str;
+import dev.sextant.promql.engine.EvalValue.Vec;
 import dev.sextant.promql.parser.QueryParser;
 import dev.sextant.promql.value.Matrix;
 import dev.sextant.promql.value.Sample;
+import dev.sextant.promql.value.Scalar;
 import dev.sextant.promql.value.SeriesPoints;
+import dev.sextant.promql.value.StringValue;
 import dev.sextant.promql.value.Value;
 import dev.sextant.promql.value.Vector;
 import dev.sextant.tsdb.model.Labels;
 import dev.sextant.tsdb.storage.Querier;
 import dev.sextant.tsdb.storage.Queryable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs PromQL queries against a {@link Queryable}. The entry point for the HTTP API, the rule
@@ -41,81 +52,171 @@ public final class QueryEngine {
      * @throws QueryException when evaluation fails
      */
     public Value instantQuery(Queryable storage, String query, long timeMs) {
-        Expr expr = QueryParser.parse(query);
-        return instantQuery(storage, expr, timeMs);
-    }
-
-    /** Evaluates {@code query} at {@code timeMs} with per-query options; returns value and annotations. */
-    public QueryResult instantQuery(Queryable storage, String query, long timeMs, QueryOptions queryOptions) {
-        return new QueryResult(instantQuery(storage, query, timeMs), List.of(), List.of());
-    }
-
-    /** Range query with per-query options; the result's value is a {@link Matrix}. */
-    public QueryResult rangeQuery(Queryable storage, String query, long start, long end, long step,
-            QueryOptions queryOptions) {
-        return new QueryResult(rangeQuery(storage, query, start, end, step), List.of(), List.of());
+        return instantQuery(storage, query, timeMs, QueryOptions.DEFAULTS).value();
     }
 
     public Value instantQuery(Queryable storage, Expr expr, long timeMs) {
-        long lookback = options.lookbackDelta().toMillis();
-        try (Querier querier = storage.querier(timeMs - lookback, timeMs)) {
-            return new Evaluator(querier, options).eval(expr, timeMs);
-        }
+        return execute(storage, expr, null, timeMs, timeMs, 0, false, QueryOptions.DEFAULTS).value();
+    }
+
+    /**
+     * Evaluates {@code query} at {@code timeMs} with per-query options; returns the value and the
+     * warnings and infos Prometheus would report.
+     */
+    public QueryResult instantQuery(Queryable storage, String query, long timeMs, QueryOptions queryOptions) {
+        Expr expr = QueryParser.parse(query);
+        return execute(storage, expr, query, timeMs, timeMs, 0, false, queryOptions);
     }
 
     /**
      * Evaluates {@code query} at {@code start, start+step, ... <= end} and returns a matrix (one
      * series per label set, sorted by labels).
      *
-     * @throws dev.sextant.promql.parser.ParseException on a syntax error or a root of the wrong type
+     * @throws dev.sextant.promql.parser.ParseException on a syntax error
+     * @throws QueryException BAD_DATA when the root is not a scalar or instant vector
      */
     public Matrix rangeQuery(Queryable storage, String query, long start, long end, long step) {
+        return (Matrix) rangeQuery(storage, query, start, end, step, QueryOptions.DEFAULTS).value();
+    }
+
+    /** Range query with per-query options; the result's value is a {@link Matrix}. */
+    public QueryResult rangeQuery(Queryable storage, String query, long start, long end, long step,
+            QueryOptions queryOptions) {
         Expr expr = QueryParser.parse(query);
         if (expr.type() != ValueType.SCALAR && expr.type() != ValueType.VECTOR) {
             throw new QueryException(QueryException.Kind.BAD_DATA, "invalid expression type \""
                     + expr.type().documentedName() + "\" for range query, must be Scalar or instant Vector");
         }
-        long lookback = options.lookbackDelta().toMillis();
-        Map<Labels, SeriesBuilder> byLabels = new HashMap<>();
-        try (Querier querier = storage.querier(start - lookback, end)) {
-            Evaluator evaluator = new Evaluator(querier, options);
-            for (long t = start; t <= end; t += step) {
-                Value v = evaluator.eval(expr, t);
-                if (v instanceof dev.sextant.promql.value.Scalar s) {
-                    byLabels.computeIfAbsent(Labels.EMPTY, SeriesBuilder::new).add(t, s.v());
-                } else if (v instanceof Vector vec) {
-                    for (Sample s : vec.samples()) {
-                        byLabels.computeIfAbsent(s.metric(), SeriesBuilder::new).add(t, s.v());
-                    }
-                }
+        if (step <= 0) {
+            throw new QueryException(QueryException.Kind.BAD_DATA,
+                    "zero or negative query resolution step widths are not accepted. Try a positive integer");
+        }
+        if (end < start) {
+            throw new QueryException(QueryException.Kind.BAD_DATA, "end timestamp must not be before start time");
+        }
+        return execute(storage, expr, query, start, end, step, true, queryOptions);
+    }
+
+    private QueryResult execute(Queryable storage, Expr expr, String text, long start, long end, long step,
+            boolean range, QueryOptions qo) {
+        Duration lookback = qo.lookbackDelta() != null && !qo.lookbackDelta().isZero() ? qo.lookbackDelta()
+                : options.lookbackDelta();
+        Duration timeout = options.timeout();
+        if (qo.timeout() != null && qo.timeout().compareTo(timeout) < 0) {
+            timeout = qo.timeout();
+        }
+        long maxSamples = qo.maxSamples() != null ? qo.maxSamples() : options.maxSamples();
+        Annotations annotations = new Annotations(text);
+        Evaluator.QueryContext ctx = new Evaluator.QueryContext(start, end, step, lookback.toMillis(), maxSamples,
+                System.nanoTime() + timeout.toNanos(), annotations);
+        Map<VectorSelector, long[]> plan = new IdentityHashMap<>();
+        Evaluator.plan(expr, start, end, ctx, plan);
+        long mint = Long.MAX_VALUE;
+        long maxt = Long.MIN_VALUE;
+        for (long[] r : plan.values()) {
+            mint = Math.min(mint, r[0]);
+            maxt = Math.max(maxt, r[1]);
+        }
+        if (range) {
+            warnIneffectiveSort(expr, annotations);
+        }
+        Evaluator evaluator = new Evaluator(ctx);
+        Value value;
+        if (plan.isEmpty()) {
+            value = range ? evalRange(evaluator, expr, start, end, step) : evalInstant(evaluator, expr, start);
+        } else {
+            try (Querier querier = storage.querier(mint, maxt)) {
+                evaluator.load(querier, plan);
+                value = range ? evalRange(evaluator, expr, start, end, step) : evalInstant(evaluator, expr, start);
             }
         }
-        List<SeriesPoints> out = new ArrayList<>(byLabels.size());
-        for (SeriesBuilder b : byLabels.values()) {
-            out.add(new SeriesPoints(b.labels, b.ts, b.vs, b.n));
+        return new QueryResult(value, annotations.warnings(), annotations.infos());
+    }
+
+    private static void warnIneffectiveSort(Expr e, Annotations annotations) {
+        if (e instanceof dev.sextant.promql.ast.Call c) {
+            if (c.function().name().startsWith("sort")) {
+                annotations.warn("sort is ineffective for range queries since results are always ordered by labels",
+                        c.pos());
+            }
+            for (Expr a : c.args()) {
+                warnIneffectiveSort(a, annotations);
+            }
+        } else if (e instanceof dev.sextant.promql.ast.ParenExpr p) {
+            warnIneffectiveSort(p.expr(), annotations);
+        } else if (e instanceof dev.sextant.promql.ast.UnaryExpr u) {
+            warnIneffectiveSort(u.expr(), annotations);
+        } else if (e instanceof dev.sextant.promql.ast.BinaryExpr b) {
+            warnIneffectiveSort(b.lhs(), annotations);
+            warnIneffectiveSort(b.rhs(), annotations);
+        } else if (e instanceof dev.sextant.promql.ast.AggregateExpr a) {
+            warnIneffectiveSort(a.expr(), annotations);
+        } else if (e instanceof dev.sextant.promql.ast.Subquery s) {
+            warnIneffectiveSort(s.expr(), annotations);
+        }
+    }
+
+    private static Value evalInstant(Evaluator ev, Expr expr, long t) {
+        EvalValue v = ev.evalStep(expr, t);
+        if (v instanceof Sc s) {
+            return new Scalar(t, s.v());
+        }
+        if (v instanceof Str s) {
+            return new StringValue(t, s.s());
+        }
+        if (v instanceof Vec vec) {
+            List<Sample> out = new ArrayList<>(vec.elems().size());
+            Set<Labels> seen = new HashSet<>();
+            for (Elem e : vec.elems()) {
+                Labels l = e.effectiveLabels();
+                if (!seen.add(l)) {
+                    throw duplicate();
+                }
+                out.add(new Sample(l, t, e.v));
+            }
+            return new Vector(out);
+        }
+        List<SeriesPoints> out = new ArrayList<>();
+        Set<Labels> seen = new HashSet<>();
+        for (Window w : ((Mat) v).windows()) {
+            Labels l = w.dropName ? Names.dropMetricName(w.labels) : w.labels;
+            if (!seen.add(l)) {
+                throw duplicate();
+            }
+            out.add(new SeriesPoints(l, Arrays.copyOfRange(w.ts, w.from, w.to), Arrays.copyOfRange(w.vs, w.from, w.to),
+                    w.to - w.from));
         }
         out.sort((a, b) -> a.metric().compareTo(b.metric()));
         return new Matrix(out);
     }
 
-    private static final class SeriesBuilder {
-        final Labels labels;
-        long[] ts = new long[16];
-        double[] vs = new double[16];
-        int n;
+    private static QueryException duplicate() {
+        return new QueryException(QueryException.Kind.EXECUTION, "vector cannot contain metrics with the same labelset");
+    }
 
-        SeriesBuilder(Labels labels) {
-            this.labels = labels;
-        }
-
-        void add(long t, double v) {
-            if (n == ts.length) {
-                ts = Arrays.copyOf(ts, n * 2);
-                vs = Arrays.copyOf(vs, n * 2);
+    private static Matrix evalRange(Evaluator ev, Expr expr, long start, long end, long step) {
+        Map<Labels, Evaluator.SeriesBuilder> byLabels = new HashMap<>();
+        Set<Labels> seen = new HashSet<>();
+        for (long t = start; t <= end; t += step) {
+            EvalValue v = ev.evalStep(expr, t);
+            if (v instanceof Sc s) {
+                byLabels.computeIfAbsent(Labels.EMPTY, Evaluator.SeriesBuilder::new).add(t, s.v());
+            } else {
+                seen.clear();
+                for (Elem e : ((Vec) v).elems()) {
+                    Labels l = e.effectiveLabels();
+                    if (!seen.add(l)) {
+                        throw duplicate();
+                    }
+                    byLabels.computeIfAbsent(l, Evaluator.SeriesBuilder::new).add(t, e.v);
+                }
             }
-            ts[n] = t;
-            vs[n] = v;
-            n++;
         }
+        List<SeriesPoints> out = new ArrayList<>(byLabels.size());
+        for (Evaluator.SeriesBuilder b : byLabels.values()) {
+            out.add(new SeriesPoints(b.labels, b.ts, b.vs, b.n));
+        }
+        out.sort((a, b) -> a.metric().compareTo(b.metric()));
+        return new Matrix(out);
     }
 }

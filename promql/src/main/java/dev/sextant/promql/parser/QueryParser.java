@@ -1,7 +1,9 @@
 package dev.sextant.promql.parser;
 
 import dev.sextant.promql.ast.Expr;
+import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.RecognitionException;
@@ -19,17 +21,33 @@ public final class QueryParser {
 
     /** Parses {@code query}. @throws ParseException with Prometheus-style position and wording */
     public static Expr parse(String query) {
-        PromQLLexer lexer = new PromQLLexer(CharStreams.fromString(query));
-        lexer.removeErrorListeners();
-        PromQLParser parser = new PromQLParser(new CommonTokenStream(lexer));
-        parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
-        parser.removeErrorListeners();
-        parser.addErrorListener(ThrowingListener.INSTANCE);
         if (query.isBlank()) {
             throw new ParseException(1, 1, "no expression found in input");
         }
-        PromQLParser.ExpressionContext tree = parser.expression();
+        // Fast path: SLL prediction, bailing out on the first error; slow path: full LL with
+        // Prometheus-style error reporting (also decides the rare inputs SLL cannot).
+        PromQLParser.ExpressionContext tree;
+        try {
+            PromQLParser parser = newParser(query);
+            parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+            parser.setErrorHandler(new BailErrorStrategy());
+            tree = parser.expression();
+        } catch (ParseCancellationException | ParseException e) {
+            PromQLParser parser = newParser(query);
+            parser.getInterpreter().setPredictionMode(PredictionMode.LL);
+            parser.addErrorListener(ThrowingListener.INSTANCE);
+            tree = parser.expression();
+        }
         return new AstBuilder().visit(tree.expr());
+    }
+
+    private static PromQLParser newParser(String query) {
+        PromQLLexer lexer = new PromQLLexer(CharStreams.fromString(query));
+        lexer.removeErrorListeners();
+        lexer.addErrorListener(ThrowingListener.INSTANCE);
+        PromQLParser parser = new PromQLParser(new CommonTokenStream(lexer));
+        parser.removeErrorListeners();
+        return parser;
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.sextant.promql.promqltest;
 
+import dev.sextant.promql.ast.Expr;
+import dev.sextant.promql.ast.Printer;
 import dev.sextant.promql.engine.QueryEngine;
+import dev.sextant.promql.parser.QueryParser;
 import dev.sextant.promql.engine.QueryOptions;
 import dev.sextant.promql.engine.QueryResult;
 import dev.sextant.promql.promqltest.SeriesNotation.SeriesLine;
@@ -39,8 +42,13 @@ import java.util.regex.Pattern;
 public final class TestRunner<S extends Appendable & Queryable> {
     private static final double EPSILON = 1e-6;
 
-    /** Result of one eval command. {@code message} explains a failure (null when passed). */
-    public record Outcome(String file, int line, String expr, boolean passed, String message) {}
+    /**
+     * Result of one eval command. {@code message} explains a failure (null when passed);
+     * {@code histogramData} tells that native-histogram samples were loaded in the eval's segment
+     * (this engine stores floats only, so such evals may see different data).
+     */
+    public record Outcome(String file, int line, String expr, boolean passed, String message,
+            boolean histogramData) {}
 
     private final QueryEngine engine;
     private final Supplier<S> storageFactory;
@@ -55,10 +63,14 @@ public final class TestRunner<S extends Appendable & Queryable> {
         List<Outcome> out = new ArrayList<>();
         S storage = storageFactory.get();
         String loadError = null;
+        boolean histograms = false;
         for (TestScript.Command c : script.commands()) {
             if (c instanceof TestScript.Clear) {
                 storage = storageFactory.get();
+                histograms = false;
             } else if (c instanceof TestScript.Load load) {
+                histograms |= load.withNhcb() || load.series().stream().anyMatch(s -> java.util.Arrays.asList(
+                        s.slots().kinds()).contains(SlotKind.HISTOGRAM));
                 if (loadError == null) {
                     try {
                         load(storage, load);
@@ -68,7 +80,7 @@ public final class TestRunner<S extends Appendable & Queryable> {
                 }
             } else if (c instanceof Eval eval) {
                 if (loadError != null) {
-                    out.add(new Outcome(script.name(), eval.line(), eval.expr(), false, loadError));
+                    out.add(new Outcome(script.name(), eval.line(), eval.expr(), false, loadError, histograms));
                     continue;
                 }
                 String msg;
@@ -77,7 +89,7 @@ public final class TestRunner<S extends Appendable & Queryable> {
                 } catch (RuntimeException | StackOverflowError e) {
                     msg = "unexpected exception: " + e;
                 }
-                out.add(new Outcome(script.name(), eval.line(), eval.expr(), msg == null, msg));
+                out.add(new Outcome(script.name(), eval.line(), eval.expr(), msg == null, msg, histograms));
             }
         }
         return out;
@@ -103,13 +115,42 @@ public final class TestRunner<S extends Appendable & Queryable> {
 
     /** Returns null on success, else a description of the mismatch. */
     private String runEval(Queryable storage, Eval eval) {
+        String main = runEvalAt(storage, eval, eval.expr(), eval.startMs(), true);
+        if (main != null || eval.range() || eval.rangeVector() || eval.string() != null) {
+            return main;
+        }
+        return atVariants(storage, eval);
+    }
+
+    /**
+     * Upstream's step-invariance check: every selector and subquery without {@code @} gets
+     * {@code @ T}, and the printed query must give the same result at other evaluation times.
+     */
+    private String atVariants(Queryable storage, Eval eval) {
+        Expr parsed = QueryParser.parse(eval.expr());
+        if (AtInjector.timeDependent(parsed)) {
+            return null;
+        }
+        long t = eval.startMs();
+        String text = Printer.print(AtInjector.inject(parsed, t));
+        long[] times = t == 0 ? new long[] {-1000, 0, 1000} : new long[] {-10 * t, 0, t / 5, t, 10 * t};
+        for (long at : times) {
+            String m = runEvalAt(storage, eval, text, at, false);
+            if (m != null) {
+                return "@-variant " + text + " at " + at + "ms: " + m;
+            }
+        }
+        return null;
+    }
+
+    private String runEvalAt(Queryable storage, Eval eval, String expr, long time, boolean checkAnnotations) {
         QueryResult result;
         try {
             if (eval.range()) {
-                result = engine.rangeQuery(storage, eval.expr(), eval.startMs(), eval.endMs(), eval.stepMs(),
+                result = engine.rangeQuery(storage, expr, eval.startMs(), eval.endMs(), eval.stepMs(),
                         QueryOptions.DEFAULTS);
             } else {
-                result = engine.instantQuery(storage, eval.expr(), eval.startMs(), QueryOptions.DEFAULTS);
+                result = engine.instantQuery(storage, expr, time, QueryOptions.DEFAULTS);
             }
         } catch (RuntimeException e) {
             if (!eval.expectsFail()) {
@@ -125,14 +166,61 @@ public final class TestRunner<S extends Appendable & Queryable> {
         if (eval.expectsFail()) {
             return "expected failure, got result " + result.value();
         }
-        String anno = checkAnnotations(eval, "warn", result.warnings());
-        if (anno == null) {
-            anno = checkAnnotations(eval, "info", result.infos());
+        if (checkAnnotations) {
+            String anno = checkAnnotations(eval, "warn", result.warnings());
+            if (anno == null) {
+                anno = checkAnnotations(eval, "info", result.infos());
+            }
+            if (anno != null) {
+                return anno;
+            }
         }
-        if (anno != null) {
-            return anno;
+        String mismatch = compare(eval, result.value());
+        if (mismatch != null || eval.range() || eval.rangeVector() || eval.string() != null) {
+            return mismatch;
         }
-        return compare(eval, result.value());
+        return rangeModeCrossCheck(storage, eval, expr, time);
+    }
+
+    /**
+     * Upstream's range-mode check: the instant query's text, run as a range query from T-1m to T+1m
+     * with a 1m step, must give the same result at T.
+     */
+    private String rangeModeCrossCheck(Queryable storage, Eval eval, String e, long t) {
+        if (e.contains("start()") || e.contains("end()") || e.contains("range()") || e.contains("step()")) {
+            return null;
+        }
+        Matrix m;
+        try {
+            m = (Matrix) engine.rangeQuery(storage, e, t - 60_000, t + 60_000, 60_000, QueryOptions.DEFAULTS)
+                    .value();
+        } catch (RuntimeException ex) {
+            return "range-mode cross-check failed: " + ex.getMessage();
+        }
+        if (eval.ordered()) {
+            return null;
+        }
+        for (int i = 0; i + 1 < m.series().size(); i++) {
+            if (m.series().get(i).metric().compareTo(m.series().get(i + 1).metric()) > 0) {
+                return "range-mode cross-check: matrix result is not sorted by labels";
+            }
+        }
+        List<Sample> atT = new ArrayList<>();
+        for (SeriesPoints sp : m.series()) {
+            for (int i = 0; i < sp.count(); i++) {
+                if (sp.timestamps()[i] == t) {
+                    atT.add(new Sample(sp.metric(), t, sp.values()[i]));
+                }
+            }
+        }
+        String mismatch;
+        if (eval.scalar() != null) {
+            mismatch = atT.isEmpty() ? "no point at T" : close(eval.scalar(), atT.get(0).v()) ? null
+                    : "expected scalar " + eval.scalar() + ", got " + atT.get(0).v();
+        } else {
+            mismatch = compareVector(eval, new Vector(atT));
+        }
+        return mismatch == null ? null : "range-mode cross-check: " + mismatch;
     }
 
     private static boolean matches(Expectation x, String actual) {

@@ -75,8 +75,9 @@ class QueryParserTest {
     @CsvSource(delimiter = ';', value = {
         "'up{';1:4: parse error: unexpected <EOF>",
         "'up{job=';1:8: parse error: unexpected <EOF>",
-        "'up{job==\"a\"}';1:8: parse error: unexpected \"=\"",
-        "'up{job<>\"a\"}';1:7: parse error: unexpected character: '<'",
+        "'up{job==\"a\"}';1:7: parse error: unexpected \"==\"",
+        "'up{job<>\"a\"}';1:7: parse error: unexpected \"<\"",
+        "'up{job=\"a\"} $';1:13: parse error: unexpected character: '$'",
         "'up{job=~\"(\"}';1:9: parse error: invalid regular expression \"(\": missing closing )",
         "'\"\\q\"';1:1: parse error: unknown escape sequence U+0071 'q'",
         "'';1:1: parse error: no expression found in input",

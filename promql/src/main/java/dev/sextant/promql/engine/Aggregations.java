@@ -1,0 +1,273 @@
+package dev.sextant.promql.engine;
+
+import dev.sextant.promql.ast.AggregateExpr;
+import dev.sextant.promql.ast.AggregateOp;
+import dev.sextant.promql.engine.EvalValue.Str;
+import dev.sextant.promql.engine.EvalValue.Vec;
+import dev.sextant.promql.function.Stats;
+import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.model.LabelsBuilder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Aggregation operators (spec/promql.md §6). Groups are kept in first-seen order; accumulators are
+ * primitive.
+ *
+ * <p>Thread-safety: not thread-safe; one per evaluator.
+ */
+final class Aggregations {
+    private final Evaluator ev;
+    private final LabelsBuilder builder = new LabelsBuilder();
+
+    Aggregations(Evaluator ev) {
+        this.ev = ev;
+    }
+
+    /** Accumulator of one group. */
+    private static final class Group {
+        final Labels labels;
+        final double[] sum = new double[2];
+        final double[] mean = new double[2];
+        final double[] aux = new double[2];
+        double value;
+        double count;
+        boolean overflow;
+        boolean sawInf;
+        boolean dropName;
+        double[] values;
+        List<Elem> elems;
+
+        Group(Labels labels) {
+            this.labels = labels;
+        }
+    }
+
+    EvalValue eval(AggregateExpr a, long t) {
+        AggregateOp op = a.op();
+        double param = Double.NaN;
+        String label = null;
+        if (a.param() != null) {
+            EvalValue p = ev.eval(a.param(), t);
+            if (p instanceof Str s) {
+                label = s.s();
+            } else {
+                param = ((EvalValue.Sc) p).v();
+            }
+        }
+        Vec in = ev.evalVector(a.expr(), t);
+        switch (op) {
+            case TOPK, BOTTOMK, LIMITK, LIMIT_RATIO -> {
+                return selectK(a, in, param);
+            }
+            case COUNT_VALUES -> {
+                return countValues(a, in, label);
+            }
+            case QUANTILE -> {
+                if (!(param >= 0 && param <= 1)) {
+                    ev.ctx.annotations.warn("quantile value should be between 0 and 1, got "
+                            + SpecialFunctions.formatGo(param), a.param().pos());
+                }
+            }
+            default -> { }
+        }
+        Map<Labels, Group> groups = new LinkedHashMap<>();
+        for (Elem e : in.elems()) {
+            Labels key = groupKey(a, e);
+            Group g = groups.get(key);
+            double v = e.v;
+            if (g != null) {
+                g.dropName |= e.dropName;
+            }
+            if (g == null) {
+                g = new Group(key);
+                g.dropName = e.dropName;
+                groups.put(key, g);
+                g.value = v;
+                g.count = 1;
+                switch (op) {
+                    case SUM -> Stats.kahanAdd(v, g.sum);
+                    case AVG -> {
+                        Stats.kahanAdd(v, g.sum);
+                        g.sawInf = Double.isInfinite(v);
+                    }
+                    case STDDEV, STDVAR -> welford(g, v);
+                    case QUANTILE -> {
+                        g.values = new double[4];
+                        g.values[0] = v;
+                    }
+                    default -> { }
+                }
+                continue;
+            }
+            g.count++;
+            switch (op) {
+                case SUM -> Stats.kahanAdd(v, g.sum);
+                case AVG -> {
+                    Stats.kahanAdd(v, g.sum);
+                    g.sawInf |= Double.isInfinite(v);
+                }
+                case MIN -> {
+                    if (v < g.value || Double.isNaN(g.value)) {
+                        g.value = v;
+                    }
+                }
+                case MAX -> {
+                    if (v > g.value || Double.isNaN(g.value)) {
+                        g.value = v;
+                    }
+                }
+                case STDDEV, STDVAR -> welford(g, v);
+                case QUANTILE -> {
+                    int n = (int) g.count - 1;
+                    if (n == g.values.length) {
+                        g.values = Arrays.copyOf(g.values, n * 2);
+                    }
+                    g.values[n] = v;
+                }
+                default -> { }
+            }
+        }
+        if (op == AggregateOp.AVG) {
+            // Recompute overflowing groups with an incremental mean.
+            for (Group g : groups.values()) {
+                g.overflow = Double.isInfinite(g.sum[0]) && !g.sawInf;
+                if (g.overflow) {
+                    g.mean[0] = 0;
+                    g.mean[1] = 0;
+                    g.count = 0;
+                }
+            }
+            for (Elem e : in.elems()) {
+                Group g = groups.get(groupKey(a, e));
+                if (g.overflow) {
+                    g.count++;
+                    double cur = g.mean[0] + g.mean[1];
+                    Stats.kahanAdd(e.v / g.count - cur / g.count, g.mean);
+                }
+            }
+        }
+        List<Elem> out = new ArrayList<>(groups.size());
+        for (Group g : groups.values()) {
+            double v = switch (op) {
+                case SUM -> g.sum[0] + g.sum[1];
+                case AVG -> g.overflow ? g.mean[0] + g.mean[1] : (g.sum[0] + g.sum[1]) / g.count;
+                case COUNT -> g.count;
+                case GROUP -> 1;
+                case MIN, MAX -> g.value;
+                case STDVAR -> (g.aux[0] + g.aux[1]) / g.count;
+                case STDDEV -> Math.sqrt((g.aux[0] + g.aux[1]) / g.count);
+                case QUANTILE -> Stats.quantile(param, g.values, (int) g.count);
+                default -> throw new IllegalStateException(op.name());
+            };
+            out.add(new Elem(g.labels, v, g.dropName, 0));
+        }
+        return new Vec(out);
+    }
+
+    private static void welford(Group g, double v) {
+        double count = g.count;
+        double delta = v - (g.mean[0] + g.mean[1]);
+        Stats.kahanAdd(delta / count, g.mean);
+        Stats.kahanAdd(delta * (v - (g.mean[0] + g.mean[1])), g.aux);
+    }
+
+    private Labels groupKey(AggregateExpr a, Elem e) {
+        Labels l = e.labels;
+        if (a.without()) {
+            builder.reset(l);
+            builder.delete(Labels.METRIC_NAME);
+            for (String name : a.grouping()) {
+                builder.delete(name);
+            }
+            return builder.build();
+        }
+        builder.reset();
+        for (String name : a.grouping()) {
+            String v = l.get(name);
+            if (!v.isEmpty()) {
+                builder.set(name, v);
+            }
+        }
+        return builder.build();
+    }
+
+    private Vec countValues(AggregateExpr a, Vec in, String label) {
+        Map<Labels, double[]> counts = new LinkedHashMap<>();
+        for (Elem e : in.elems()) {
+            Labels key = groupKey(a, e);
+            Labels withValue = new LabelsBuilder(key).set(label, SpecialFunctions.formatGo(e.v)).build();
+            counts.computeIfAbsent(withValue, k -> new double[1])[0]++;
+        }
+        List<Elem> out = new ArrayList<>(counts.size());
+        for (Map.Entry<Labels, double[]> c : counts.entrySet()) {
+            out.add(new Elem(c.getKey(), c.getValue()[0], false, 0));
+        }
+        return new Vec(out);
+    }
+
+    /** topk, bottomk, limitk, limit_ratio: members keep their labels and values. */
+    private Vec selectK(AggregateExpr a, Vec in, double param) {
+        AggregateOp op = a.op();
+        if (Double.isNaN(param)) {
+            throw new QueryException(QueryException.Kind.EXECUTION,
+                    op == AggregateOp.LIMIT_RATIO ? "Ratio value is NaN" : "Parameter value is NaN");
+        }
+        if (op == AggregateOp.LIMIT_RATIO) {
+            double ratio = param;
+            if (ratio < -1 || ratio > 1) {
+                double capped = ratio < -1 ? -1 : 1;
+                ev.ctx.annotations.warn("ratio value should be between -1 and 1, got " + SpecialFunctions.formatGo(ratio)
+                        + ", capping to " + SpecialFunctions.formatGo(capped), a.param().pos());
+                ratio = capped;
+            }
+            List<Elem> out = new ArrayList<>();
+            for (Elem e : in.elems()) {
+                double h = (e.labels.hashCode() & 0xffffffffL) / (double) (1L << 32);
+                if (ratio >= 0 ? h < ratio : h >= 1 + ratio) {
+                    out.add(e);
+                }
+            }
+            return new Vec(out);
+        }
+        long k = param >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) param;
+        if (k < 1) {
+            return new Vec(List.of());
+        }
+        Map<Labels, List<Elem>> groups = new LinkedHashMap<>();
+        for (Elem e : in.elems()) {
+            groups.computeIfAbsent(groupKey(a, e), x -> new ArrayList<>()).add(e);
+        }
+        List<Elem> out = new ArrayList<>();
+        Comparator<Elem> desc = (x, y) -> {
+            boolean xn = Double.isNaN(x.v);
+            boolean yn = Double.isNaN(y.v);
+            if (xn || yn) {
+                return Boolean.compare(xn, yn);
+            }
+            return Double.compare(y.v, x.v);
+        };
+        Comparator<Elem> asc = (x, y) -> {
+            boolean xn = Double.isNaN(x.v);
+            boolean yn = Double.isNaN(y.v);
+            if (xn || yn) {
+                return Boolean.compare(xn, yn);
+            }
+            return Double.compare(x.v, y.v);
+        };
+        for (List<Elem> g : groups.values()) {
+            List<Elem> sorted = new ArrayList<>(g);
+            if (op == AggregateOp.TOPK) {
+                sorted.sort(desc);
+            } else if (op == AggregateOp.BOTTOMK) {
+                sorted.sort(asc);
+            }
+            out.addAll(sorted.subList(0, (int) Math.min(k, sorted.size())));
+        }
+        return new Vec(out);
+    }
+}
