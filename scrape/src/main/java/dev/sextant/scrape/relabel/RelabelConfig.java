@@ -37,6 +37,19 @@ public record RelabelConfig(
         sourceLabels = List.copyOf(sourceLabels);
     }
 
+    /** Equal when configured the same; the compiled pattern follows from {@code regex}. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RelabelConfig r && sourceLabels.equals(r.sourceLabels) && separator.equals(r.separator)
+                && targetLabel.equals(r.targetLabel) && regex.equals(r.regex) && modulus == r.modulus
+                && replacement.equals(r.replacement) && action == r.action;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(sourceLabels, separator, targetLabel, regex, modulus, replacement, action);
+    }
+
     /**
      * Validates and compiles a step; null arguments take Prometheus's defaults.
      *
