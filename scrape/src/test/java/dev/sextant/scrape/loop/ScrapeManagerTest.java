@@ -46,7 +46,7 @@ class ScrapeManagerTest {
     }
 
     String job(String name, String path, String extra) {
-        return "  - job_name: " + name + "\n    scrape_interval: 200ms\n    scrape_timeout: 150ms\n    metrics_path: " + path + "\n"
+        return "  - job_name: " + name + "\n    scrape_interval: 400ms\n    scrape_timeout: 350ms\n    metrics_path: " + path + "\n"
                 + extra + "    static_configs:\n      - targets: ['" + targets.address() + "']\n        labels: {env: test}\n";
     }
 
@@ -67,6 +67,7 @@ class ScrapeManagerTest {
         targets.set("/good", FakeTargets.text(GOOD));
         apply(job("good", "/good", ""));
         awaitScrapes("good", 2);
+        assertThat(target("good").orElseThrow().lastError()).isEmpty();
         String inst = targets.address();
         assertThat(lastValue(storage, "requests_total", "code", "200", "job", "good", "instance", inst, "env", "test")).isEqualTo(10);
         assertThat(lastValue(storage, "temp", "job", "good")).isEqualTo(21.5);
@@ -79,7 +80,7 @@ class ScrapeManagerTest {
         assertThat(targets.lastAccept.get("/good")).isEqualTo("application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,"
                 + "application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,"
                 + "text/plain;version=0.0.4;q=0.3,*/*;q=0.2");
-        assertThat(targets.lastTimeoutHeader.get("/good")).isEqualTo("0.15");
+        assertThat(targets.lastTimeoutHeader.get("/good")).isEqualTo("0.35");
 
         ActiveTarget t = target("good").orElseThrow();
         assertThat(t.health()).isEqualTo("up");
@@ -87,9 +88,9 @@ class ScrapeManagerTest {
         assertThat(t.scrapeUrl()).isEqualTo("http://" + inst + "/good");
         assertThat(t.labels()).isEqualTo(Map.of("env", "test", "instance", inst, "job", "good"));
         assertThat(t.discoveredLabels()).containsEntry("__address__", inst).containsEntry("__metrics_path__", "/good")
-                .containsEntry("__scrape_interval__", "200ms").containsEntry("job", "good");
-        assertThat(t.scrapeInterval()).isEqualTo("200ms");
-        assertThat(t.scrapeTimeout()).isEqualTo("150ms");
+                .containsEntry("__scrape_interval__", "400ms").containsEntry("job", "good");
+        assertThat(t.scrapeInterval()).isEqualTo("400ms");
+        assertThat(t.scrapeTimeout()).isEqualTo("350ms");
         assertThat(t.lastScrape()).isNotNull();
 
         assertThat(manager.targetMetadata()).contains(
@@ -134,7 +135,7 @@ class ScrapeManagerTest {
         }
         assertThat(errors.get("good")).isEmpty();
         assertThat(errors.get("garbage")).startsWith("line 2:");
-        assertThat(errors.get("hang")).contains("timed out after 150ms");
+        assertThat(errors.get("hang")).contains("timed out after 350ms");
         assertThat(errors.get("e500")).isEqualTo("server returned HTTP status 500 Internal Server Error");
         assertThat(errors.get("huge")).startsWith("body size limit exceeded");
         assertThat(errors.get("limit")).startsWith("sample limit exceeded");
