@@ -1,6 +1,7 @@
 package dev.sextant.scrape.discovery;
 
 import dev.sextant.scrape.config.ScrapeConfig;
+import dev.sextant.scrape.discovery.kubernetes.KubernetesDiscoverer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +18,9 @@ public final class DiscovererFactory {
         for (ScrapeConfig.FileSdConfig f : cfg.fileSdConfigs()) {
             out.add(new FileDiscoverer(f));
         }
-        // kubernetes_sd_configs: added with the Kubernetes discoverer (next step of issue #6).
+        for (ScrapeConfig.KubernetesSdConfig k : cfg.kubernetesSdConfigs()) {
+            out.add(new KubernetesDiscoverer(k));
+        }
         return out;
     }
 
