@@ -1,0 +1,391 @@
+package dev.sextant.scrape.exposition;
+
+import dev.sextant.tsdb.model.LabelsBuilder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Lexing shared by the Prometheus text and OpenMetrics parsers: series text (name and label set),
+ * quoted strings, numbers. The first pass over a sample only validates and records ranges; labels are
+ * decoded on demand. Not thread-safe.
+ */
+abstract class AbstractTextParser implements ExpositionParser {
+    protected byte[] buf;
+    protected int pos;
+    protected int end;
+    protected int lineNo;
+
+    // Current sample.
+    protected int seriesStart;
+    protected int seriesEnd;
+    protected int nameStart;
+    protected int nameEnd;
+    protected int labelsStart = -1;
+    protected int labelsEnd;
+    protected double value;
+    protected boolean hasTs;
+    protected long ts;
+    protected boolean hasExemplar;
+    protected int exLabelsStart;
+    protected int exLabelsEnd;
+    protected double exValue;
+    protected boolean exHasTs;
+    protected long exTs;
+
+    // Current metadata entry and the family in effect.
+    protected String familyName;
+    protected MetricType type;
+    protected String text;
+    /** Family of the last TYPE line, as bytes range into buf, and its type. */
+    protected int typeNameStart;
+    protected int typeNameEnd = -1;
+    protected MetricType currentType = MetricType.UNKNOWN;
+
+    /** Whether spaces and tabs may separate tokens freely (text) or not at all (OpenMetrics). */
+    protected abstract boolean lenientWhitespace();
+
+    @Override
+    public void reset(byte[] buf, int off, int len) {
+        this.buf = buf;
+        this.pos = off;
+        this.end = off + len;
+        this.lineNo = 0;
+        this.typeNameEnd = -1;
+        this.currentType = MetricType.UNKNOWN;
+    }
+
+    @Override
+    public byte[] buffer() {
+        return buf;
+    }
+
+    @Override
+    public int seriesStart() {
+        return seriesStart;
+    }
+
+    @Override
+    public int seriesEnd() {
+        return seriesEnd;
+    }
+
+    @Override
+    public double value() {
+        return value;
+    }
+
+    @Override
+    public boolean hasTimestamp() {
+        return hasTs;
+    }
+
+    @Override
+    public long timestampMillis() {
+        return ts;
+    }
+
+    @Override
+    public boolean hasExemplar() {
+        return hasExemplar;
+    }
+
+    @Override
+    public double exemplarValue() {
+        return exValue;
+    }
+
+    @Override
+    public boolean exemplarHasTimestamp() {
+        return exHasTs;
+    }
+
+    @Override
+    public long exemplarTimestampMillis() {
+        return exTs;
+    }
+
+    @Override
+    public String familyName() {
+        return familyName;
+    }
+
+    @Override
+    public MetricType type() {
+        return type;
+    }
+
+    @Override
+    public String text() {
+        return text;
+    }
+
+    @Override
+    public int line() {
+        return lineNo;
+    }
+
+    protected ParseException error(String msg) {
+        return new ParseException(lineNo, msg);
+    }
+
+    protected static boolean isWs(byte b) {
+        return b == ' ' || b == '\t';
+    }
+
+    protected static boolean isNameStart(byte b) {
+        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b == '_' || b == ':';
+    }
+
+    protected static boolean isNameChar(byte b) {
+        return isNameStart(b) || (b >= '0' && b <= '9');
+    }
+
+    protected int skipWs(int p, int lim) {
+        while (p < lim && isWs(buf[p])) {
+            p++;
+        }
+        return p;
+    }
+
+    /** Ends a bare metric name starting at p, or returns p when none. */
+    protected int scanName(int p, int lim) {
+        if (p < lim && isNameStart(buf[p])) {
+            p++;
+            while (p < lim && isNameChar(buf[p])) {
+                p++;
+            }
+        }
+        return p;
+    }
+
+    /** Returns the index after the closing quote of a string starting at p (which holds '"'). */
+    protected int scanQuoted(int p, int lim) throws ParseException {
+        p++;
+        while (p < lim) {
+            byte b = buf[p];
+            if (b == '"') {
+                return p + 1;
+            }
+            if (b == '\\') {
+                p++;
+            }
+            p++;
+        }
+        throw error("unterminated quoted string");
+    }
+
+    /**
+     * Scans name and labels of a sample from p; sets series/name/labels ranges. Returns the index after
+     * the series text.
+     */
+    protected int scanSeries(int p, int lim) throws ParseException {
+        seriesStart = p;
+        nameStart = p;
+        nameEnd = scanName(p, lim);
+        p = nameEnd;
+        labelsStart = -1;
+        if (p < lim && buf[p] == '{') {
+            labelsStart = p;
+            p = scanLabelSet(p, lim, null, nameEnd > nameStart);
+            labelsEnd = p;
+        } else if (lenientWhitespace()) {
+            int q = skipWs(p, lim);
+            if (q < lim && buf[q] == '{' && nameEnd > nameStart) {
+                labelsStart = q;
+                p = scanLabelSet(q, lim, null, true);
+                labelsEnd = p;
+            }
+        }
+        if (nameEnd == nameStart && labelsStart < 0) {
+            throw error("invalid metric name in \"" + excerpt(seriesStart, lim) + "\"");
+        }
+        seriesEnd = p;
+        return p;
+    }
+
+    /**
+     * Scans (and when {@code into} is non-null, decodes) a label set {@code {...}} at p. When
+     * {@code haveName} is false the set must hold a quoted metric name without a value.
+     */
+    protected int scanLabelSet(int p, int lim, LabelsBuilder into, boolean haveName) throws ParseException {
+        boolean lenient = lenientWhitespace();
+        p++;
+        boolean first = true;
+        boolean nameSeen = haveName;
+        while (true) {
+            if (lenient) {
+                p = skipWs(p, lim);
+            }
+            if (p >= lim) {
+                throw error("unexpected end of line in label set");
+            }
+            if (buf[p] == '}') {
+                if (!nameSeen) {
+                    throw error("metric name missing");
+                }
+                return p + 1;
+            }
+            if (!first) {
+                throw error("expected ',' or '}' in label set, got '" + (char) buf[p] + "'");
+            }
+            int ns = p;
+            int ne;
+            boolean quoted = buf[p] == '"';
+            if (quoted) {
+                ne = scanQuoted(p, lim);
+            } else {
+                ne = p;
+                if (ne < lim && isNameStart(buf[ne]) && buf[ne] != ':') {
+                    ne++;
+                    while (ne < lim && isNameChar(buf[ne]) && buf[ne] != ':') {
+                        ne++;
+                    }
+                }
+                if (ne == ns) {
+                    throw error("invalid label name in label set at '" + (char) buf[p] + "'");
+                }
+            }
+            p = lenient ? skipWs(ne, lim) : ne;
+            if (quoted && p < lim && (buf[p] == ',' || buf[p] == '}') && !nameSeen) {
+                // {"metric.name", ...}: the quoted metric name.
+                nameSeen = true;
+                if (into != null) {
+                    into.set("__name__", decode(ns + 1, ne - 1));
+                }
+            } else {
+                if (p >= lim || buf[p] != '=') {
+                    throw error("expected '=' after label name");
+                }
+                p++;
+                if (lenient) {
+                    p = skipWs(p, lim);
+                }
+                if (p >= lim || buf[p] != '"') {
+                    throw error("expected quoted label value");
+                }
+                int vs = p;
+                p = scanQuoted(p, lim);
+                if (into != null) {
+                    String name = quoted ? decode(ns + 1, ne - 1) : new String(buf, ns, ne - ns, StandardCharsets.UTF_8);
+                    String v = decode(vs + 1, p - 1);
+                    if (isCanonicalized(name)) {
+                        v = FloatText.canonical(v);
+                    }
+                    into.set(name, v);
+                }
+            }
+            if (lenient) {
+                p = skipWs(p, lim);
+            }
+            if (p < lim && buf[p] == ',') {
+                p++;
+                first = true;
+                if (!lenient && p < lim && buf[p] == '}') {
+                    throw error("trailing comma in label set");
+                }
+            } else {
+                first = false;
+            }
+        }
+    }
+
+    private boolean isCanonicalized(String labelName) {
+        if (labelName.equals("le")) {
+            return currentType == MetricType.HISTOGRAM || currentType == MetricType.GAUGEHISTOGRAM;
+        }
+        return labelName.equals("quantile") && currentType == MetricType.SUMMARY;
+    }
+
+    @Override
+    public void labels(LabelsBuilder b) throws ParseException {
+        MetricType saved = currentType;
+        if (!sampleInCurrentFamily()) {
+            currentType = MetricType.UNKNOWN;
+        }
+        try {
+            if (nameEnd > nameStart) {
+                b.set("__name__", new String(buf, nameStart, nameEnd - nameStart, StandardCharsets.US_ASCII));
+            }
+            if (labelsStart >= 0) {
+                scanLabelSet(labelsStart, labelsEnd, b, nameEnd > nameStart);
+            }
+        } finally {
+            currentType = saved;
+        }
+    }
+
+    @Override
+    public void exemplarLabels(LabelsBuilder b) throws ParseException {
+        if (hasExemplar) {
+            scanLabelSet(exLabelsStart, exLabelsEnd, b, true);
+        }
+    }
+
+    /** Whether the bare sample name starts with the family of the last TYPE line. */
+    private boolean sampleInCurrentFamily() {
+        int n = typeNameEnd - typeNameStart;
+        if (typeNameEnd < 0 || nameEnd - nameStart < n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (buf[nameStart + i] != buf[typeNameStart + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Decodes a quoted string's content, undoing {@code \\}, {@code \"} and {@code \n}. */
+    protected String decode(int from, int to) {
+        int bs = -1;
+        for (int i = from; i < to; i++) {
+            if (buf[i] == '\\') {
+                bs = i;
+                break;
+            }
+        }
+        if (bs < 0) {
+            return new String(buf, from, to - from, StandardCharsets.UTF_8);
+        }
+        byte[] out = new byte[to - from];
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            byte b = buf[i];
+            if (b == '\\' && i + 1 < to) {
+                byte c = buf[i + 1];
+                if (c == '\\' || c == '"') {
+                    out[n++] = c;
+                    i++;
+                    continue;
+                }
+                if (c == 'n') {
+                    out[n++] = '\n';
+                    i++;
+                    continue;
+                }
+            }
+            out[n++] = b;
+        }
+        return new String(out, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /** Parses a float token; Go's ParseFloat spellings of NaN and infinities are accepted. */
+    protected double parseFloat(int from, int to, String what) throws ParseException {
+        double v = FloatText.parse(buf, from, to);
+        if (Double.isNaN(v) && !FloatText.isNaNText(buf, from, to)) {
+            throw error("invalid " + what + " \"" + new String(buf, from, to - from, StandardCharsets.UTF_8) + "\"");
+        }
+        return v;
+    }
+
+    protected String excerpt(int from, int to) {
+        int n = Math.min(to - from, 60);
+        return new String(buf, from, Math.max(0, n), StandardCharsets.UTF_8);
+    }
+
+    /** Records the family of a TYPE line for le/quantile canonicalisation. */
+    protected void setCurrentType(int nameFrom, int nameTo, MetricType t) {
+        typeNameStart = nameFrom;
+        typeNameEnd = nameTo;
+        currentType = t;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.sextant.scrape.loop;
+
+import dev.sextant.scrape.config.HttpClientConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Builds JDK HTTP clients and authorization headers from the config's HTTP client block. Stateless.
+ * Supported: basic auth, authorization/bearer (files re-read per request), {@code tls_config} CA
+ * (inline or file), {@code insecure_skip_verify}, {@code server_name}, {@code follow_redirects}.
+ * Client certificates, OAuth2 and proxies are accepted in config but not used yet.
+ */
+final class HttpClients {
+    private HttpClients() {}
+
+    static HttpClient build(HttpClientConfig cfg, Executor executor) {
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(30))
+                .executor(executor)
+                .followRedirects(cfg.followRedirects() ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER);
+        HttpClientConfig.TlsConfig tls = cfg.tls();
+        if (tls != null && (tls.insecureSkipVerify() || tls.ca() != null || tls.caFile() != null)) {
+            b.sslContext(sslContext(tls));
+            if (tls.serverName() != null || tls.insecureSkipVerify()) {
+                SSLParameters p = new SSLParameters();
+                if (tls.insecureSkipVerify()) {
+                    p.setEndpointIdentificationAlgorithm(null);
+                }
+                if (tls.serverName() != null) {
+                    p.setServerNames(List.of(new javax.net.ssl.SNIHostName(tls.serverName())));
+                }
+                b.sslParameters(p);
+            }
+        }
+        return b.build();
+    }
+
+    private static SSLContext sslContext(HttpClientConfig.TlsConfig tls) {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            TrustManager[] tms;
+            if (tls.insecureSkipVerify()) {
+                tms = new TrustManager[] {new X509TrustManager() {
+                    @Override
+                    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+                    @Override
+                    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+                    @Override
+                    public X509Certificate[] getAcceptedIssuers() {
+                        return new X509Certificate[0];
+                    }
+                }};
+            } else {
+                KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+                ks.load(null, null);
+                CertificateFactory cf = CertificateFactory.getInstance("X.509");
+                byte[] pem = tls.ca() != null ? tls.ca().getBytes(StandardCharsets.UTF_8) : Files.readAllBytes(Path.of(tls.caFile()));
+                int i = 0;
+                try (InputStream in = new java.io.ByteArrayInputStream(pem)) {
+                    for (Certificate c : cf.generateCertificates(in)) {
+                        ks.setCertificateEntry("ca" + i++, c);
+                    }
+                }
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(ks);
+                tms = tmf.getTrustManagers();
+            }
+            ctx.init(null, tms, new SecureRandom());
+            return ctx;
+        } catch (Exception e) {
+            // A missing CA file must not stop the pool: scrapes then fail with the TLS error.
+            try {
+                return SSLContext.getDefault();
+            } catch (Exception e2) {
+                throw new IllegalStateException(e2);
+            }
+        }
+    }
+
+    /** Adds the Authorization header; files are read on every call so rotated secrets are used. */
+    static void authorize(HttpRequest.Builder b, HttpClientConfig cfg) throws IOException {
+        if (cfg.basicAuth() != null) {
+            HttpClientConfig.BasicAuth ba = cfg.basicAuth();
+            String user = ba.usernameFile() != null ? Files.readString(Path.of(ba.usernameFile())).trim() : ba.username();
+            String pass = ba.passwordFile() != null ? Files.readString(Path.of(ba.passwordFile())).trim()
+                    : ba.password() == null ? "" : ba.password();
+            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + pass).getBytes(StandardCharsets.UTF_8)));
+        } else if (cfg.authorization() != null) {
+            HttpClientConfig.Authorization a = cfg.authorization();
+            String cred = a.credentialsFile() != null ? Files.readString(Path.of(a.credentialsFile())).trim() : a.credentials();
+            if (cred != null && !cred.isEmpty()) {
+                b.header("Authorization", a.type() + " " + cred);
+            }
+        }
+    }
+
+    /** The Accept header Prometheus sends for the protocol list (formats.md section 3). */
+    static String acceptHeader(List<String> protocols, String escaping) {
+        StringBuilder sb = new StringBuilder();
+        int w = 6;
+        for (String p : protocols) {
+            String media = switch (p) {
+                case "PrometheusProto" -> "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited";
+                case "PrometheusText0.0.4" -> "text/plain;version=0.0.4";
+                case "PrometheusText1.0.0" -> "text/plain;version=1.0.0;escaping=" + escaping;
+                case "OpenMetricsText0.0.1" -> "application/openmetrics-text;version=0.0.1";
+                case "OpenMetricsText1.0.0" -> "application/openmetrics-text;version=1.0.0;escaping=" + escaping;
+                default -> throw new IllegalArgumentException(p);
+            };
+            sb.append(media).append(";q=0.").append(w--).append(',');
+        }
+        return sb.append("*/*;q=0.").append(w).toString();
+    }
+}

@@ -1,0 +1,290 @@
+package dev.sextant.scrape.loop;
+
+import dev.sextant.scrape.config.ScrapeConfig;
+import dev.sextant.scrape.exposition.ExpositionParser;
+import dev.sextant.scrape.exposition.ParseException;
+import dev.sextant.scrape.relabel.Relabeler;
+import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.model.LabelsBuilder;
+import dev.sextant.tsdb.model.StaleNaN;
+import dev.sextant.tsdb.storage.Appender;
+import dev.sextant.tsdb.storage.StorageException;
+import java.util.Arrays;
+
+/**
+ * Turns one parsed exposition into appends for one target: cache lookups, label merging
+ * ({@code honor_labels}), metric relabeling, limits, staleness markers and the synthetic
+ * {@code up}/{@code scrape_*} series.
+ *
+ * <p>Hot path: for a series already in the {@link ScrapeCache}, a sample costs a hash over its bytes,
+ * one comparison and {@link Appender#append} with the cached ref and labels; nothing is allocated.
+ *
+ * <p>Thread-safety: not thread-safe; owned by one {@link ScrapeLoop}, used by one scrape at a time.
+ */
+final class SampleIngester {
+    static final String[] REPORT_NAMES = {
+        "up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling",
+        "scrape_series_added"
+    };
+
+    private final ScrapeConfig cfg;
+    private final Labels targetLabels;
+    private final ScrapeCache cache;
+    private final LabelsBuilder lb = new LabelsBuilder();
+    private final Labels[] reportLabels = new Labels[REPORT_NAMES.length];
+    private final long[] reportRefs = new long[REPORT_NAMES.length];
+    /** Entries touched by the scrape in progress; committed to the cache only on success. */
+    private int[] touched = new int[256];
+    private int touchedCount;
+    /** Iteration number of the scrape in progress; every scrape, failed or not, takes one. */
+    private long iter;
+
+    // Counters of the last ingest.
+    int scraped;
+    int postRelabel;
+    int added;
+    int rejected;
+
+    SampleIngester(ScrapeConfig cfg, Labels targetLabels, ScrapeCache cache, long firstIter) {
+        this.cfg = cfg;
+        this.targetLabels = targetLabels;
+        this.cache = cache;
+        this.iter = firstIter;
+        for (int i = 0; i < REPORT_NAMES.length; i++) {
+            reportLabels[i] = targetLabels.toBuilder().set(Labels.METRIC_NAME, REPORT_NAMES[i]).build();
+        }
+    }
+
+    /** The iteration of the last scrape; a successor loop continues from here. */
+    long iteration() {
+        return iter;
+    }
+
+    /**
+     * Appends every sample of the exposition at {@code ts} (or the sample's own timestamp with
+     * {@code honor_timestamps}), then stale markers for series of the previous scrape that are gone.
+     *
+     * @return null on success, else the reason the scrape failed (the caller rolls back)
+     */
+    String ingest(Appender app, ExpositionParser p, byte[] buf, int len, long ts) {
+        iter++;
+        scraped = 0;
+        postRelabel = 0;
+        added = 0;
+        rejected = 0;
+        touchedCount = 0;
+        cache.beginMetadata();
+        p.reset(buf, 0, len);
+        boolean honorTs = cfg.honorTimestamps();
+        long sampleLimit = cfg.sampleLimit();
+        try {
+            ExpositionParser.Entry e;
+            while ((e = p.next()) != ExpositionParser.Entry.END) {
+                switch (e) {
+                    case SAMPLE -> {
+                        scraped++;
+                        int from = p.seriesStart();
+                        int to = p.seriesEnd();
+                        int h = ScrapeCache.hash(buf, from, to);
+                        int entry = cache.find(buf, from, to, h);
+                        if (entry < 0) {
+                            entry = newEntry(p, buf, from, to, h);
+                            if ((cache.flags(entry) & ScrapeCache.DROPPED) == 0) {
+                                added++;
+                            }
+                        }
+                        touch(entry);
+                        byte f = cache.flags(entry);
+                        if ((f & ScrapeCache.DROPPED) != 0) {
+                            continue;
+                        }
+                        if ((f & ScrapeCache.LIMIT_VIOLATION) != 0) {
+                            return limitViolation(cache.labels(entry));
+                        }
+                        postRelabel++;
+                        if (sampleLimit > 0 && postRelabel > sampleLimit) {
+                            return "sample limit exceeded (limit: " + sampleLimit + ")";
+                        }
+                        boolean explicit = p.hasTimestamp();
+                        if (explicit != ((f & ScrapeCache.EXPLICIT_TS) != 0)) {
+                            cache.setFlag(entry, ScrapeCache.EXPLICIT_TS, explicit);
+                        }
+                        long t = honorTs && explicit ? p.timestampMillis() : ts;
+                        try {
+                            cache.setRef(entry, app.append(cache.ref(entry), cache.labels(entry), t, p.value()));
+                        } catch (StorageException ex) {
+                            rejected++; // out of order, duplicate, too far in the future: dropped, counted
+                        }
+                    }
+                    case TYPE -> cache.metadata(p.familyName(), p.type(), null, null);
+                    case HELP -> cache.metadata(p.familyName(), null, p.text(), null);
+                    case UNIT -> cache.metadata(p.familyName(), null, null, p.text());
+                    default -> { }
+                }
+            }
+        } catch (ParseException ex) {
+            return ex.getMessage();
+        } catch (InvalidSeries ex) {
+            return ex.getMessage();
+        }
+        for (int i = 0; i < touchedCount; i++) {
+            cache.setLastIter(touched[i], iter);
+        }
+        appendStaleMarkers(app, ts, iter - 1);
+        cache.publishMetadata();
+        cache.sweep(iter - 1);
+        return null;
+    }
+
+    /** A failed scrape counts as an empty one: stale markers for everything the previous scrape had. */
+    void failed(Appender app, long ts) {
+        appendStaleMarkers(app, ts, iter - 1);
+    }
+
+    /** Marks a failed scrape's iteration (when {@link #ingest} never ran, e.g. an HTTP error). */
+    void skipIteration() {
+        iter++;
+    }
+
+    /** End of a target: stale markers for the series of its last scrape and for the report series. */
+    void endOfRun(Appender app, long ts) {
+        appendStaleMarkers(app, ts, iter);
+        for (int i = 0; i < REPORT_NAMES.length; i++) {
+            appendSafe(app, i, ts, StaleNaN.VALUE);
+        }
+    }
+
+    private void appendStaleMarkers(Appender app, long ts, long seenIter) {
+        boolean track = cfg.trackTimestampsStaleness();
+        for (int e = 0, n = cache.size(); e < n; e++) {
+            if (cache.lastIter(e) != seenIter) {
+                continue;
+            }
+            byte f = cache.flags(e);
+            if ((f & (ScrapeCache.DROPPED | ScrapeCache.LIMIT_VIOLATION)) != 0 || (!track && (f & ScrapeCache.EXPLICIT_TS) != 0)) {
+                continue;
+            }
+            try {
+                cache.setRef(e, app.append(cache.ref(e), cache.labels(e), ts, StaleNaN.VALUE));
+            } catch (StorageException ex) {
+                // A newer sample already exists (e.g. the series moved to another target): nothing to mark.
+            }
+        }
+    }
+
+    /** Appends the synthetic series; they bypass metric relabeling and limits. */
+    void report(Appender app, long ts, boolean up, double durationSeconds) {
+        appendSafe(app, 0, ts, up ? 1 : 0);
+        appendSafe(app, 1, ts, durationSeconds);
+        appendSafe(app, 2, ts, scraped);
+        appendSafe(app, 3, ts, postRelabel);
+        appendSafe(app, 4, ts, added);
+    }
+
+    /** Resets counters for a scrape that failed before parsing. */
+    void resetCounters() {
+        scraped = 0;
+        postRelabel = 0;
+        added = 0;
+        rejected = 0;
+    }
+
+    private void appendSafe(Appender app, int i, long ts, double v) {
+        try {
+            reportRefs[i] = app.append(reportRefs[i], reportLabels[i], ts, v);
+        } catch (StorageException e) {
+            // Out of order after a clock step: skip this report sample.
+        }
+    }
+
+    private void touch(int entry) {
+        if (touchedCount == touched.length) {
+            touched = Arrays.copyOf(touched, touchedCount * 2);
+        }
+        touched[touchedCount++] = entry;
+    }
+
+    /** Slow path, once per new series: decode, merge target labels, relabel, check limits. */
+    private int newEntry(ExpositionParser p, byte[] buf, int from, int to, int h) throws ParseException, InvalidSeries {
+        lb.reset();
+        p.labels(lb);
+        Labels exposed = lb.build();
+        Labels merged = mergeTargetLabels(exposed);
+        Labels lset = Relabeler.process(merged, cfg.metricRelabelConfigs());
+        if (lset == null) {
+            return cache.add(buf, from, to, h, merged, ScrapeCache.DROPPED);
+        }
+        if (lset.metricName().isEmpty()) {
+            throw new InvalidSeries("__name__ label is mandatory, got " + lset);
+        }
+        byte flag = violatesLimits(lset) != null ? ScrapeCache.LIMIT_VIOLATION : 0;
+        return cache.add(buf, from, to, h, lset, flag);
+    }
+
+    /** honor_labels: exposed values win; else target labels win and clashing ones become exported_*. */
+    private Labels mergeTargetLabels(Labels exposed) {
+        if (targetLabels.isEmpty()) {
+            return exposed;
+        }
+        LabelsBuilder b = new LabelsBuilder(exposed);
+        for (int i = 0; i < targetLabels.size(); i++) {
+            String name = targetLabels.name(i);
+            String value = targetLabels.value(i);
+            String existing = exposed.get(name);
+            if (cfg.honorLabels()) {
+                if (existing.isEmpty()) {
+                    b.set(name, value);
+                }
+                continue;
+            }
+            if (!existing.isEmpty()) {
+                String exported = "exported_" + name;
+                while (!exposed.get(exported).isEmpty() || targetLabels.has(exported)) {
+                    exported = "exported_" + exported;
+                }
+                b.set(exported, existing);
+            }
+            b.set(name, value);
+        }
+        return b.build();
+    }
+
+    private String violatesLimits(Labels l) {
+        long max = cfg.labelLimit();
+        if (max > 0 && l.size() > max) {
+            return "label_limit exceeded (metric: " + cut(l.metricName()) + ", number of labels: " + l.size() + ", limit: " + max + ")";
+        }
+        long nameMax = cfg.labelNameLengthLimit();
+        long valueMax = cfg.labelValueLengthLimit();
+        for (int i = 0; i < l.size(); i++) {
+            if (nameMax > 0 && l.name(i).length() > nameMax) {
+                return "label_name_length_limit exceeded (metric: " + cut(l.metricName()) + ", label name: "
+                        + cut(l.name(i)) + ", length: " + l.name(i).length() + ", limit: " + nameMax + ")";
+            }
+            if (valueMax > 0 && l.value(i).length() > valueMax) {
+                return "label_value_length_limit exceeded (metric: " + cut(l.metricName()) + ", label name: "
+                        + cut(l.name(i)) + ", value: \"" + cut(l.value(i)) + "\", length: " + l.value(i).length()
+                        + ", limit: " + valueMax + ")";
+            }
+        }
+        return null;
+    }
+
+    private String limitViolation(Labels l) {
+        String v = violatesLimits(l);
+        return v != null ? v : "label limits exceeded";
+    }
+
+    private static String cut(String s) {
+        return s.length() <= 50 ? s : s.substring(0, 50);
+    }
+
+    /** A series that cannot be stored fails the scrape. */
+    private static final class InvalidSeries extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        InvalidSeries(String msg) {
+            super(msg);
+        }
+    }
+}

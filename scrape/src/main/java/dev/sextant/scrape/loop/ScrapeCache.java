@@ -1,0 +1,204 @@
+package dev.sextant.scrape.loop;
+
+import dev.sextant.scrape.exposition.MetricType;
+import dev.sextant.tsdb.model.Labels;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Per-target memory across scrapes: exposed series text (bytes) to final labels and storage ref, the
+ * iteration each series was last seen in (for staleness), and per-family metadata.
+ *
+ * <p>Layout: entries live in parallel primitive arrays indexed by an entry number; an open-addressing
+ * table (linear probing) maps the hash of the series bytes to entry number + 1. A lookup hashes and
+ * compares bytes in place ({@link Arrays#equals(byte[], int, int, byte[], int, int)}), so a series
+ * already seen costs no allocation. Entries not seen for two scrapes are removed by {@link #sweep},
+ * which compacts the arrays.
+ *
+ * <p>Thread-safety: not thread-safe; owned by one {@link ScrapeLoop} and handed to its successor on a
+ * config reload. {@link #metadataSnapshot()} may be called from any thread.
+ */
+public final class ScrapeCache {
+    /** Entry flag: metric relabeling dropped this series. */
+    static final byte DROPPED = 1;
+    /** Entry flag: the last sample carried an explicit timestamp. */
+    static final byte EXPLICIT_TS = 2;
+    /** Entry flag: the series breaks a label limit. */
+    static final byte LIMIT_VIOLATION = 4;
+
+    private byte[][] keys = new byte[64][];
+    private int[] hashes = new int[64];
+    private long[] refs = new long[64];
+    private Labels[] lsets = new Labels[64];
+    private long[] lastIter = new long[64];
+    private byte[] flags = new byte[64];
+    private int size;
+    private int[] table = new int[128];
+
+    /** Metadata by family name; replaced copy-on-write so readers need no lock. */
+    private volatile Map<String, Metadata> metadata = Map.of();
+    private Map<String, Metadata> pendingMetadata;
+
+    /** Type, help and unit of a metric family as last exposed. */
+    public record Metadata(MetricType type, String help, String unit) {}
+
+    static int hash(byte[] b, int from, int to) {
+        int h = 0x811c9dc5;
+        for (int i = from; i < to; i++) {
+            h = (h ^ b[i]) * 0x01000193;
+        }
+        return h ^ (h >>> 16);
+    }
+
+    /** Returns the entry number for the series text, or -1. */
+    int find(byte[] b, int from, int to, int h) {
+        int mask = table.length - 1;
+        for (int i = h & mask; ; i = (i + 1) & mask) {
+            int e = table[i];
+            if (e == 0) {
+                return -1;
+            }
+            e--;
+            if (hashes[e] == h && Arrays.equals(keys[e], 0, keys[e].length, b, from, to)) {
+                return e;
+            }
+        }
+    }
+
+    /** Adds an entry (the caller checked it is absent) and returns its number. Copies the key. */
+    int add(byte[] b, int from, int to, int h, Labels lset, byte flag) {
+        if (size == keys.length) {
+            int n = size * 2;
+            keys = Arrays.copyOf(keys, n);
+            hashes = Arrays.copyOf(hashes, n);
+            refs = Arrays.copyOf(refs, n);
+            lsets = Arrays.copyOf(lsets, n);
+            lastIter = Arrays.copyOf(lastIter, n);
+            flags = Arrays.copyOf(flags, n);
+        }
+        int e = size++;
+        keys[e] = Arrays.copyOfRange(b, from, to);
+        hashes[e] = h;
+        refs[e] = 0;
+        lsets[e] = lset;
+        lastIter[e] = -1;
+        flags[e] = flag;
+        if (size * 2 > table.length) {
+            rehash(table.length * 2);
+        } else {
+            insert(e);
+        }
+        return e;
+    }
+
+    private void insert(int e) {
+        int mask = table.length - 1;
+        int i = hashes[e] & mask;
+        while (table[i] != 0) {
+            i = (i + 1) & mask;
+        }
+        table[i] = e + 1;
+    }
+
+    private void rehash(int capacity) {
+        table = new int[capacity];
+        for (int e = 0; e < size; e++) {
+            insert(e);
+        }
+    }
+
+    int size() {
+        return size;
+    }
+
+    long ref(int e) {
+        return refs[e];
+    }
+
+    void setRef(int e, long ref) {
+        refs[e] = ref;
+    }
+
+    Labels labels(int e) {
+        return lsets[e];
+    }
+
+    byte flags(int e) {
+        return flags[e];
+    }
+
+    void setFlag(int e, byte flag, boolean on) {
+        flags[e] = (byte) (on ? flags[e] | flag : flags[e] & ~flag);
+    }
+
+    long lastIter(int e) {
+        return lastIter[e];
+    }
+
+    void setLastIter(int e, long iter) {
+        lastIter[e] = iter;
+    }
+
+    /** Removes entries last seen before {@code minIter}; compacts the arrays when anything goes. */
+    void sweep(long minIter) {
+        int w = 0;
+        for (int e = 0; e < size; e++) {
+            if (lastIter[e] >= minIter) {
+                if (w != e) {
+                    keys[w] = keys[e];
+                    hashes[w] = hashes[e];
+                    refs[w] = refs[e];
+                    lsets[w] = lsets[e];
+                    lastIter[w] = lastIter[e];
+                    flags[w] = flags[e];
+                }
+                w++;
+            }
+        }
+        if (w == size) {
+            return;
+        }
+        Arrays.fill(keys, w, size, null);
+        Arrays.fill(lsets, w, size, null);
+        size = w;
+        int cap = table.length;
+        while (cap > 128 && size * 4 < cap) {
+            cap >>= 1;
+        }
+        rehash(cap);
+    }
+
+    // Metadata: collected during a scrape, published at its end.
+
+    void beginMetadata() {
+        pendingMetadata = null;
+    }
+
+    void metadata(String family, MetricType type, String help, String unit) {
+        Map<String, Metadata> cur = pendingMetadata != null ? pendingMetadata : metadata;
+        Metadata old = cur.get(family);
+        MetricType t = type != null ? type : old != null ? old.type() : MetricType.UNKNOWN;
+        String h = help != null ? help : old != null ? old.help() : "";
+        String u = unit != null ? unit : old != null ? old.unit() : "";
+        if (old != null && old.type() == t && old.help().equals(h) && old.unit().equals(u)) {
+            return;
+        }
+        if (pendingMetadata == null) {
+            pendingMetadata = new HashMap<>(metadata);
+        }
+        pendingMetadata.put(family, new Metadata(t, h, u));
+    }
+
+    void publishMetadata() {
+        if (pendingMetadata != null) {
+            metadata = Map.copyOf(pendingMetadata);
+            pendingMetadata = null;
+        }
+    }
+
+    /** The metadata of the last successful scrape; safe from any thread. */
+    public Map<String, Metadata> metadataSnapshot() {
+        return metadata;
+    }
+}

@@ -1,0 +1,412 @@
+package dev.sextant.scrape.loop;
+
+import dev.sextant.scrape.config.Durations;
+import dev.sextant.scrape.config.ScrapeConfig;
+import dev.sextant.scrape.exposition.ExpositionParser;
+import dev.sextant.scrape.exposition.OpenMetricsParser;
+import dev.sextant.scrape.exposition.TextParser;
+import dev.sextant.tsdb.storage.Appendable;
+import dev.sextant.tsdb.storage.Appender;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scrapes one target every interval: HTTP GET with Prometheus's headers, gzip, timeout and body size
+ * limit, parser chosen by Content-Type, ingestion through {@link SampleIngester}, one commit per scrape.
+ *
+ * <p>Scheduling: ticks on a shared scheduler at {@code offset + k * interval}; the request runs
+ * asynchronously on the HTTP client's executor, and the parse/append runs where the response
+ * completes. A tick while the previous scrape is still running is skipped (the timeout is at most the
+ * interval, so this only happens under overload).
+ *
+ * <p>Thread-safety: the status accessors are safe from any thread; start/stop are called by the pool.
+ * At most one scrape runs at a time, so the cache, parsers and buffers need no locking.
+ */
+final class ScrapeLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(ScrapeLoop.class);
+    static final String USER_AGENT = "Prometheus/2.53.0 (Sextant)";
+
+    private final Target target;
+    private final ScrapeConfig cfg;
+    private final Appendable storage;
+    private final Clock clock;
+    private final HttpClient client;
+    private final ScrapeCache cache;
+    private final SampleIngester ingester;
+    private final TextParser textParser = new TextParser();
+    private final OpenMetricsParser omParser = new OpenMetricsParser();
+    private final String accept;
+    private final Inflater inflater = new Inflater(true);
+
+    private byte[] spare = new byte[64 * 1024];
+    private byte[] inflated = new byte[0];
+    private volatile ScheduledFuture<?> ticker;
+    private volatile boolean running;
+    private volatile boolean inFlight;
+    private volatile BodyCollector current;
+    private volatile long nextScheduledMs;
+    private final Object lock = new Object();
+
+    // Status for the API.
+    private volatile String lastError = "";
+    private volatile long lastScrapeMs;
+    private volatile double lastDurationSeconds;
+    private volatile String health = "unknown";
+    private volatile boolean scrapedOnce;
+
+    ScrapeLoop(Target target, ScrapeConfig cfg, Appendable storage, Clock clock, HttpClient client,
+            ScrapeCache cache, long firstIter) {
+        this.target = target;
+        this.cfg = cfg;
+        this.storage = storage;
+        this.clock = clock;
+        this.client = client;
+        this.cache = cache;
+        this.ingester = new SampleIngester(cfg, target.publicLabels(), cache, firstIter);
+        this.accept = HttpClients.acceptHeader(cfg.scrapeProtocols(),
+                cfg.metricNameEscapingScheme() == null ? "allow-utf-8" : cfg.metricNameEscapingScheme());
+    }
+
+    Target target() {
+        return target;
+    }
+
+    ScrapeCache cache() {
+        return cache;
+    }
+
+    long iteration() {
+        return ingester.iteration();
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    long lastScrapeMs() {
+        return lastScrapeMs;
+    }
+
+    double lastDurationSeconds() {
+        return lastDurationSeconds;
+    }
+
+    String health() {
+        return health;
+    }
+
+    /**
+     * The offset of this target's scrapes within the interval, a stable hash of the target so that
+     * loops spread over the interval and a restart keeps the same phase.
+     */
+    static long offsetMs(long nowMs, long intervalMs, long targetHash, long seed) {
+        long base = intervalMs - Math.floorMod(nowMs, intervalMs);
+        long offset = Long.remainderUnsigned(targetHash ^ seed, intervalMs);
+        long next = base + offset;
+        if (next >= intervalMs) {
+            next -= intervalMs;
+        }
+        return next;
+    }
+
+    void start(ScheduledExecutorService scheduler, long seed) {
+        running = true;
+        long interval = target.intervalMs();
+        long delay = offsetMs(clock.millis(), interval, target.hash(), seed);
+        nextScheduledMs = clock.millis() + delay;
+        ticker = scheduler.scheduleAtFixedRate(this::tick, delay, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Stops scheduling and abandons an in-flight scrape. Returns the time of the next scrape that
+     * would have happened, which end-of-run staleness uses.
+     */
+    long stop() {
+        running = false;
+        ScheduledFuture<?> t = ticker;
+        if (t != null) {
+            t.cancel(false);
+        }
+        BodyCollector c = current;
+        if (c != null) {
+            c.abandon();
+        }
+        return nextScheduledMs;
+    }
+
+    /** Writes stale markers for everything of the last scrape, at {@code ts}. */
+    void endOfRunStaleness(long ts) {
+        synchronized (lock) {
+            Appender app = storage.appender();
+            try {
+                ingester.endOfRun(app, ts);
+                app.commit();
+            } catch (RuntimeException e) {
+                app.rollback();
+                LOG.warn("stale markers for {} failed: {}", target.url(), e.toString());
+            }
+        }
+    }
+
+    private void tick() {
+        nextScheduledMs = clock.millis() + target.intervalMs();
+        if (!running || inFlight) {
+            return;
+        }
+        inFlight = true;
+        try {
+            scrapeAsync();
+        } catch (RuntimeException e) {
+            inFlight = false;
+            LOG.warn("scrape of {} could not start: {}", target.url(), e.toString());
+        }
+    }
+
+    /** Starts one scrape; used by {@link #tick} and by tests. */
+    CompletableFuture<Void> scrapeAsync() {
+        long start = clock.millis();
+        long startNanos = System.nanoTime();
+        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(target.url()))
+                .GET()
+                .timeout(Duration.ofMillis(target.timeoutMs()))
+                .header("Accept", accept)
+                .header("Accept-Encoding", cfg.enableCompression() ? "gzip" : "identity")
+                .header("User-Agent", USER_AGENT)
+                .header("X-Prometheus-Scrape-Timeout-Seconds", timeoutSeconds(target.timeoutMs()));
+        byte[] buf = spare;
+        spare = null;
+        if (buf == null) {
+            buf = new byte[64 * 1024];
+        }
+        BodyCollector collector = new BodyCollector(buf, cfg.bodySizeLimit());
+        current = collector;
+        CompletableFuture<HttpResponse<BodyCollector>> f;
+        try {
+            HttpClients.authorize(rb, cfg.http());
+            f = client.sendAsync(rb.build(), info -> {
+                if (info.statusCode() != 200) {
+                    return HttpResponse.BodySubscribers.replacing(null);
+                }
+                return collector;
+            });
+        } catch (IOException | RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return f.orTimeout(target.timeoutMs(), TimeUnit.MILLISECONDS)
+                .handle((resp, err) -> {
+                    try {
+                        finish(start, startNanos, resp, err, collector);
+                    } catch (RuntimeException e) {
+                        LOG.error("scrape of {} failed unexpectedly", target.url(), e);
+                    } finally {
+                        inFlight = false;
+                    }
+                    return null;
+                });
+    }
+
+    private static String timeoutSeconds(long ms) {
+        return String.format(Locale.ROOT, "%s", ms % 1000 == 0 ? String.valueOf(ms / 1000) : String.valueOf(ms / 1000.0));
+    }
+
+    private void finish(long start, long startNanos, HttpResponse<BodyCollector> resp, Throwable err, BodyCollector collector) {
+        current = null;
+        String error = null;
+        ExpositionParser parser = null;
+        byte[] body = null;
+        int len = 0;
+        if (err != null) {
+            collector.abandon();
+            error = describe(err);
+        } else if (resp.statusCode() != 200) {
+            spare = collector.buf;
+            error = "server returned HTTP status " + resp.statusCode() + " " + reason(resp.statusCode());
+        } else {
+            BodyCollector c = resp.body();
+            spare = c.buf;
+            body = c.buf;
+            len = c.len;
+            String enc = resp.headers().firstValue("Content-Encoding").orElse("");
+            if (enc.equalsIgnoreCase("gzip")) {
+                try {
+                    len = gunzip(body, len);
+                    body = inflated;
+                } catch (IOException e) {
+                    error = e.getMessage();
+                }
+            }
+            if (error == null) {
+                String ct = resp.headers().firstValue("Content-Type").orElse("");
+                parser = parserFor(ct);
+                if (parser == null) {
+                    error = "received unsupported Content-Type \"" + ct + "\" and no fallback_scrape_protocol specified for target";
+                }
+            }
+        }
+        if (!running && err != null) {
+            return; // stopped while in flight: no status, no samples
+        }
+        synchronized (lock) {
+            Appender app = storage.appender();
+            boolean ok = false;
+            try {
+                if (error == null) {
+                    error = ingester.ingest(app, parser, body, len, start);
+                    if (error != null) {
+                        app.rollback();
+                        app = storage.appender();
+                    }
+                } else {
+                    ingester.skipIteration();
+                    ingester.resetCounters();
+                }
+                if (error != null) {
+                    ingester.failed(app, start);
+                }
+                double dur = (System.nanoTime() - startNanos) / 1e9;
+                ingester.report(app, start, error == null, dur);
+                app.commit();
+                ok = true;
+                lastDurationSeconds = dur;
+            } finally {
+                if (!ok) {
+                    app.rollback();
+                }
+            }
+            lastScrapeMs = start;
+            lastError = error == null ? "" : error;
+            health = error == null ? "up" : "down";
+            scrapedOnce = true;
+        }
+        if (error != null) {
+            LOG.debug("scrape of {} failed: {}", target.url(), error);
+        }
+    }
+
+    private ExpositionParser parserFor(String contentType) {
+        String ct = contentType.toLowerCase(Locale.ROOT);
+        int semi = ct.indexOf(';');
+        String media = (semi < 0 ? ct : ct.substring(0, semi)).trim();
+        switch (media) {
+            case "text/plain":
+                return textParser;
+            case "application/openmetrics-text":
+                return omParser;
+            default:
+                String fb = cfg.fallbackScrapeProtocol();
+                if (fb == null) {
+                    return null;
+                }
+                return fb.startsWith("OpenMetrics") ? omParser : fb.startsWith("PrometheusText") ? textParser : null;
+        }
+    }
+
+    /** Inflates a gzip body into {@link #inflated}, enforcing the body size limit after decompression. */
+    private int gunzip(byte[] in, int len) throws IOException {
+        if (len < 18 || (in[0] & 0xff) != 0x1f || (in[1] & 0xff) != 0x8b || in[2] != 8) {
+            throw new IOException("invalid gzip body");
+        }
+        int flg = in[3] & 0xff;
+        int p = 10;
+        if ((flg & 4) != 0) {
+            p += 2 + ((in[p] & 0xff) | (in[p + 1] & 0xff) << 8);
+        }
+        if ((flg & 8) != 0) {
+            while (p < len && in[p] != 0) {
+                p++;
+            }
+            p++;
+        }
+        if ((flg & 16) != 0) {
+            while (p < len && in[p] != 0) {
+                p++;
+            }
+            p++;
+        }
+        if ((flg & 2) != 0) {
+            p += 2;
+        }
+        inflater.reset();
+        inflater.setInput(in, p, len - p);
+        long limit = cfg.bodySizeLimit();
+        if (inflated.length == 0) {
+            inflated = new byte[Math.max(64 * 1024, len * 4)];
+        }
+        int n = 0;
+        try {
+            while (!inflater.finished()) {
+                if (n == inflated.length) {
+                    if (limit > 0 && n >= limit) {
+                        throw new IOException(new BodyCollector.TooLarge(limit).getMessage());
+                    }
+                    inflated = Arrays.copyOf(inflated, inflated.length * 2);
+                }
+                int r = inflater.inflate(inflated, n, inflated.length - n);
+                if (r == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    throw new IOException("truncated gzip body");
+                }
+                n += r;
+                if (limit > 0 && n > limit) {
+                    throw new IOException(new BodyCollector.TooLarge(limit).getMessage());
+                }
+            }
+        } catch (DataFormatException e) {
+            throw new IOException("invalid gzip body: " + e.getMessage());
+        }
+        return n;
+    }
+
+    private String describe(Throwable err) {
+        Throwable t = err;
+        while ((t instanceof CompletionException || t.getClass() == java.util.concurrent.ExecutionException.class) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof BodyCollector.TooLarge) {
+            return t.getMessage();
+        }
+        if (t instanceof HttpTimeoutException || t instanceof TimeoutException) {
+            return "scrape timed out after " + Durations.format(target.timeoutMs()) + " (context deadline exceeded)";
+        }
+        if (t instanceof IOException && t.getCause() instanceof BodyCollector.TooLarge) {
+            return t.getCause().getMessage();
+        }
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 500 -> "Internal Server Error";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            default -> "";
+        };
+    }
+
+    boolean scrapedOnce() {
+        return scrapedOnce;
+    }
+}
