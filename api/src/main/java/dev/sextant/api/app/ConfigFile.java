@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Set;
+import dev.sextant.scrape.config.ScrapeConfigFile;
 
 /**
  * A loaded {@code prometheus.yml}: its source text (served by {@code /api/v1/status/config}) and
@@ -21,8 +22,9 @@ import java.util.Set;
  * @param source where it came from (a path, or "built-in default")
  * @param text the YAML as loaded
  * @param tree the parsed document (an empty object for an empty file)
+ * @param scrape the validated global and scrape parts (strict, with file and line in errors)
  */
-public record ConfigFile(String source, String text, JsonNode tree) {
+public record ConfigFile(String source, String text, JsonNode tree, ScrapeConfigFile scrape) {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("global", "runtime", "alerting", "rule_files",
             "scrape_config_files", "scrape_configs", "storage", "tracing", "remote_write", "remote_read",
@@ -78,7 +80,13 @@ public record ConfigFile(String source, String text, JsonNode tree) {
                         + ": field " + key + " not found in type config.plain");
             }
         }
-        return new ConfigFile(source, text, tree);
+        ScrapeConfigFile scrape;
+        try {
+            scrape = ScrapeConfigFile.parse(source, text);
+        } catch (dev.sextant.scrape.config.ConfigException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        return new ConfigFile(source, text, tree, scrape);
     }
 
     /** {@code global.external_labels}, attached to everything that leaves the server. */

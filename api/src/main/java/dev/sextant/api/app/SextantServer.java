@@ -17,10 +17,10 @@ import dev.sextant.api.v1.RulesView;
 import dev.sextant.api.v1.RuntimeInfo;
 import dev.sextant.api.v1.SeriesApi;
 import dev.sextant.api.v1.StatusApi;
-import dev.sextant.api.v1.TargetsView;
 import dev.sextant.api.v1.TsdbStatus;
 import dev.sextant.promql.engine.EngineOptions;
 import dev.sextant.promql.engine.QueryEngine;
+import dev.sextant.scrape.loop.ScrapeManager;
 import dev.sextant.tsdb.Tsdb;
 import dev.sextant.tsdb.TsdbOptions;
 import java.io.IOException;
@@ -29,6 +29,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
@@ -56,6 +57,7 @@ public final class SextantServer implements AutoCloseable {
     private final AtomicReference<ConfigFile> config;
     private final Tsdb storage;
     private final ServerMetrics metrics;
+    private ScrapeManager scrapeManager;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -87,12 +89,17 @@ public final class SextantServer implements AutoCloseable {
                 .withRetentionBytes(options.retentionSize()));
         SextantServer server = new SextantServer(options, config, tsdb, metrics);
         try {
+            server.scrapeManager = new ScrapeManager(tsdb, Clock.systemUTC());
+            server.scrapeManager.applyConfig(config.scrape());
             server.http = new HttpServer(options.listenHost(), options.listenPort(), server.routes(),
                     Math.max(4, Runtime.getRuntime().availableProcessors() * 2), metrics);
             server.http.start();
         } catch (Exception e) {
             if (server.http != null) {
                 server.http.close();
+            }
+            if (server.scrapeManager != null) {
+                server.scrapeManager.close();
             }
             tsdb.close();
             throw e;
@@ -111,7 +118,7 @@ public final class SextantServer implements AutoCloseable {
         SeriesApi series = new SeriesApi(storage);
         StatusApi status = new StatusApi(buildInfo(), () -> config.get().toYamlWithSecretsHidden(), flags(),
                 this::runtimeInfo, tsdbStatus);
-        DiscoveryApi discovery = new DiscoveryApi(TargetsView.NONE);
+        DiscoveryApi discovery = new DiscoveryApi(new ScrapeTargetsView(scrapeManager, config::get));
         RulesApi rules = new RulesApi(RulesView.NONE);
         metrics.gauge("sextant_tsdb_head_series", "Total number of series in the head block.",
                 () -> storage.head().numSeries());
@@ -199,6 +206,7 @@ public final class SextantServer implements AutoCloseable {
         }
         try {
             ConfigFile next = ConfigFile.load(options.configFile());
+            scrapeManager.applyConfig(next.scrape());
             config.set(next);
             lastReloadOk = true;
             lastConfigTime = Instant.now();
@@ -285,6 +293,7 @@ public final class SextantServer implements AutoCloseable {
             stopping.set(true);
             ready.set(false);
             http.close();
+            scrapeManager.close();
             try {
                 storage.close();
             } catch (RuntimeException e) {
