@@ -22,6 +22,8 @@ import java.util.Set;
  */
 final class BinaryOps {
     private final LabelsBuilder builder = new LabelsBuilder();
+    /** Match signatures per matching clause and label set; selector labels are shared across steps. */
+    private final Map<VectorMatching, Map<Labels, Labels>> signatureCache = new java.util.IdentityHashMap<>();
 
     EvalValue eval(BinaryExpr b, EvalValue lhs, EvalValue rhs) {
         BinaryOp op = b.op();
@@ -66,6 +68,18 @@ final class BinaryOps {
 
     /** The match key of an element: labels restricted by on/ignoring, never {@code __name__} unless named by on. */
     private Labels signature(VectorMatching m, Labels l) {
+        Map<Labels, Labels> cache = signatureCache.computeIfAbsent(m, k -> new java.util.IdentityHashMap<>());
+        Labels sig = cache.get(l);
+        if (sig == null) {
+            sig = computeSignature(m, l);
+            if (cache.size() < 100_000) {
+                cache.put(l, sig);
+            }
+        }
+        return sig;
+    }
+
+    private Labels computeSignature(VectorMatching m, Labels l) {
         builder.reset();
         if (m.on()) {
             for (String name : m.labels()) {

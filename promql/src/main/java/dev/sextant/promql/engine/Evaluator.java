@@ -49,6 +49,7 @@ final class Evaluator {
 
     final QueryContext ctx;
     private final Map<VectorSelector, List<LoadedSeries>> data = new IdentityHashMap<>();
+    private final Map<Subquery, java.util.TreeMap<Long, EvalValue>> subqueryCache = new IdentityHashMap<>();
     private final RangeWindow window = new RangeWindow();
     private final BinaryOps binaryOps;
     private final Aggregations aggregations;
@@ -384,9 +385,17 @@ final class Evaluator {
         }
         Map<Labels, SeriesBuilder> byLabels = new LinkedHashMap<>();
         long count = 0;
+        // Inner steps are epoch-aligned, so consecutive outer steps share most of them: evaluate
+        // each inner timestamp once per query and drop results that fell out of the window.
+        java.util.TreeMap<Long, EvalValue> cache = subqueryCache.computeIfAbsent(sq, k -> new java.util.TreeMap<>());
+        cache.headMap(start, true).clear();
         for (long it = first; it <= ref; it += step) {
             ctx.checkDeadline();
-            EvalValue v = eval(sq.expr(), it);
+            EvalValue v = cache.get(it);
+            if (v == null) {
+                v = eval(sq.expr(), it);
+                cache.put(it, v);
+            }
             if (v instanceof Vec vec) {
                 for (Elem e : vec.elems()) {
                     SeriesBuilder b = byLabels.computeIfAbsent(e.labels, SeriesBuilder::new);
@@ -569,6 +578,9 @@ final class Evaluator {
         }
 
         void checkDeadline() {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new QueryException(QueryException.Kind.CANCELED, "query was canceled in expression evaluation");
+            }
             if (System.nanoTime() - deadlineNanos > 0) {
                 throw new QueryException(QueryException.Kind.TIMEOUT, "query timed out in expression evaluation");
             }
