@@ -210,6 +210,10 @@ final class Aggregations {
     }
 
     private Vec countValues(AggregateExpr a, Vec in, String label) {
+        if (!SpecialFunctions.validLabelName(label)) {
+            throw new QueryException(QueryException.Kind.EXECUTION,
+                    "invalid label name " + dev.sextant.promql.parser.Strings.goQuote(label));
+        }
         Map<Labels, double[]> counts = new LinkedHashMap<>();
         for (Elem e : in.elems()) {
             Labels key = groupKey(a, e);

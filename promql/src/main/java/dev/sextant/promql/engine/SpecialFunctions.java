@@ -290,8 +290,9 @@ final class SpecialFunctions {
         return new Vec(out);
     }
 
+    /** Prometheus 3.x accepts any non-empty valid UTF-8 label name. */
     static boolean validLabelName(String s) {
-        return !s.isEmpty();
+        return !s.isEmpty() && !dev.sextant.promql.parser.Strings.hasInvalidUtf8(s);
     }
 
     /** absent()/absent_over_time(): labels from the selector's equality matchers, once each. */
