@@ -93,17 +93,10 @@ final class Evaluator {
                 plan(arg, start, end, ctx, out);
             }
             if (c.function().name().equals("info")) {
-                // Info series are read as of the base selector's @/offset-shifted time.
-                Expr base = c.args().get(0);
-                while (base instanceof ParenExpr p) {
-                    base = p.expr();
-                }
-                if (base instanceof VectorSelector vs) {
-                    long s = vs.at() != null ? ctx.atTime(vs.at()) : start;
-                    long en = vs.at() != null ? ctx.atTime(vs.at()) : end;
-                    long off = ctx.millis(vs.offset());
-                    addRange(out, (VectorSelector) c.args().get(1), s - off, en - off, ctx, ctx.lookbackMs);
-                }
+                // Info series are read as of the time the base samples were read (@, offset, subqueries).
+                long[] r = {start, end};
+                InfoFunction.shift(c.args().get(0), r, ctx);
+                addRange(out, (VectorSelector) c.args().get(1), r[0], r[1], ctx, ctx.lookbackMs);
             }
         }
     }
