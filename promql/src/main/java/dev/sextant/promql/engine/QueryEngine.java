@@ -69,6 +69,14 @@ public final class QueryEngine {
     }
 
     /**
+     * Evaluates an already parsed expression (e.g. a rule's) at {@code timeMs}. Annotations carry
+     * no positions since the text is unknown.
+     */
+    public QueryResult instantQuery(Queryable storage, Expr expr, long timeMs, QueryOptions queryOptions) {
+        return execute(storage, expr, null, timeMs, timeMs, 0, false, queryOptions);
+    }
+
+    /**
      * Evaluates {@code query} at {@code start, start+step, ... <= end} and returns a matrix (one
      * series per label set, sorted by labels).
      *
