@@ -433,6 +433,9 @@ final class Evaluator {
             if (a.type() == ValueType.MATRIX) {
                 matrixArg = a;
                 checkExtendedModifier(c, a);
+                if (a instanceof MatrixSelector ms && !ms.selector().anchored() && !ms.selector().smoothed()) {
+                    continue;
+                }
                 String fn = c.function().name();
                 counterSmoothing = fn.equals("rate") || fn.equals("increase");
                 try {
@@ -450,10 +453,13 @@ final class Evaluator {
                     c.args().get(0).pos());
         }
         boolean counterCheck = name.equals("rate") || name.equals("increase");
-        List<Elem> out = new ArrayList<>(m.windows().size());
         RangeWindow w = window;
         w.params = params;
         w.evalTime = t;
+        if (m == null) {
+            return rangeCallOnSelector(c, def, (MatrixSelector) matrixArg, t, counterCheck);
+        }
+        List<Elem> out = new ArrayList<>(m.windows().size());
         for (Window win : m.windows()) {
             w.ts = win.ts;
             w.vs = win.vs;
@@ -467,16 +473,60 @@ final class Evaluator {
                 continue;
             }
             if (counterCheck && matrixArg instanceof MatrixSelector) {
-                String metric = win.labels.metricName();
-                if (!metric.isEmpty() && !metric.endsWith("_total") && !metric.endsWith("_sum")
-                        && !metric.endsWith("_count") && !metric.endsWith("_bucket")) {
-                    ctx.annotations.info("metric might not be a counter, name does not end in "
-                            + "_total/_sum/_count/_bucket: \"" + metric + "\"", matrixArg.pos());
-                }
+                warnIfNotCounter(win.labels, matrixArg.pos());
             }
             out.add(new Elem(win.labels, r, win.dropName || !def.keepsName(), 0));
         }
         return new Vec(out);
+    }
+
+    /**
+     * Fast path for a function applied directly to a range selector: windows are located in the
+     * loaded arrays and handed to the function without materialising a range vector.
+     */
+    private Vec rangeCallOnSelector(Call c, FunctionDef def, MatrixSelector ms, long t, boolean counterCheck) {
+        VectorSelector vs = ms.selector();
+        long ref = (vs.at() != null ? ctx.atTime(vs.at()) : t) - ctx.millis(vs.offset());
+        long start = ref - ctx.millis(ms.range());
+        List<LoadedSeries> series = data.get(vs);
+        List<Elem> out = new ArrayList<>(series.size());
+        RangeWindow w = window;
+        w.windowStart = start;
+        w.windowEnd = ref;
+        w.boundaryValues = false;
+        boolean dropName = !def.keepsName();
+        long count = 0;
+        for (LoadedSeries s : series) {
+            int hi = LoadedSeries.lastAtOrBefore(s.fts, s.fn, ref) + 1;
+            int lo = LoadedSeries.lastAtOrBefore(s.fts, s.fn, start) + 1;
+            if (hi <= lo) {
+                continue;
+            }
+            count += hi - lo;
+            w.ts = s.fts;
+            w.vs = s.fvs;
+            w.from = lo;
+            w.to = hi;
+            double r = def.range().apply(w);
+            if (RangeFunction.isNoValue(r)) {
+                continue;
+            }
+            if (counterCheck) {
+                warnIfNotCounter(s.labels, ms.pos());
+            }
+            out.add(new Elem(s.labels, r, dropName, 0));
+        }
+        countSamples(count);
+        return new Vec(out);
+    }
+
+    private void warnIfNotCounter(Labels labels, int pos) {
+        String metric = labels.metricName();
+        if (!metric.isEmpty() && !metric.endsWith("_total") && !metric.endsWith("_sum")
+                && !metric.endsWith("_count") && !metric.endsWith("_bucket")) {
+            ctx.annotations.info("metric might not be a counter, name does not end in "
+                    + "_total/_sum/_count/_bucket: \"" + metric + "\"", pos);
+        }
     }
 
     private static void checkExtendedModifier(Call c, Expr arg) {
