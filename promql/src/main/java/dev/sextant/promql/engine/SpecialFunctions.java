@@ -233,13 +233,13 @@ final class SpecialFunctions {
                 name = template.substring(i + 1, j);
                 end = j;
             }
-            if (name.isEmpty() || !name.chars().allMatch(x -> Character.isLetterOrDigit(x) || x == '_')) {
+            if (name.isEmpty() || !isWord(name)) {
                 sb.append(ch);
                 i++;
                 continue;
             }
             String g = null;
-            if (name.chars().allMatch(Character::isDigit)) {
+            if (isDigits(name)) {
                 try {
                     int idx = Integer.parseInt(name);
                     if (idx <= m.groupCount()) {
@@ -261,6 +261,25 @@ final class SpecialFunctions {
             i = end;
         }
         return sb.toString();
+    }
+
+    private static boolean isWord(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!Character.isLetterOrDigit(c) && c != '_') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Vec labelJoin(Call c, long t) {
