@@ -30,6 +30,8 @@ import java.util.Set;
  */
 final class SpecialFunctions {
     private final Evaluator ev;
+    /** label_replace regexes, compiled once per query rather than once per step. */
+    private final java.util.Map<String, Pattern> patterns = new java.util.HashMap<>();
 
     SpecialFunctions(Evaluator ev) {
         this.ev = ev;
@@ -170,12 +172,15 @@ final class SpecialFunctions {
         String repl = ((Str) ev.eval(c.args().get(2), t)).s();
         String src = ((Str) ev.eval(c.args().get(3), t)).s();
         String re = ((Str) ev.eval(c.args().get(4), t)).s();
-        Pattern p;
-        try {
-            p = Pattern.compile("^(?s:" + re + ")$");
-        } catch (PatternSyntaxException e) {
-            throw new QueryException(QueryException.Kind.EXECUTION,
-                    "invalid regular expression in label_replace(): " + re);
+        Pattern p = patterns.get(re);
+        if (p == null) {
+            try {
+                p = Pattern.compile("^(?s:" + re + ")$");
+            } catch (PatternSyntaxException e) {
+                throw new QueryException(QueryException.Kind.EXECUTION,
+                        "invalid regular expression in label_replace(): " + re);
+            }
+            patterns.put(re, p);
         }
         if (!validLabelName(dst)) {
             throw new QueryException(QueryException.Kind.EXECUTION,
