@@ -49,7 +49,7 @@ final class Evaluator {
 
     final QueryContext ctx;
     private final Map<VectorSelector, List<LoadedSeries>> data = new IdentityHashMap<>();
-    private final Map<Subquery, java.util.TreeMap<Long, EvalValue>> subqueryCache = new IdentityHashMap<>();
+    private final Map<Subquery, SubqueryStore> subqueryStore = new IdentityHashMap<>();
     private final RangeWindow window = new RangeWindow();
     private final BinaryOps binaryOps;
     private final Aggregations aggregations;
@@ -376,37 +376,74 @@ final class Evaluator {
         if (first <= start) {
             first += step;
         }
-        Map<Labels, SeriesBuilder> byLabels = new LinkedHashMap<>();
-        long count = 0;
-        // Inner steps are epoch-aligned, so consecutive outer steps share most of them: evaluate
-        // each inner timestamp once per query and drop results that fell out of the window.
-        java.util.TreeMap<Long, EvalValue> cache = subqueryCache.computeIfAbsent(sq, k -> new java.util.TreeMap<>());
-        cache.headMap(start, true).clear();
-        for (long it = first; it <= ref; it += step) {
+        // Inner steps are epoch-aligned, so consecutive outer steps share most of them. The inner
+        // results are appended once to per-series arrays (like loaded selector data) and each outer
+        // step takes its window by binary search; only a window reaching before the stored range
+        // (non-monotonic evaluation times, e.g. with @) is recomputed from scratch.
+        SubqueryStore store = subqueryStore.computeIfAbsent(sq, k -> new SubqueryStore());
+        if (store.minT != Long.MIN_VALUE && (first < store.minT || step != store.step)) {
+            return subqueryUncached(sq, first, step, start, ref);
+        }
+        if (store.minT == Long.MIN_VALUE) {
+            store.minT = first;
+            store.step = step;
+        }
+        for (long it = Math.max(first, store.maxT + step); it <= ref; it += step) {
             ctx.checkDeadline();
-            EvalValue v = cache.get(it);
-            if (v == null) {
-                v = eval(sq.expr(), it);
-                cache.put(it, v);
-            }
-            if (v instanceof Vec vec) {
-                for (Elem e : vec.elems()) {
-                    SeriesBuilder b = byLabels.computeIfAbsent(e.labels, SeriesBuilder::new);
-                    b.add(it, e.v);
-                    b.dropName = e.dropName;
-                    count++;
-                }
-            } else if (v instanceof Sc s) {
-                byLabels.computeIfAbsent(Labels.EMPTY, SeriesBuilder::new).add(it, s.v());
-                count++;
+            store.append(it, eval(sq.expr(), it));
+            store.maxT = it;
+        }
+        List<Window> out = new ArrayList<>(store.series.size());
+        long count = 0;
+        for (SeriesBuilder b : store.series.values()) {
+            int hi = LoadedSeries.lastAtOrBefore(b.ts, b.n, ref) + 1;
+            int lo = LoadedSeries.lastAtOrBefore(b.ts, b.n, start) + 1;
+            if (hi > lo) {
+                out.add(new Window(b.labels, b.ts, b.vs, lo, hi, start, ref, b.dropName));
+                count += hi - lo;
             }
         }
         countSamples(count);
-        List<Window> out = new ArrayList<>(byLabels.size());
-        for (SeriesBuilder b : byLabels.values()) {
+        return new Mat(out);
+    }
+
+    private Mat subqueryUncached(Subquery sq, long first, long step, long start, long ref) {
+        SubqueryStore tmp = new SubqueryStore();
+        long count = 0;
+        for (long it = first; it <= ref; it += step) {
+            ctx.checkDeadline();
+            count += tmp.append(it, eval(sq.expr(), it));
+        }
+        countSamples(count);
+        List<Window> out = new ArrayList<>(tmp.series.size());
+        for (SeriesBuilder b : tmp.series.values()) {
             out.add(new Window(b.labels, b.ts, b.vs, 0, b.n, start, ref, b.dropName));
         }
         return new Mat(out);
+    }
+
+    /** A subquery's inner results of one query, per series, in evaluation-time order. */
+    private static final class SubqueryStore {
+        final Map<Labels, SeriesBuilder> series = new LinkedHashMap<>();
+        long minT = Long.MIN_VALUE;
+        long maxT = Long.MIN_VALUE / 2;
+        long step;
+
+        int append(long t, EvalValue v) {
+            if (v instanceof Vec vec) {
+                for (Elem e : vec.elems()) {
+                    SeriesBuilder b = series.computeIfAbsent(e.labels, SeriesBuilder::new);
+                    b.add(t, e.v);
+                    b.dropName = e.dropName;
+                }
+                return vec.elems().size();
+            }
+            if (v instanceof Sc sc) {
+                series.computeIfAbsent(Labels.EMPTY, SeriesBuilder::new).add(t, sc.v());
+                return 1;
+            }
+            return 0;
+        }
     }
 
     private EvalValue call(Call c, long t) {
