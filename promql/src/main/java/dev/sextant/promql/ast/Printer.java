@@ -40,9 +40,8 @@ public final class Printer {
             modifiers(m.selector().offset(), m.selector().at(), sb);
             extension(m.selector(), sb);
         } else if (e instanceof Subquery s) {
-            sb.append('(');
-            print(s.expr(), sb);
-            sb.append(")[");
+            wrapped(s.expr(), sb);
+            sb.append('[');
             duration(s.range(), sb);
             sb.append(':');
             if (s.step() != null) {
@@ -51,9 +50,8 @@ public final class Printer {
             sb.append(']');
             modifiers(s.offset(), s.at(), sb);
         } else if (e instanceof UnaryExpr u) {
-            sb.append("-(");
-            print(u.expr(), sb);
-            sb.append(')');
+            sb.append('-');
+            wrapped(u.expr(), sb);
         } else if (e instanceof BinaryExpr b) {
             binary(b, sb);
         } else if (e instanceof AggregateExpr a) {
@@ -81,10 +79,20 @@ public final class Printer {
         }
     }
 
+    /** Prints {@code e} in parentheses (once: a parenthesised expression already has them). */
+    private static void wrapped(Expr e, StringBuilder sb) {
+        if (e instanceof ParenExpr) {
+            print(e, sb);
+        } else {
+            sb.append('(');
+            print(e, sb);
+            sb.append(')');
+        }
+    }
+
     private static void binary(BinaryExpr b, StringBuilder sb) {
-        sb.append('(');
-        print(b.lhs(), sb);
-        sb.append(") ").append(b.op().symbol());
+        wrapped(b.lhs(), sb);
+        sb.append(' ').append(b.op().symbol());
         if (b.returnBool()) {
             sb.append(" bool");
         }
@@ -106,9 +114,8 @@ public final class Printer {
                 sb.append(" fill_right(").append(number(m.fillRight())).append(')');
             }
         }
-        sb.append(" (");
-        print(b.rhs(), sb);
-        sb.append(')');
+        sb.append(' ');
+        wrapped(b.rhs(), sb);
     }
 
     private static void selector(VectorSelector v, StringBuilder sb) {

@@ -23,6 +23,8 @@ import java.util.Map;
 final class Aggregations {
     private final Evaluator ev;
     private final LabelsBuilder builder = new LabelsBuilder();
+    /** Group keys per aggregation and input label set; input labels are shared across steps. */
+    private final Map<AggregateExpr, Map<Labels, Labels>> keyCache = new java.util.IdentityHashMap<>();
 
     Aggregations(Evaluator ev) {
         this.ev = ev;
@@ -177,7 +179,18 @@ final class Aggregations {
     }
 
     private Labels groupKey(AggregateExpr a, Elem e) {
-        Labels l = e.labels;
+        Map<Labels, Labels> cache = keyCache.computeIfAbsent(a, k -> new java.util.IdentityHashMap<>());
+        Labels key = cache.get(e.labels);
+        if (key == null) {
+            key = computeGroupKey(a, e.labels);
+            if (cache.size() < 100_000) {
+                cache.put(e.labels, key);
+            }
+        }
+        return key;
+    }
+
+    private Labels computeGroupKey(AggregateExpr a, Labels l) {
         if (a.without()) {
             builder.reset(l);
             builder.delete(Labels.METRIC_NAME);
@@ -197,6 +210,10 @@ final class Aggregations {
     }
 
     private Vec countValues(AggregateExpr a, Vec in, String label) {
+        if (!SpecialFunctions.validLabelName(label)) {
+            throw new QueryException(QueryException.Kind.EXECUTION,
+                    "invalid label name " + dev.sextant.promql.parser.Strings.goQuote(label));
+        }
         Map<Labels, double[]> counts = new LinkedHashMap<>();
         for (Elem e : in.elems()) {
             Labels key = groupKey(a, e);

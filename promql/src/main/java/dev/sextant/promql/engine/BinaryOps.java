@@ -22,6 +22,10 @@ import java.util.Set;
  */
 final class BinaryOps {
     private final LabelsBuilder builder = new LabelsBuilder();
+    /** Match signatures per matching clause and label set; selector labels are shared across steps. */
+    private final Map<VectorMatching, Map<Labels, Labels>> signatureCache = new java.util.IdentityHashMap<>();
+    private final Map<VectorMatching, Map<Labels, Labels>> reducedCache = new java.util.IdentityHashMap<>();
+    private final Map<Labels, Labels> droppedNames = new java.util.IdentityHashMap<>();
 
     EvalValue eval(BinaryExpr b, EvalValue lhs, EvalValue rhs) {
         BinaryOp op = b.op();
@@ -66,6 +70,18 @@ final class BinaryOps {
 
     /** The match key of an element: labels restricted by on/ignoring, never {@code __name__} unless named by on. */
     private Labels signature(VectorMatching m, Labels l) {
+        Map<Labels, Labels> cache = signatureCache.computeIfAbsent(m, k -> new java.util.IdentityHashMap<>());
+        Labels sig = cache.get(l);
+        if (sig == null) {
+            sig = computeSignature(m, l);
+            if (cache.size() < 100_000) {
+                cache.put(l, sig);
+            }
+        }
+        return sig;
+    }
+
+    private Labels computeSignature(VectorMatching m, Labels l) {
         builder.reset();
         if (m.on()) {
             for (String name : m.labels()) {
@@ -164,7 +180,7 @@ final class BinaryOps {
             }
             Labels labels = resultLabels(m, e, o, dropName);
             if (m.card() != VectorMatching.Cardinality.ONE_TO_ONE
-                    && !resultLabels.add(dropName ? Names.dropMetricName(labels) : labels)) {
+                    && !resultLabels.add(dropName ? dropped(labels) : labels)) {
                 throw new QueryException(QueryException.Kind.EXECUTION,
                         "multiple matches for labels: grouping labels must ensure unique matches");
             }
@@ -222,6 +238,29 @@ final class BinaryOps {
     }
 
     private Labels resultLabels(VectorMatching m, Elem many, Elem one, boolean dropName) {
+        // Fast paths: the result labels depend on the "many" side only; selector label sets are
+        // shared across steps, so they are computed once.
+        if (m.include().isEmpty()) {
+            if (m.card() != VectorMatching.Cardinality.ONE_TO_ONE || (!m.on() && m.labels().isEmpty())) {
+                return many.labels;
+            }
+            if (m.on()) {
+                return signature(m, many.labels);
+            }
+            Map<Labels, Labels> cache = reducedCache.computeIfAbsent(m, k -> new java.util.IdentityHashMap<>());
+            Labels r = cache.get(many.labels);
+            if (r == null) {
+                builder.reset(many.labels);
+                for (String name : m.labels()) {
+                    builder.delete(name);
+                }
+                r = builder.build();
+                if (cache.size() < 100_000) {
+                    cache.put(many.labels, r);
+                }
+            }
+            return r;
+        }
         builder.reset(many.labels);
         if (m.card() == VectorMatching.Cardinality.ONE_TO_ONE) {
             if (m.on()) {
@@ -247,6 +286,17 @@ final class BinaryOps {
             }
         }
         return builder.build();
+    }
+
+    private Labels dropped(Labels l) {
+        Labels d = droppedNames.get(l);
+        if (d == null) {
+            d = Names.dropMetricName(l);
+            if (droppedNames.size() < 100_000) {
+                droppedNames.put(l, d);
+            }
+        }
+        return d;
     }
 
     static boolean compare(BinaryOp op, double a, double b) {

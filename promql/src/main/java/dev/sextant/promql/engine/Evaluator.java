@@ -49,6 +49,7 @@ final class Evaluator {
 
     final QueryContext ctx;
     private final Map<VectorSelector, List<LoadedSeries>> data = new IdentityHashMap<>();
+    private final Map<Subquery, SubqueryStore> subqueryStore = new IdentityHashMap<>();
     private final RangeWindow window = new RangeWindow();
     private final BinaryOps binaryOps;
     private final Aggregations aggregations;
@@ -92,17 +93,10 @@ final class Evaluator {
                 plan(arg, start, end, ctx, out);
             }
             if (c.function().name().equals("info")) {
-                // Info series are read as of the base selector's @/offset-shifted time.
-                Expr base = c.args().get(0);
-                while (base instanceof ParenExpr p) {
-                    base = p.expr();
-                }
-                if (base instanceof VectorSelector vs) {
-                    long s = vs.at() != null ? ctx.atTime(vs.at()) : start;
-                    long en = vs.at() != null ? ctx.atTime(vs.at()) : end;
-                    long off = ctx.millis(vs.offset());
-                    addRange(out, (VectorSelector) c.args().get(1), s - off, en - off, ctx, ctx.lookbackMs);
-                }
+                // Info series are read as of the time the base samples were read (@, offset, subqueries).
+                long[] r = {start, end};
+                InfoFunction.shift(c.args().get(0), r, ctx);
+                addRange(out, (VectorSelector) c.args().get(1), r[0], r[1], ctx, ctx.lookbackMs);
             }
         }
     }
@@ -382,29 +376,74 @@ final class Evaluator {
         if (first <= start) {
             first += step;
         }
-        Map<Labels, SeriesBuilder> byLabels = new LinkedHashMap<>();
-        long count = 0;
-        for (long it = first; it <= ref; it += step) {
+        // Inner steps are epoch-aligned, so consecutive outer steps share most of them. The inner
+        // results are appended once to per-series arrays (like loaded selector data) and each outer
+        // step takes its window by binary search; only a window reaching before the stored range
+        // (non-monotonic evaluation times, e.g. with @) is recomputed from scratch.
+        SubqueryStore store = subqueryStore.computeIfAbsent(sq, k -> new SubqueryStore());
+        if (store.minT != Long.MIN_VALUE && (first < store.minT || step != store.step)) {
+            return subqueryUncached(sq, first, step, start, ref);
+        }
+        if (store.minT == Long.MIN_VALUE) {
+            store.minT = first;
+            store.step = step;
+        }
+        for (long it = Math.max(first, store.maxT + step); it <= ref; it += step) {
             ctx.checkDeadline();
-            EvalValue v = eval(sq.expr(), it);
-            if (v instanceof Vec vec) {
-                for (Elem e : vec.elems()) {
-                    SeriesBuilder b = byLabels.computeIfAbsent(e.labels, SeriesBuilder::new);
-                    b.add(it, e.v);
-                    b.dropName = e.dropName;
-                    count++;
-                }
-            } else if (v instanceof Sc s) {
-                byLabels.computeIfAbsent(Labels.EMPTY, SeriesBuilder::new).add(it, s.v());
-                count++;
+            store.append(it, eval(sq.expr(), it));
+            store.maxT = it;
+        }
+        List<Window> out = new ArrayList<>(store.series.size());
+        long count = 0;
+        for (SeriesBuilder b : store.series.values()) {
+            int hi = LoadedSeries.lastAtOrBefore(b.ts, b.n, ref) + 1;
+            int lo = LoadedSeries.lastAtOrBefore(b.ts, b.n, start) + 1;
+            if (hi > lo) {
+                out.add(new Window(b.labels, b.ts, b.vs, lo, hi, start, ref, b.dropName));
+                count += hi - lo;
             }
         }
         countSamples(count);
-        List<Window> out = new ArrayList<>(byLabels.size());
-        for (SeriesBuilder b : byLabels.values()) {
+        return new Mat(out);
+    }
+
+    private Mat subqueryUncached(Subquery sq, long first, long step, long start, long ref) {
+        SubqueryStore tmp = new SubqueryStore();
+        long count = 0;
+        for (long it = first; it <= ref; it += step) {
+            ctx.checkDeadline();
+            count += tmp.append(it, eval(sq.expr(), it));
+        }
+        countSamples(count);
+        List<Window> out = new ArrayList<>(tmp.series.size());
+        for (SeriesBuilder b : tmp.series.values()) {
             out.add(new Window(b.labels, b.ts, b.vs, 0, b.n, start, ref, b.dropName));
         }
         return new Mat(out);
+    }
+
+    /** A subquery's inner results of one query, per series, in evaluation-time order. */
+    private static final class SubqueryStore {
+        final Map<Labels, SeriesBuilder> series = new LinkedHashMap<>();
+        long minT = Long.MIN_VALUE;
+        long maxT = Long.MIN_VALUE / 2;
+        long step;
+
+        int append(long t, EvalValue v) {
+            if (v instanceof Vec vec) {
+                for (Elem e : vec.elems()) {
+                    SeriesBuilder b = series.computeIfAbsent(e.labels, SeriesBuilder::new);
+                    b.add(t, e.v);
+                    b.dropName = e.dropName;
+                }
+                return vec.elems().size();
+            }
+            if (v instanceof Sc sc) {
+                series.computeIfAbsent(Labels.EMPTY, SeriesBuilder::new).add(t, sc.v());
+                return 1;
+            }
+            return 0;
+        }
     }
 
     private EvalValue call(Call c, long t) {
@@ -431,6 +470,9 @@ final class Evaluator {
             if (a.type() == ValueType.MATRIX) {
                 matrixArg = a;
                 checkExtendedModifier(c, a);
+                if (a instanceof MatrixSelector ms && !ms.selector().anchored() && !ms.selector().smoothed()) {
+                    continue;
+                }
                 String fn = c.function().name();
                 counterSmoothing = fn.equals("rate") || fn.equals("increase");
                 try {
@@ -448,10 +490,13 @@ final class Evaluator {
                     c.args().get(0).pos());
         }
         boolean counterCheck = name.equals("rate") || name.equals("increase");
-        List<Elem> out = new ArrayList<>(m.windows().size());
         RangeWindow w = window;
         w.params = params;
         w.evalTime = t;
+        if (m == null) {
+            return rangeCallOnSelector(c, def, (MatrixSelector) matrixArg, t, counterCheck);
+        }
+        List<Elem> out = new ArrayList<>(m.windows().size());
         for (Window win : m.windows()) {
             w.ts = win.ts;
             w.vs = win.vs;
@@ -465,16 +510,60 @@ final class Evaluator {
                 continue;
             }
             if (counterCheck && matrixArg instanceof MatrixSelector) {
-                String metric = win.labels.metricName();
-                if (!metric.isEmpty() && !metric.endsWith("_total") && !metric.endsWith("_sum")
-                        && !metric.endsWith("_count") && !metric.endsWith("_bucket")) {
-                    ctx.annotations.info("metric might not be a counter, name does not end in "
-                            + "_total/_sum/_count/_bucket: \"" + metric + "\"", matrixArg.pos());
-                }
+                warnIfNotCounter(win.labels, matrixArg.pos());
             }
             out.add(new Elem(win.labels, r, win.dropName || !def.keepsName(), 0));
         }
         return new Vec(out);
+    }
+
+    /**
+     * Fast path for a function applied directly to a range selector: windows are located in the
+     * loaded arrays and handed to the function without materialising a range vector.
+     */
+    private Vec rangeCallOnSelector(Call c, FunctionDef def, MatrixSelector ms, long t, boolean counterCheck) {
+        VectorSelector vs = ms.selector();
+        long ref = (vs.at() != null ? ctx.atTime(vs.at()) : t) - ctx.millis(vs.offset());
+        long start = ref - ctx.millis(ms.range());
+        List<LoadedSeries> series = data.get(vs);
+        List<Elem> out = new ArrayList<>(series.size());
+        RangeWindow w = window;
+        w.windowStart = start;
+        w.windowEnd = ref;
+        w.boundaryValues = false;
+        boolean dropName = !def.keepsName();
+        long count = 0;
+        for (LoadedSeries s : series) {
+            int hi = LoadedSeries.lastAtOrBefore(s.fts, s.fn, ref) + 1;
+            int lo = LoadedSeries.lastAtOrBefore(s.fts, s.fn, start) + 1;
+            if (hi <= lo) {
+                continue;
+            }
+            count += hi - lo;
+            w.ts = s.fts;
+            w.vs = s.fvs;
+            w.from = lo;
+            w.to = hi;
+            double r = def.range().apply(w);
+            if (RangeFunction.isNoValue(r)) {
+                continue;
+            }
+            if (counterCheck) {
+                warnIfNotCounter(s.labels, ms.pos());
+            }
+            out.add(new Elem(s.labels, r, dropName, 0));
+        }
+        countSamples(count);
+        return new Vec(out);
+    }
+
+    private void warnIfNotCounter(Labels labels, int pos) {
+        String metric = labels.metricName();
+        if (!metric.isEmpty() && !metric.endsWith("_total") && !metric.endsWith("_sum")
+                && !metric.endsWith("_count") && !metric.endsWith("_bucket")) {
+            ctx.annotations.info("metric might not be a counter, name does not end in "
+                    + "_total/_sum/_count/_bucket: \"" + metric + "\"", pos);
+        }
     }
 
     private static void checkExtendedModifier(Call c, Expr arg) {
@@ -569,6 +658,9 @@ final class Evaluator {
         }
 
         void checkDeadline() {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new QueryException(QueryException.Kind.CANCELED, "query was canceled in expression evaluation");
+            }
             if (System.nanoTime() - deadlineNanos > 0) {
                 throw new QueryException(QueryException.Kind.TIMEOUT, "query timed out in expression evaluation");
             }

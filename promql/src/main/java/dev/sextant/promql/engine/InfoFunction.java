@@ -27,14 +27,9 @@ final class InfoFunction {
         Expr baseArg = c.args().get(0);
         VectorSelector infoSel = (VectorSelector) c.args().get(1);
         Vec base = ev.evalVector(baseArg, t);
-        Expr inner = baseArg;
-        while (inner instanceof ParenExpr p) {
-            inner = p.expr();
-        }
-        long ref = t;
-        if (inner instanceof VectorSelector vs) {
-            ref = (vs.at() != null ? ev.ctx.atTime(vs.at()) : t) - ev.ctx.millis(vs.offset());
-        }
+        long[] r = {t, t};
+        shift(baseArg, r, ev.ctx);
+        long ref = r[1];
         List<Matcher> nameMatchers = new ArrayList<>();
         List<Matcher> dataMatchers = new ArrayList<>();
         for (Matcher m : infoSel.matchers()) {
@@ -93,6 +88,56 @@ final class InfoFunction {
             out.add(new Elem(b.build(), e.v, e.dropName, e.ts));
         }
         return new Vec(out);
+    }
+
+    /**
+     * Shifts the time interval {@code r} the way the base argument's samples are read: through
+     * the first vector/range argument of functions and aggregations, subqueries ({@code @},
+     * {@code offset}) and finally the selector's own {@code @} and {@code offset}.
+     */
+    static void shift(Expr e, long[] r, Evaluator.QueryContext ctx) {
+        while (true) {
+            if (e instanceof ParenExpr p) {
+                e = p.expr();
+            } else if (e instanceof dev.sextant.promql.ast.AggregateExpr a) {
+                e = a.expr();
+            } else if (e instanceof Call c) {
+                Expr next = null;
+                for (Expr arg : c.args()) {
+                    if (arg.type() == dev.sextant.promql.ast.ValueType.VECTOR
+                            || arg.type() == dev.sextant.promql.ast.ValueType.MATRIX) {
+                        next = arg;
+                        break;
+                    }
+                }
+                if (next == null) {
+                    return;
+                }
+                e = next;
+            } else if (e instanceof dev.sextant.promql.ast.Subquery s) {
+                apply(s.at(), s.offset(), r, ctx);
+                e = s.expr();
+            } else if (e instanceof dev.sextant.promql.ast.MatrixSelector m) {
+                apply(m.selector().at(), m.selector().offset(), r, ctx);
+                return;
+            } else if (e instanceof VectorSelector vs) {
+                apply(vs.at(), vs.offset(), r, ctx);
+                return;
+            } else {
+                return;
+            }
+        }
+    }
+
+    private static void apply(dev.sextant.promql.ast.AtModifier at, dev.sextant.promql.ast.DurationExpr offset,
+            long[] r, Evaluator.QueryContext ctx) {
+        if (at != null) {
+            r[0] = ctx.atTime(at);
+            r[1] = r[0];
+        }
+        long off = ctx.millis(offset);
+        r[0] -= off;
+        r[1] -= off;
     }
 
     private static String identity(Labels l) {

@@ -69,6 +69,14 @@ public final class QueryEngine {
     }
 
     /**
+     * Evaluates an already parsed expression (e.g. a rule's) at {@code timeMs}. Annotations carry
+     * no positions since the text is unknown.
+     */
+    public QueryResult instantQuery(Queryable storage, Expr expr, long timeMs, QueryOptions queryOptions) {
+        return execute(storage, expr, null, timeMs, timeMs, 0, false, queryOptions);
+    }
+
+    /**
      * Evaluates {@code query} at {@code start, start+step, ... <= end} and returns a matrix (one
      * series per label set, sorted by labels).
      *
@@ -197,6 +205,8 @@ public final class QueryEngine {
     private static Matrix evalRange(Evaluator ev, Expr expr, long start, long end, long step) {
         Map<Labels, Evaluator.SeriesBuilder> byLabels = new HashMap<>();
         Set<Labels> seen = new HashSet<>();
+        // Result label sets repeat at every step; drop names once per input label set.
+        Map<Labels, Labels> dropped = new IdentityHashMap<>();
         for (long t = start; t <= end; t += step) {
             EvalValue v = ev.evalStep(expr, t);
             if (v instanceof Sc s) {
@@ -204,7 +214,16 @@ public final class QueryEngine {
             } else {
                 seen.clear();
                 for (Elem e : ((Vec) v).elems()) {
-                    Labels l = e.effectiveLabels();
+                    Labels l = e.labels;
+                    if (e.dropName) {
+                        l = dropped.get(e.labels);
+                        if (l == null) {
+                            l = Names.dropMetricName(e.labels);
+                            if (dropped.size() < 1_000_000) {
+                                dropped.put(e.labels, l);
+                            }
+                        }
+                    }
                     if (!seen.add(l)) {
                         throw duplicate();
                     }

@@ -9,6 +9,8 @@ import java.time.Duration;
  * @param lookbackDelta the API's {@code lookback_delta}
  * @param timeout the API's {@code timeout}; evaluation fails with {@link QueryException.Kind#TIMEOUT}
  * @param maxSamples limit on samples loaded at once
+ *
+ * <p>Thread-safety: immutable.
  */
 public record QueryOptions(Duration lookbackDelta, Duration timeout, Long maxSamples) {
     public static final QueryOptions DEFAULTS = new QueryOptions(null, null, null);

@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * A query's value with its annotations, rendered as the HTTP API returns them ({@code PromQL
  * warning: ...}, {@code PromQL info: ...}).
+ *
+ * <p>Thread-safety: immutable.
  */
 public record QueryResult(Value value, List<String> warnings, List<String> infos) {
     public QueryResult {

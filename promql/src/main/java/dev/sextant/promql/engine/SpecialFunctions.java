@@ -30,6 +30,8 @@ import java.util.Set;
  */
 final class SpecialFunctions {
     private final Evaluator ev;
+    /** label_replace regexes, compiled once per query rather than once per step. */
+    private final java.util.Map<String, Pattern> patterns = new java.util.HashMap<>();
 
     SpecialFunctions(Evaluator ev) {
         this.ev = ev;
@@ -170,12 +172,15 @@ final class SpecialFunctions {
         String repl = ((Str) ev.eval(c.args().get(2), t)).s();
         String src = ((Str) ev.eval(c.args().get(3), t)).s();
         String re = ((Str) ev.eval(c.args().get(4), t)).s();
-        Pattern p;
-        try {
-            p = Pattern.compile("^(?s:" + re + ")$");
-        } catch (PatternSyntaxException e) {
-            throw new QueryException(QueryException.Kind.EXECUTION,
-                    "invalid regular expression in label_replace(): " + re);
+        Pattern p = patterns.get(re);
+        if (p == null) {
+            try {
+                p = Pattern.compile("^(?s:" + re + ")$");
+            } catch (PatternSyntaxException e) {
+                throw new QueryException(QueryException.Kind.EXECUTION,
+                        "invalid regular expression in label_replace(): " + re);
+            }
+            patterns.put(re, p);
         }
         if (!validLabelName(dst)) {
             throw new QueryException(QueryException.Kind.EXECUTION,
@@ -233,13 +238,13 @@ final class SpecialFunctions {
                 name = template.substring(i + 1, j);
                 end = j;
             }
-            if (name.isEmpty() || !name.chars().allMatch(x -> Character.isLetterOrDigit(x) || x == '_')) {
+            if (name.isEmpty() || !isWord(name)) {
                 sb.append(ch);
                 i++;
                 continue;
             }
             String g = null;
-            if (name.chars().allMatch(Character::isDigit)) {
+            if (isDigits(name)) {
                 try {
                     int idx = Integer.parseInt(name);
                     if (idx <= m.groupCount()) {
@@ -261,6 +266,25 @@ final class SpecialFunctions {
             i = end;
         }
         return sb.toString();
+    }
+
+    private static boolean isWord(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!Character.isLetterOrDigit(c) && c != '_') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Vec labelJoin(Call c, long t) {
@@ -290,8 +314,9 @@ final class SpecialFunctions {
         return new Vec(out);
     }
 
+    /** Prometheus 3.x accepts any non-empty valid UTF-8 label name. */
     static boolean validLabelName(String s) {
-        return !s.isEmpty();
+        return !s.isEmpty() && !dev.sextant.promql.parser.Strings.hasInvalidUtf8(s);
     }
 
     /** absent()/absent_over_time(): labels from the selector's equality matchers, once each. */

@@ -397,15 +397,9 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
             throw error(ctx.expr(0), "expected type " + op.paramType().documentedName()
                     + " in aggregation parameter, got " + param.type().documentedName());
         }
-        if (op == AggregateOp.COUNT_VALUES && param instanceof StringLiteral s && !validLabelName(s.value())) {
-            throw error(ctx.expr(0), "invalid label name \"" + s.value() + "\"");
-        }
         return new AggregateExpr(op, e, param, grouping, without, pos(ctx));
     }
 
-    private static boolean validLabelName(String s) {
-        return !s.isEmpty() && s.codePoints().allMatch(c -> c != 0xFFFD);
-    }
 
     @Override
     public Expr visitSelectorExpr(PromQLParser.SelectorExprContext ctx) {

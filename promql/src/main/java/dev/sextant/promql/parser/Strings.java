@@ -1,7 +1,7 @@
 package dev.sextant.promql.parser;
 
 /** Unquoting of PromQL string literals: Go escapes for '…' and "…", none for backtick strings. */
-final class Strings {
+public final class Strings {
     private Strings() {}
 
     /**
@@ -19,8 +19,14 @@ final class Strings {
             return body;
         }
         StringBuilder sb = new StringBuilder(body.length());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         for (int i = 0; i < body.length(); i++) {
             char c = body.charAt(i);
+            boolean byteEscape = c == '\\' && i + 1 < body.length()
+                    && (body.charAt(i + 1) == 'x' || (body.charAt(i + 1) >= '0' && body.charAt(i + 1) <= '7'));
+            if (!byteEscape && bytes.size() > 0) {
+                flushBytes(bytes, sb);
+            }
             if (c != '\\') {
                 sb.append(c);
                 continue;
@@ -45,7 +51,7 @@ final class Strings {
                     sb.append(e);
                 }
                 case 'x' -> {
-                    sb.append((char) parseHex(body, i + 1, 2));
+                    bytes.write(parseHex(body, i + 1, 2));
                     i += 2;
                 }
                 case 'u' -> {
@@ -65,7 +71,7 @@ final class Strings {
                         if (v > 255) {
                             throw new IllegalArgumentException("octal escape value > 255: " + v);
                         }
-                        sb.append((char) v);
+                        bytes.write(v);
                         i += 2;
                     } else {
                         throw new IllegalArgumentException("unknown escape sequence U+" + hex4(e) + " '" + e + "'");
@@ -73,7 +79,63 @@ final class Strings {
                 }
             }
         }
+        if (bytes.size() > 0) {
+            flushBytes(bytes, sb);
+        }
         return sb.toString();
+    }
+
+    /**
+     * Byte escapes form UTF-8 text as in Go. Bytes that are not valid UTF-8 are kept as lone low
+     * surrogates U+DC80..U+DCFF (like Python's surrogateescape), so they can be detected and
+     * rendered back as {@code \\xNN}.
+     */
+    private static void flushBytes(java.io.ByteArrayOutputStream bytes, StringBuilder sb) {
+        byte[] b = bytes.toByteArray();
+        bytes.reset();
+        java.nio.charset.CharsetDecoder dec = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(b);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(b.length * 2);
+        while (in.hasRemaining()) {
+            java.nio.charset.CoderResult r = dec.decode(in, out, true);
+            if (r.isError()) {
+                for (int k = 0; k < r.length(); k++) {
+                    out.put((char) (0xDC00 | (in.get() & 0xFF)));
+                }
+            } else {
+                break;
+            }
+        }
+        dec.flush(out);
+        out.flip();
+        sb.append(out);
+    }
+
+    /** True if {@code s} holds bytes that were not valid UTF-8 in the query text. */
+    public static boolean hasInvalidUtf8(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Go's %q rendering of a string that may hold escaped invalid bytes. */
+    public static String goQuote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) {
+                sb.append(String.format("\\x%02x", c & 0xFF));
+            } else if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
     }
 
     private static int parseHex(String s, int from, int digits) {

@@ -176,6 +176,13 @@ public final class TestScript {
         while (i < lines.length && !lines[i].isEmpty()) {
             String b = lines[i];
             i++;
+            if ("fail".equals(modifier)
+                    && (b.startsWith("expected_fail_message ") || b.startsWith("expected_fail_regexp "))) {
+                // Deprecated eval_fail form: the exact error (or a pattern); the line ends the block.
+                boolean exact = b.startsWith("expected_fail_message ");
+                exps.add(new Expectation("fail", exact ? "msg" : "regex", b.substring(b.indexOf(' ') + 1).trim()));
+                break;
+            }
             Matcher rv = RANGE_VECTOR.matcher(b);
             if (rv.matches()) {
                 rangeVector = true;

@@ -88,4 +88,27 @@ class QueryOptionsTest {
                 .isInstanceOf(QueryException.class)
                 .hasMessage("vector cannot contain metrics with the same labelset");
     }
+
+    @Test
+    void interruptedThreadCancelsTheQuery() {
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> engine.instantQuery(storage, "sum(reqs_total)", 10 * MIN))
+                    .isInstanceOfSatisfying(QueryException.class,
+                            e -> assertThat(e.kind()).isEqualTo(QueryException.Kind.CANCELED));
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void subqueryResultsAreTheSameForInstantAndRangeEvaluation() {
+        String q = "max_over_time(rate(reqs_total{instance=\"i1\"}[2m])[5m:1m])";
+        Matrix m = (Matrix) engine.rangeQuery(storage, q, 6 * MIN, 10 * MIN, MIN, QueryOptions.DEFAULTS).value();
+        for (int i = 0; i < m.series().get(0).count(); i++) {
+            long t = m.series().get(0).timestamps()[i];
+            Vector v = (Vector) engine.instantQuery(storage, q, t);
+            assertThat(v.samples().get(0).v()).isEqualTo(m.series().get(0).values()[i]);
+        }
+    }
 }

@@ -132,4 +132,14 @@ class ParserTableTest {
         assertThat(((VectorSelector) named.lhs()).name()).isEqualTo("fill");
         assertThat(((Call) QueryParser.parse("rate(foo[5m])")).function().name()).isEqualTo("rate");
     }
+
+    @Test
+    void byteEscapesFormUtf8LikeGo() {
+        assertThat(QueryParser.unquote("\"\\xc3\\xa9\"")).isEqualTo("\u00e9");
+        assertThat(QueryParser.unquote("\"\\303\\251x\"")).isEqualTo("\u00e9x");
+        String invalid = QueryParser.unquote("\"a\\xc5z\"");
+        assertThat(Strings.hasInvalidUtf8(invalid)).isTrue();
+        assertThat(Strings.goQuote(invalid)).isEqualTo("\"a\\xc5z\"");
+        assertThat(Strings.hasInvalidUtf8("\u00e9\ud83d\ude00")).isFalse();
+    }
 }
