@@ -1,0 +1,25 @@
+package dev.sextant.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sextant.scrape.config.ScrapeConfig;
+import dev.sextant.scrape.config.ScrapeConfigFile;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The chart's rendered prometheus.yml loads in Sextant's own strict config parser. */
+class SextantParsersTest {
+    @Test
+    void defaultAndAllOnConfigsLoadInSextantsParser() {
+        for (String rendered : new String[] {Chart.renderDefaults(), Chart.renderAllOn()}) {
+            List<JsonNode> docs = Chart.documents(rendered);
+            String yaml = Chart.find(docs, "ConfigMap", Chart.RELEASE).path("data").path("prometheus.yml").asText();
+            ScrapeConfigFile config = ScrapeConfigFile.parse("prometheus.yml", yaml);
+            List<String> jobs = config.scrapeConfigs().stream().map(ScrapeConfig::jobName).toList();
+            assertThat(jobs).contains("kubernetes-apiservers", "kubernetes-nodes", "kubernetes-cadvisor",
+                    "kubernetes-service-endpoints", "kubernetes-pods");
+            assertThat(config.ruleFiles()).isNotEmpty();
+        }
+    }
+}
