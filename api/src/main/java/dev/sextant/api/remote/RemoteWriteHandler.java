@@ -74,13 +74,13 @@ public final class RemoteWriteHandler implements Handler {
             return Envelope.error(ErrorType.BAD_DATA, e.getMessage());
         }
         Appender app = storage.appender();
-        LabelsBuilder builder = new LabelsBuilder();
+        Scratch scratch = new Scratch();
         long appended = 0;
         long invalid = 0;
         try {
             for (int i = 0; i < write.getTimeseriesCount(); i++) {
                 Types.TimeSeries ts = write.getTimeseries(i);
-                Labels labels = toLabels(ts, builder);
+                Labels labels = toLabels(ts, scratch);
                 if (labels == null) {
                     // Like Prometheus's 1.0 receiver: skip the series, keep the rest of the batch.
                     invalid += ts.getSamplesCount();
@@ -139,25 +139,61 @@ public final class RemoteWriteHandler implements Handler {
             }
             throw new IOException("snappy: corrupt input", e);
         }
+        WriteRequest req;
         try {
-            return WriteRequest.parseFrom(raw);
+            req = WriteRequest.parseFrom(raw);
         } catch (InvalidProtocolBufferException e) {
             throw new IOException("proto: cannot decode WriteRequest: " + e.getMessage(), e);
         }
+        // protobuf-java files a known field sent with the wrong wire type under unknown fields, where
+        // Prometheus's decoder rejects the request; do the same for the request and its series.
+        checkWireTypes(req.getUnknownFields(), "WriteRequest", 1, 3);
+        for (int i = 0; i < req.getTimeseriesCount(); i++) {
+            checkWireTypes(req.getTimeseries(i).getUnknownFields(), "TimeSeries", 1, 4);
+        }
+        return req;
     }
 
-    /** The series' labels, or null when they are unusable (no metric name, duplicate or empty names). */
-    private static Labels toLabels(Types.TimeSeries ts, LabelsBuilder b) {
-        b.reset();
-        for (int i = 0; i < ts.getLabelsCount(); i++) {
-            Types.Label l = ts.getLabels(i);
-            if (l.getName().isEmpty() || !b.get(l.getName()).isEmpty()) {
-                return null;
-            }
-            b.set(l.getName(), l.getValue());
+    /**
+     * The series' labels, or null when they are unusable (no metric name, duplicate or empty names).
+     * O(n log n) in the label count, so a hostile series with millions of labels cannot stall us.
+     */
+    private static Labels toLabels(Types.TimeSeries ts, Scratch scratch) {
+        int n = ts.getLabelsCount();
+        if (scratch.names.length < n) {
+            scratch.names = new String[Math.max(n, scratch.names.length * 2)];
+            scratch.values = new String[scratch.names.length];
         }
-        Labels labels = b.build();
-        return labels.has(Labels.METRIC_NAME) ? labels : null;
+        String[] names = scratch.names;
+        String[] values = scratch.values;
+        for (int i = 0; i < n; i++) {
+            Types.Label l = ts.getLabels(i);
+            names[i] = l.getName();
+            values[i] = l.getValue();
+        }
+        Labels labels = LabelsBuilder.fromArrays(names, values, n);
+        java.util.Arrays.fill(names, 0, n, null);
+        java.util.Arrays.fill(values, 0, n, null);
+        return labels != null && labels.has(Labels.METRIC_NAME) ? labels : null;
+    }
+
+    private static void checkWireTypes(com.google.protobuf.UnknownFieldSet unknown, String message, int firstKnown,
+            int lastKnown) throws IOException {
+        if (unknown.asMap().isEmpty()) {
+            return;
+        }
+        for (int field : unknown.asMap().keySet()) {
+            if (field >= firstKnown && field <= lastKnown) {
+                throw new IOException("proto: cannot decode WriteRequest: wrong wire type for field " + field
+                        + " of " + message);
+            }
+        }
+    }
+
+    /** Per-request label arrays, reused across the series of one request. */
+    private static final class Scratch {
+        String[] names = new String[16];
+        String[] values = new String[16];
     }
 
     /** Remote write 1.0: {@code application/x-protobuf}, optionally with {@code proto=prometheus.WriteRequest}. */

@@ -17,6 +17,9 @@ public final class Params {
         try {
             double secs = Double.parseDouble(v);
             if (!Double.isNaN(secs) && !Double.isInfinite(secs) && looksNumeric(v)) {
+                if (secs * 1000 < TimeRange.MIN_TIME || secs * 1000 > TimeRange.MAX_TIME) {
+                    throw ApiException.invalidParam(name, "cannot parse \"" + v + "\" to a valid timestamp");
+                }
                 double whole = secs < 0 ? Math.ceil(secs) : Math.floor(secs);
                 double frac = Math.round((secs - whole) * 1000) / 1000.0;
                 return (long) whole * 1000 + Math.round(frac * 1000);

@@ -91,20 +91,69 @@ public final class LabelsBuilder {
         if (size == 0) {
             return Labels.EMPTY;
         }
-        // Insertion sort: label sets are small (typically under 16 pairs).
         String[] pairs = new String[size * 2];
-        int n = 0;
-        for (int i = 0; i < size; i++) {
-            String name = names[i];
-            int j = n;
-            while (j > 0 && pairs[(j - 1) * 2].compareTo(name) > 0) {
-                pairs[j * 2] = pairs[(j - 1) * 2];
-                pairs[j * 2 + 1] = pairs[(j - 1) * 2 + 1];
-                j--;
+        if (size <= 32) {
+            // Insertion sort: label sets are small (typically under 16 pairs).
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                String name = names[i];
+                int j = n;
+                while (j > 0 && pairs[(j - 1) * 2].compareTo(name) > 0) {
+                    pairs[j * 2] = pairs[(j - 1) * 2];
+                    pairs[j * 2 + 1] = pairs[(j - 1) * 2 + 1];
+                    j--;
+                }
+                pairs[j * 2] = name;
+                pairs[j * 2 + 1] = values[i];
+                n++;
             }
-            pairs[j * 2] = name;
-            pairs[j * 2 + 1] = values[i];
-            n++;
+            return new Labels(pairs);
+        }
+        // Large (hostile or unusual) sets: O(n log n), never quadratic.
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> names[a].compareTo(names[b]));
+        for (int i = 0; i < size; i++) {
+            pairs[i * 2] = names[order[i]];
+            pairs[i * 2 + 1] = values[order[i]];
+        }
+        return new Labels(pairs);
+    }
+
+    /**
+     * Builds labels from parallel arrays in O(n log n), for inputs that may be large (remote write).
+     * Empty values are dropped.
+     *
+     * @return the labels, or null when a name is empty or appears twice
+     */
+    public static Labels fromArrays(String[] names, String[] values, int n) {
+        int[] idx = new int[n];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            if (names[i] == null || names[i].isEmpty()) {
+                return null;
+            }
+            if (values[i] != null && !values[i].isEmpty()) {
+                idx[m++] = i;
+            }
+        }
+        if (m == 0) {
+            return Labels.EMPTY;
+        }
+        Integer[] order = new Integer[m];
+        for (int i = 0; i < m; i++) {
+            order[i] = idx[i];
+        }
+        Arrays.sort(order, (a, b) -> names[a].compareTo(names[b]));
+        String[] pairs = new String[m * 2];
+        for (int i = 0; i < m; i++) {
+            if (i > 0 && names[order[i]].equals(names[order[i - 1]])) {
+                return null;
+            }
+            pairs[i * 2] = names[order[i]];
+            pairs[i * 2 + 1] = values[order[i]];
         }
         return new Labels(pairs);
     }
