@@ -62,6 +62,16 @@ public final class RemoteWriteHandler implements Handler {
                     + ". Only snappy compression is supported\n");
         }
         String contentType = request.header("content-type");
+        if (isWriteV2(contentType)) {
+            byte[] raw;
+            try {
+                raw = uncompress(request.body());
+            } catch (IOException e) {
+                listener.rejected("decode");
+                return ApiResponse.text(400, e.getMessage() + "\n");
+            }
+            return WriteV2Ingester.ingest(raw, storage, listener);
+        }
         if (!isWriteV1(contentType)) {
             listener.rejected("unsupported_content_type");
             return ApiResponse.text(415, "unsupported content type: " + contentType + "\n");
@@ -123,6 +133,24 @@ public final class RemoteWriteHandler implements Handler {
     }
 
     static WriteRequest decode(byte[] body) throws IOException {
+        byte[] raw = uncompress(body);
+        WriteRequest req;
+        try {
+            req = WriteRequest.parseFrom(raw);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IOException("proto: cannot decode WriteRequest: " + e.getMessage(), e);
+        }
+        // protobuf-java files a known field sent with the wrong wire type under unknown fields, where
+        // Prometheus's decoder rejects the request; do the same for the request and its series.
+        checkWireTypes(req.getUnknownFields(), "WriteRequest", 1, 3);
+        for (int i = 0; i < req.getTimeseriesCount(); i++) {
+            checkWireTypes(req.getTimeseries(i).getUnknownFields(), "TimeSeries", 1, 4);
+        }
+        return req;
+    }
+
+    /** Snappy block decompression with a bound on the decoded size. */
+    static byte[] uncompress(byte[] body) throws IOException {
         byte[] raw;
         try {
             if (!Snappy.isValidCompressedBuffer(body)) {
@@ -139,19 +167,7 @@ public final class RemoteWriteHandler implements Handler {
             }
             throw new IOException("snappy: corrupt input", e);
         }
-        WriteRequest req;
-        try {
-            req = WriteRequest.parseFrom(raw);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IOException("proto: cannot decode WriteRequest: " + e.getMessage(), e);
-        }
-        // protobuf-java files a known field sent with the wrong wire type under unknown fields, where
-        // Prometheus's decoder rejects the request; do the same for the request and its series.
-        checkWireTypes(req.getUnknownFields(), "WriteRequest", 1, 3);
-        for (int i = 0; i < req.getTimeseriesCount(); i++) {
-            checkWireTypes(req.getTimeseries(i).getUnknownFields(), "TimeSeries", 1, 4);
-        }
-        return req;
+        return raw;
     }
 
     /**
@@ -194,6 +210,23 @@ public final class RemoteWriteHandler implements Handler {
     private static final class Scratch {
         String[] names = new String[16];
         String[] values = new String[16];
+    }
+
+    /** Remote write 2.0: {@code application/x-protobuf;proto=io.prometheus.write.v2.Request}. */
+    static boolean isWriteV2(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String[] parts = contentType.split(";");
+        if (!parts[0].trim().equalsIgnoreCase("application/x-protobuf")) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            if (parts[i].trim().equals("proto=io.prometheus.write.v2.Request")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Remote write 1.0: {@code application/x-protobuf}, optionally with {@code proto=prometheus.WriteRequest}. */
