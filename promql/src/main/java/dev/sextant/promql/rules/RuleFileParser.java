@@ -55,8 +55,10 @@ public final class RuleFileParser {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return new Result(file, List.of(), List.of("open " + file + ": no such file or directory"));
         } catch (IOException e) {
-            return new Result(file, List.of(), List.of(file + ": " + e.getMessage()));
+            return new Result(file, List.of(), List.of("open " + file + ": " + e.getMessage()));
         }
         return parse(file, text);
     }

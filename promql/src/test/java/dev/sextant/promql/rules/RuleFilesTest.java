@@ -70,6 +70,8 @@ class RuleFilesTest {
                 "yaml: unmarshal errors:\n  line 6: mapping key \"expr\" already defined at line 5");
         assertThat(errors("invalid-yaml-syntax.yml")).contains(": yaml: line ");
         assertThat(errors("invalid-record-name.yml")).endsWith("invalid recording rule name: not a metric");
+        assertThat(errors("no-such-file.yml")).isEqualTo("open " + CHECK_DIR.resolve("no-such-file.yml")
+                + ": no such file or directory");
     }
 
     @Test
