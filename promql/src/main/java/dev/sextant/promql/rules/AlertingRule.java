@@ -64,8 +64,8 @@ final class AlertingRule extends Rule {
     }
 
     @Override
-    List<Sample> eval(Context ctx, long ts) {
-        List<Sample> result = ctx.query(spec.expr(), ts);
+    List<Sample> eval(Context ctx, long ts, long queryTs) {
+        List<Sample> result = ctx.query(spec.expr(), queryTs);
         Map<String, String> ext = toMap(ctx.options().externalLabels());
         Map<Labels, Alert> current = new HashMap<>();
         LabelsBuilder b = new LabelsBuilder();
@@ -75,7 +75,7 @@ final class AlertingRule extends Rule {
             Labels base = b.build();
             Map<String, String> tmplLabels = toMap(base);
             TemplateData data = new TemplateData(tmplLabels, s.v(), ext, ctx.options().externalUrl(),
-                    expr -> templateQuery(ctx, expr, ts));
+                    expr -> templateQuery(ctx, expr, queryTs));
             ctx.groupLabels().forEach(b::set);
             for (Map.Entry<String, Template> e : spec.labelTemplates().entrySet()) {
                 b.set(e.getKey(), expand(e.getValue(), data));
@@ -152,9 +152,9 @@ final class AlertingRule extends Rule {
                 continue;
             }
             out.add(new Sample(a.labels.toBuilder().set(Labels.METRIC_NAME, ALERTS).set("alertstate", a.state.apiName())
-                    .build(), ts, 1));
+                    .build(), queryTs, 1));
             if (restored) {
-                out.add(new Sample(a.labels.toBuilder().set(Labels.METRIC_NAME, ALERTS_FOR_STATE).build(), ts,
+                out.add(new Sample(a.labels.toBuilder().set(Labels.METRIC_NAME, ALERTS_FOR_STATE).build(), queryTs,
                         Math.floor(a.activeAtMs / 1000.0)));
             }
         }

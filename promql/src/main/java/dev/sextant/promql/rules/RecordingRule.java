@@ -20,7 +20,7 @@ final class RecordingRule extends Rule {
     }
 
     @Override
-    List<Sample> eval(Context ctx, long ts) {
+    List<Sample> eval(Context ctx, long evalTs, long ts) {
         List<Sample> in = ctx.query(spec.expr(), ts);
         List<Sample> out = new ArrayList<>(in.size());
         Set<Labels> seen = new HashSet<>();

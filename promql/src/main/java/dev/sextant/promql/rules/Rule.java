@@ -47,8 +47,11 @@ abstract sealed class Rule permits RecordingRule, AlertingRule {
         }
     }
 
-    /** Evaluates at query time {@code ts}; returns the samples to append (all at {@code ts}). */
-    abstract List<Sample> eval(Context ctx, long ts);
+    /**
+     * Evaluates the rule at instant {@code evalTs}, querying at {@code queryTs} (the instant minus the
+     * group's {@code query_offset}); returns the samples to append, all at {@code queryTs}.
+     */
+    abstract List<Sample> eval(Context ctx, long evalTs, long queryTs);
 
     static List<Sample> copy(List<Sample> in) {
         return new ArrayList<>(in);

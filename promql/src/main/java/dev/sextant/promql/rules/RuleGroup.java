@@ -129,7 +129,7 @@ final class RuleGroup {
             rule.lastEvalMs = ts;
             List<Sample> out;
             try {
-                out = rule.eval(ctx, queryTs);
+                out = rule.eval(ctx, ts, queryTs);
             } catch (RuntimeException e) {
                 rule.health = "err";
                 rule.lastError = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -173,7 +173,7 @@ final class RuleGroup {
             }
             rule.lastSeries = now;
             if (rule instanceof AlertingRule ar) {
-                List<NotifierAlert> send = ar.alertsToSend(queryTs, options.resendDelayMs(), intervalMs,
+                List<NotifierAlert> send = ar.alertsToSend(ts, options.resendDelayMs(), intervalMs,
                         options.externalUrl());
                 if (!send.isEmpty()) {
                     notifier.send(send);
@@ -182,7 +182,7 @@ final class RuleGroup {
             rule.evalNanos = System.nanoTime() - ruleStart;
         }
         if (shouldRestore) {
-            restoreForState(queryTs, storage, options);
+            restoreForState(ts, storage, options);
             shouldRestore = false;
         }
         lastEvalMs = ts;

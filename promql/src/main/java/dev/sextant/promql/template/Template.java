@@ -203,7 +203,7 @@ public final class Template {
                     Token t = elseRest.get(0);
                     if (t.kind == Kind.IDENT && (t.text.equals("if") || t.text.equals("with")) && !kw.equals("range")) {
                         // {{else if ...}} is {{else}}{{if ...}}...{{end}} sharing this end.
-                        Node nested = parseControlSharingEnd(t.text, elseRest.subList(1, elseRest.size()));
+                        Node nested = parseControl(t.text, elseRest.subList(1, elseRest.size()));
                         otherwise = List.of(nested);
                         return build(kw, startLine, pipe, body, otherwise);
                     }
@@ -215,10 +215,6 @@ public final class Template {
                 throw error("unexpected " + terminatorRest.get(0).text + " in end");
             }
             return build(kw, startLine, pipe, body, otherwise);
-        }
-
-        private Node parseControlSharingEnd(String kw, List<Token> rest) throws TemplateException {
-            return parseControl(kw, rest);
         }
 
         private static Node build(String kw, int line, Pipe pipe, List<Node> body, List<Node> otherwise) {

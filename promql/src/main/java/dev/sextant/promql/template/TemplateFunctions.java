@@ -8,7 +8,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -417,10 +416,5 @@ public final class TemplateFunctions {
             host = host.substring(0, dot);
         }
         return host + port;
-    }
-
-    @SuppressWarnings("unused")
-    private static Map<String, String> copy(Map<String, String> m) {
-        return new HashMap<>(m);
     }
 }

@@ -125,6 +125,30 @@ class RuleManagerTest {
     }
 
     @Test
+    void queryOffsetShiftsQueryAndSampleTimeButNotAlertTime() throws Exception {
+        Path f = file("offset.yml", """
+                groups:
+                  - name: g
+                    query_offset: 1m
+                    rules:
+                      - record: copy
+                        expr: src
+                      - alert: Src
+                        expr: src
+                """);
+        add(Labels.of("__name__", "src"), 0, 1);
+        add(Labels.of("__name__", "src"), 2 * MIN, 2);
+        RuleManager m = manager();
+        m.applyFiles(List.of(f), MIN);
+        m.evalGroupAt(f, "g", 2 * MIN);
+        assertThat(samples(Labels.of("__name__", "copy"))).containsExactly(java.util.Map.entry(MIN, 1.0));
+        assertThat(samples(Labels.of("__name__", "ALERTS", "alertname", "Src", "alertstate", "firing")))
+                .containsOnlyKeys(MIN);
+        assertThat(m.groups().get(0).rules().get(1).alerts().get(0).activeAt()).isEqualTo("1970-01-01T00:02:00Z");
+        assertThat(sent).singleElement().satisfies(a -> assertThat(a.startsAtMs()).isEqualTo(2 * MIN));
+    }
+
+    @Test
     void staleMarkersWhenARecordedSeriesDisappears() throws Exception {
         Path f = file("stale.yml", """
                 groups:
