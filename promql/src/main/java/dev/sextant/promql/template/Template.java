@@ -79,7 +79,11 @@ public final class Template {
 
     /** Renders the template with {@code data}. */
     public String execute(TemplateData data) throws TemplateException {
-        return new TemplateExecutor(name, data).run(root);
+        try {
+            return new TemplateExecutor(name, data).run(root);
+        } catch (RuntimeException e) {
+            throw new TemplateException("template: " + name + ": " + e);
+        }
     }
 
     /** Recursive-descent parser over the raw text; actions are tokenized one at a time. */
@@ -396,11 +400,11 @@ public final class Template {
                                 case '"' -> b.append('"');
                                 case '\'' -> b.append('\'');
                                 case 'x' -> {
-                                    b.append((char) Integer.parseInt(text.substring(i + 1, i + 3), 16));
+                                    b.append((char) hex(i + 1, 2));
                                     i += 2;
                                 }
                                 case 'u' -> {
-                                    b.append((char) Integer.parseInt(text.substring(i + 1, i + 5), 16));
+                                    b.append((char) hex(i + 1, 4));
                                     i += 4;
                                 }
                                 default -> throw error("invalid syntax: bad escape \\" + e);
@@ -458,6 +462,13 @@ public final class Template {
                     throw error("unexpected \"" + c + "\" in command");
                 }
             }
+        }
+
+        private int hex(int from, int digits) throws TemplateException {
+            if (from + digits > text.length() || !text.substring(from, from + digits).matches("[0-9a-fA-F]+")) {
+                throw error("invalid syntax: bad escape in quoted string");
+            }
+            return Integer.parseInt(text.substring(from, from + digits), 16);
         }
 
         private Object parseNumber(String s) throws TemplateException {

@@ -238,18 +238,22 @@ final class TemplateExecutor {
             if (fin != NO_FINAL) {
                 args.add(fin);
             }
-            try {
-                return TemplateFunctions.call(id.name(), args, this);
-            } catch (TemplateException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw error("error calling " + id.name() + ": " + e.getMessage());
-            }
+            return call(id.name(), args);
         }
         if (cmd.args().size() > 1 || fin != NO_FINAL) {
             throw error("can't give argument to non-function " + describe(head));
         }
         return evalArg(head, dot);
+    }
+
+    private Object call(String fn, List<Object> args) throws TemplateException {
+        try {
+            return TemplateFunctions.call(fn, args, this);
+        } catch (TemplateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw error("error calling " + fn + ": " + e.getMessage());
+        }
     }
 
     private static String describe(Arg a) {
@@ -281,7 +285,7 @@ final class TemplateExecutor {
             }
         }
         if (a instanceof Ident id) {
-            return TemplateFunctions.call(id.name(), List.of(), this);
+            return call(id.name(), List.of());
         }
         throw error("unexpected operand");
     }
