@@ -127,7 +127,7 @@ public final class RuleFileParser {
         scalarOrNull(g, "interval", "model.Duration", shape);
         scalarOrNull(g, "query_offset", "model.Duration", shape);
         Node limit = g.get("limit");
-        if (limit != null && limit.kind == Kind.SCALAR && !limit.scalar.matches("[-+]?[0-9]+")) {
+        if (limit != null && limit.kind == Kind.SCALAR && !limit.scalar.matches("[-+]?[0-9]{1,9}")) {
             shape.add("  line " + limit.line + ": cannot unmarshal !!str `" + limit.scalar + "` into int");
         } else {
             scalarOrNull(g, "limit", "int", shape);
