@@ -261,6 +261,10 @@ public final class Template {
             while (!ts.atEnd() && !ts.peekKind(Kind.RPAREN)) {
                 List<Arg> args = new ArrayList<>();
                 while (!ts.atEnd() && !ts.peekKind(Kind.PIPE) && !ts.peekKind(Kind.RPAREN)) {
+                    if (!args.isEmpty() && ts.peek().adjacent) {
+                        // Go requires spaces between operands: "$1"$labels.x is an error.
+                        throw error("unexpected \"" + ts.peek().text + "\" in operand");
+                    }
                     args.add(parseArg(ts));
                 }
                 if (args.isEmpty()) {
@@ -447,6 +451,9 @@ public final class Template {
                     Kind k = c == '$' ? Kind.VAR : c == '.' ? Kind.FIELD : Kind.IDENT;
                     if (k == Kind.IDENT && word.contains(".")) {
                         throw error("unexpected \"" + word + "\" in operand");
+                    }
+                    if (word.length() > 1 && (word.endsWith(".") || word.contains(".."))) {
+                        throw error("unexpected <.> in operand");
                     }
                     out.add(new Token(k, word, null, !spaceBefore));
                 } else if (Character.isDigit(c) || c == '-' || c == '+') {

@@ -113,7 +113,10 @@ class TemplateTest {
                 Arguments.of("{{ $labels.x ", "unclosed action"),
                 Arguments.of("{{ \"abc }}", "unterminated quoted string"),
                 Arguments.of("{{ ) }}", "unexpected ) in command"),
-                Arguments.of("line1\n{{ humanize | }}", "t:2:"));
+                Arguments.of("line1\n{{ humanize | }}", "t:2:"),
+                Arguments.of("{{ reReplaceAll \"a\" \"$1\"$labels.instance }}", "unexpected \"$labels.instance\" in operand"),
+                Arguments.of("{{ $labels.}}x", "unexpected <.> in operand"),
+                Arguments.of("{{ printf(\"x\") }}", "unexpected \"(\" in operand"));
     }
 
     @ParameterizedTest(name = "{0}")
