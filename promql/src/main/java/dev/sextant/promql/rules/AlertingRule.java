@@ -73,7 +73,8 @@ final class AlertingRule extends Rule {
             b.reset(s.metric());
             b.delete(Labels.METRIC_NAME);
             Labels base = b.build();
-            Map<String, String> tmplLabels = toMap(base);
+            // Templates see the series' labels including __name__; the alert's labels drop it.
+            Map<String, String> tmplLabels = toMap(s.metric());
             TemplateData data = new TemplateData(tmplLabels, s.v(), ext, ctx.options().externalUrl(),
                     expr -> templateQuery(ctx, expr, queryTs));
             ctx.groupLabels().forEach(b::set);

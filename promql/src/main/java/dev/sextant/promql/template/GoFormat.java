@@ -83,7 +83,7 @@ public final class GoFormat {
                 String pad = " ".repeat(width - s.length());
                 if (minus) {
                     s = s + pad;
-                } else if (zero && arg instanceof Number && !s.isEmpty()) {
+                } else if (zero && arg instanceof Number num && isFinite(num) && !s.isEmpty()) {
                     int signLen = s.charAt(0) == '-' || s.charAt(0) == '+' ? 1 : 0;
                     s = s.substring(0, signLen) + "0".repeat(width - s.length()) + s.substring(signLen);
                 } else {
@@ -154,6 +154,10 @@ public final class GoFormat {
             s = (plus ? "+" : " ") + s;
         }
         return s;
+    }
+
+    private static boolean isFinite(Number n) {
+        return !(n instanceof Double d) || Double.isFinite(d);
     }
 
     private static boolean isInteger(Object o) {
@@ -286,8 +290,23 @@ public final class GoFormat {
         }
     }
 
+    /**
+     * The shortest decimal that parses back to {@code a}, like Go's {@code strconv} with precision -1.
+     * Java 17's {@code Double.toString} is not always shortest (4.9E-324 for 5e-324), so try
+     * increasing precisions of the correctly rounded exact value.
+     */
     private static Digits shortest(double a) {
-        return Digits.of(a == 0 ? BigDecimal.ZERO : new BigDecimal(Double.toString(a)));
+        if (a == 0) {
+            return new Digits("", 0);
+        }
+        BigDecimal exact = new BigDecimal(a);
+        for (int p = 1; p < 17; p++) {
+            BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
+            if (r.doubleValue() == a) {
+                return Digits.of(r);
+            }
+        }
+        return Digits.of(exact.round(new MathContext(17, RoundingMode.HALF_EVEN)));
     }
 
     private static Digits rounded(double a, int significant) {

@@ -75,7 +75,7 @@ public final class Humanize {
             v = -v;
         }
         if (v >= 1) {
-            long total = (long) v;
+            long total = goInt64(v);
             long seconds = total % 60;
             long minutes = (total / 60) % 60;
             long hours = (total / 3600) % 24;
@@ -100,6 +100,14 @@ public final class Humanize {
             v *= 1000;
         }
         return sign + g4(v) + prefix + "s";
+    }
+
+    /** Go's float64 → int64 conversion on amd64: out of range (and NaN) gives the minimum int64. */
+    static long goInt64(double v) {
+        if (Double.isNaN(v) || v >= 0x1p63 || v < -0x1p63) {
+            return Long.MIN_VALUE;
+        }
+        return (long) v;
     }
 
     /** {@code humanizePercentage}: 0.1234 → {@code 12.34%}. */

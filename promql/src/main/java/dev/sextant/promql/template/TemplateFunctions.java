@@ -341,15 +341,10 @@ public final class TemplateFunctions {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return GoFormat.sprintf("%.4g", List.of(v));
         }
-        // Go: time.Unix(int64(v), int64((v-float64(int64(v)))*1e9)) loses sub-microsecond noise only
-        // by rounding; round to microseconds so 1435065584.128 prints .128 as Prometheus's docs show.
-        long sec = (long) Math.floor(v);
-        long nanos = Math.round((v - sec) * 1e6) * 1000;
-        if (nanos >= 1_000_000_000L) {
-            sec++;
-            nanos -= 1_000_000_000L;
-        }
-        Instant t = Instant.ofEpochSecond(sec, nanos);
+        // Prometheus: model.TimeFromUnixNano(int64(v * 1e9)): nanoseconds truncated to milliseconds.
+        long ms = Humanize.goInt64(v * 1e9) / 1_000_000;
+        Instant t = Instant.ofEpochMilli(ms);
+        long nanos = t.getNano();
         String base = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC).format(t);
         String frac = "";
         if (nanos != 0) {

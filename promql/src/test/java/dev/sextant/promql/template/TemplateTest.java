@@ -148,5 +148,9 @@ class TemplateTest {
         assertThat(GoFormat.formatFloat(0, 'e', 2)).isEqualTo("0.00e+00");
         assertThat(GoFormat.formatFloat(123456, 'g', 4)).isEqualTo("1.235e+05");
         assertThat(GoFormat.formatFloat(100, 'g', 4)).isEqualTo("100");
+        assertThat(GoFormat.formatFloat(Double.MIN_VALUE, 'g', -1)).as("shortest, unlike Java 17").isEqualTo("5e-324");
+        assertThat(GoFormat.sprintf("%08.3f|%08.3f", List.of(Double.NaN, -1.5))).isEqualTo("     NaN|-001.500");
+        assertThat(Humanize.duration(1e21)).as("Go's int64 overflow").isEqualTo("-106751991167300d -15h -30m -8s");
+        assertThat(TemplateFunctions.humanizeTimestamp(0.1234)).isEqualTo("1970-01-01 00:00:00.123 +0000 UTC");
     }
 }
