@@ -214,11 +214,17 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
             try {
                 while (headCompactable()) {
                     long mint = head.minTime();
-                    long maxt = Math.floorDiv(mint, options.blockRange()) * options.blockRange() + options.blockRange();
+                    // The same window arithmetic as chunk cutting (truncating division), so chunks
+                    // never cross the block's end.
+                    long maxt = Head.rangeEnd(mint, options.blockRange());
                     BlockWriter.write(dir, mint, maxt, head.chunksForRange(mint, maxt), BlockWriter.Origin.head(),
                             options.clock().getAsLong(), options.samplesPerChunk());
                     reloadBlocks();
                     head.truncate(maxt);
+                    if (head.minTime() <= mint) {
+                        LOG.error("head did not advance past {} after truncation; stopping compaction", mint);
+                        break;
+                    }
                 }
                 while (true) {
                     List<BlockMeta> plan = planner.plan(blocks());

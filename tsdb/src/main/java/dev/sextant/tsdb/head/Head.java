@@ -368,7 +368,9 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                 minTime.set(Long.MAX_VALUE);
                 maxTime.set(Long.MIN_VALUE);
             } else {
-                minTime.set(newMin);
+                // Data before mint now lives in a block; a chunk straddling mint may still hold
+                // older samples, which queries deduplicate against the block.
+                minTime.set(Math.max(newMin, mint));
             }
             if (wal != null) {
                 checkpoint(mint);
@@ -452,6 +454,14 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             }
         }
         return out.isEmpty() ? null : new SeriesChunks(s.labels, out);
+    }
+
+    /**
+     * End of the {@code width}-aligned window holding {@code t}: {@code (t / width) * width + width}
+     * with truncating division, as Prometheus computes it (for chunk cutting and head blocks alike).
+     */
+    public static long rangeEnd(long t, long width) {
+        return MemSeries.rangeEnd(t, width);
     }
 
     /** Off-heap bytes held for full chunks. */
