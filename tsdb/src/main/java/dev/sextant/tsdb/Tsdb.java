@@ -98,7 +98,7 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
                 minValid = Math.max(minValid, b.meta().maxTime());
             }
             HeadOptions ho = new HeadOptions(options.blockRange(), options.samplesPerChunk(), 1024, options.walSegmentSize());
-            h = Head.open(dir.resolve("wal"), ho, minValid);
+            h = Head.open(dir.resolve("wal"), dir.resolve("chunks_head"), ho, minValid);
         } catch (IOException | RuntimeException e) {
             releaseLock();
             throw e;
@@ -260,7 +260,7 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
             byId.put(b.meta().ulid(), b);
         }
         Set<String> del = Retention.toDelete(blocks(), options.retentionMillis(), options.retentionBytes(),
-                dirSize(dir.resolve("wal")) + dirSize(dir.resolve("chunks_head")), m -> byId.get(m.ulid()).sizeBytes());
+                dirSize(dir.resolve("wal")) + head.offHeapBytes(), m -> byId.get(m.ulid()).sizeBytes());
         if (del.isEmpty()) {
             return;
         }
