@@ -91,6 +91,7 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
         this.lock = l;
         Head h = null;
         try {
+            refuseOutOfOrderLog();
             removeTmpDirs();
             reloadBlocks();
             long minValid = Long.MIN_VALUE;
@@ -99,6 +100,7 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
             }
             HeadOptions ho = new HeadOptions(options.blockRange(), options.samplesPerChunk(), 1024, options.walSegmentSize());
             h = Head.open(dir.resolve("wal"), dir.resolve("chunks_head"), ho, minValid);
+            removeChunkSnapshots();
         } catch (IOException | RuntimeException e) {
             releaseLock();
             throw e;
@@ -337,6 +339,34 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
                     LOG.info("removing leftover temporary directory {}", n);
                     BlockWriter.deleteRecursively(p);
                 }
+            }
+        }
+    }
+
+    /**
+     * Sextant does not support out-of-order ingestion, so it cannot replay a write-behind log; it
+     * must not start (and later delete) data that only lives there.
+     */
+    private void refuseOutOfOrderLog() throws IOException {
+        Path wbl = dir.resolve("wbl");
+        if (!Files.isDirectory(wbl)) {
+            return;
+        }
+        for (int seg : dev.sextant.tsdb.wal.Wal.segments(wbl)) {
+            if (Files.size(wbl.resolve(dev.sextant.tsdb.wal.Wal.segmentName(seg))) > 0) {
+                throw new StorageException("data directory " + dir + " holds a non-empty out-of-order write-behind log"
+                        + " (wbl/); Sextant cannot replay it. Start Prometheus once so it compacts the out-of-order"
+                        + " samples into blocks, or remove wbl/ to drop them");
+            }
+        }
+    }
+
+    /** Head snapshots are stale once Sextant writes to the WAL; Sextant rebuilds from the WAL. */
+    private void removeChunkSnapshots() throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "chunk_snapshot.*")) {
+            for (Path p : ds) {
+                LOG.info("removing head snapshot {}; the WAL holds its data", p.getFileName());
+                BlockWriter.deleteRecursively(p);
             }
         }
     }

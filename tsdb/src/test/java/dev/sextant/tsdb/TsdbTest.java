@@ -75,6 +75,20 @@ class TsdbTest {
     }
 
     @Test
+    void refusesNonEmptyWriteBehindLogAndRemovesHeadSnapshots() throws IOException {
+        Files.createDirectories(dir.resolve("wbl"));
+        Files.write(dir.resolve("wbl/00000000"), new byte[] {1, 2, 3});
+        assertThatThrownBy(() -> Tsdb.open(dir, manual())).isInstanceOf(StorageException.class).hasMessageContaining("wbl");
+        assertThat(Files.exists(dir.resolve("lock"))).isFalse();
+        Files.write(dir.resolve("wbl/00000000"), new byte[0]);
+        Files.createDirectories(dir.resolve("chunk_snapshot.000001.0000000042"));
+        try (Tsdb db = Tsdb.open(dir, manual())) {
+            assertThat(Files.exists(dir.resolve("chunk_snapshot.000001.0000000042"))).isFalse();
+            assertThat(Files.exists(dir.resolve("wbl/00000000"))).isTrue();
+        }
+    }
+
+    @Test
     void secondOpenOfSameDirectoryFails() {
         try (Tsdb db = Tsdb.open(dir, manual())) {
             assertThatThrownBy(() -> Tsdb.open(dir, manual())).isInstanceOf(StorageException.class).hasMessageContaining("locked");

@@ -269,9 +269,10 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                     for (Records.RefSeries e : rs) {
                         replaySeries(e, aliases);
                     }
-                } else if (type == Records.SAMPLES) {
+                } else if (type == Records.SAMPLES || type == Records.SAMPLES_V2) {
                     batch.clear();
-                    err = Records.decodeSamples(rec, len, batch);
+                    err = type == Records.SAMPLES ? Records.decodeSamples(rec, len, batch)
+                            : Records.decodeSamplesV2(rec, len, batch);
                     replaySamples(batch, aliases, stats);
                 } else if (type >= 7 && type <= 13 && type != 11) {
                     throw new StorageException("WAL holds native-histogram records (type " + type
