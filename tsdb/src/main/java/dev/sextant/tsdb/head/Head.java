@@ -352,6 +352,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             for (MemSeries s : series.all()) {
                 synchronized (s) {
                     if (s.truncateBefore(mint, freed)) {
+                        s.removed = true;
                         removed.add(s);
                     } else {
                         newMin = Math.min(newMin, s.minTime());

@@ -36,6 +36,8 @@ final class MemSeries {
     long lastVBits;
     /** Samples buffered by uncommitted appenders; a series with pending samples is never collected. */
     int pendingAppends;
+    /** Set (under the series lock) when truncation collects the series; appenders then look it up again. */
+    boolean removed;
 
     MemSeries(long ref, Labels labels) {
         this.ref = ref;

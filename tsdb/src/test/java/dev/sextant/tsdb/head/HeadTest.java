@@ -303,6 +303,29 @@ class HeadTest {
     }
 
     @Test
+    void truncationRacingWithAppendsLosesNothing() throws Exception {
+        try (Head head = Head.open(null, opts(), Long.MIN_VALUE)) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            Future<?> trunc = pool.submit(() -> {
+                for (int i = 0; i < 300; i++) {
+                    head.truncate(1000); // every series is empty before it commits: a GC candidate
+                }
+            });
+            Future<?> app = pool.submit(() -> {
+                for (int i = 0; i < 3000; i++) {
+                    Appender a = head.appender();
+                    a.append(0, Labels.of("__name__", "r", "i", "" + i), 5000, i);
+                    a.commit();
+                }
+            });
+            app.get(60, TimeUnit.SECONDS);
+            trunc.get(60, TimeUnit.SECONDS);
+            pool.shutdown();
+            assertThat(Samples.query(head, 0, Long.MAX_VALUE, Matcher.equal("__name__", "r"))).hasSize(3000);
+        }
+    }
+
+    @Test
     void concurrentAppendersAndReaders() throws Exception {
         try (Head head = Head.open(dir, opts(), Long.MIN_VALUE)) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
