@@ -109,6 +109,23 @@ class BlockTest {
     }
 
     @Test
+    void indexReaderRejectsVersionOneAndCorruptToc() throws IOException {
+        BlockMeta meta = writeSample();
+        byte[] idx = Files.readAllBytes(dir.resolve(meta.ulid()).resolve("index"));
+        byte[] v1 = idx.clone();
+        v1[4] = 1;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BlockIndex(v1, "v1"))
+                .isInstanceOf(IOException.class).hasMessageContaining("version 1");
+        byte[] v3 = idx.clone();
+        v3[4] = 3;
+        assertThat(new BlockIndex(v3, "v3").allPostings()).hasSize(3);
+        byte[] bad = idx.clone();
+        bad[bad.length - 20] ^= 1;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BlockIndex(bad, "bad"))
+                .isInstanceOf(IOException.class).hasMessageContaining("TOC checksum");
+    }
+
+    @Test
     void emptyInputWritesNothing() throws IOException {
         assertThat(BlockWriter.write(dir, 0, 10, List.<SeriesChunks>of().iterator(), BlockWriter.Origin.head(), 1, 120)).isNull();
         try (var s = Files.list(dir)) {
