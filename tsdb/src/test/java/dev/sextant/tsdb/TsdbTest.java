@@ -83,6 +83,7 @@ class TsdbTest {
         Files.write(dir.resolve("wbl/00000000"), new byte[0]);
         Files.createDirectories(dir.resolve("chunk_snapshot.000001.0000000042"));
         try (Tsdb db = Tsdb.open(dir, manual())) {
+            assertThat(db.blocks()).isEmpty();
             assertThat(Files.exists(dir.resolve("chunk_snapshot.000001.0000000042"))).isFalse();
             assertThat(Files.exists(dir.resolve("wbl/00000000"))).isTrue();
         }
@@ -115,6 +116,7 @@ class TsdbTest {
     @Test
     void secondOpenOfSameDirectoryFails() {
         try (Tsdb db = Tsdb.open(dir, manual())) {
+            assertThat(db.dir()).isEqualTo(dir);
             assertThatThrownBy(() -> Tsdb.open(dir, manual())).isInstanceOf(StorageException.class).hasMessageContaining("locked");
         }
     }
