@@ -26,8 +26,9 @@ import javax.net.ssl.X509TrustManager;
 /**
  * Builds JDK HTTP clients and authorization headers from the config's HTTP client block. Stateless.
  * Supported: basic auth, authorization/bearer (files re-read per request), {@code tls_config} CA
- * (inline or file), {@code insecure_skip_verify}, {@code server_name}, {@code follow_redirects}.
- * Client certificates, OAuth2 and proxies are accepted in config but not used yet.
+ * (inline or file), {@code insecure_skip_verify}, {@code server_name}, {@code follow_redirects},
+ * {@code proxy_url}, {@code http_headers}. Client certificates, OAuth2, {@code no_proxy} and
+ * {@code proxy_from_environment} are accepted in config but not used yet.
  */
 final class HttpClients {
     private HttpClients() {}
@@ -38,6 +39,10 @@ final class HttpClients {
                 .connectTimeout(Duration.ofSeconds(30))
                 .executor(executor)
                 .followRedirects(cfg.followRedirects() ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER);
+        if (cfg.proxyUrl() != null && !cfg.proxyUrl().isEmpty()) {
+            java.net.URI u = java.net.URI.create(cfg.proxyUrl());
+            b.proxy(java.net.ProxySelector.of(new java.net.InetSocketAddress(u.getHost(), u.getPort() < 0 ? 80 : u.getPort())));
+        }
         HttpClientConfig.TlsConfig tls = cfg.tls();
         if (tls != null && (tls.insecureSkipVerify() || tls.ca() != null || tls.caFile() != null)) {
             b.sslContext(sslContext(tls));
@@ -112,6 +117,34 @@ final class HttpClients {
             String cred = a.credentialsFile() != null ? Files.readString(Path.of(a.credentialsFile())).trim() : a.credentials();
             if (cred != null && !cred.isEmpty()) {
                 b.header("Authorization", a.type() + " " + cred);
+            }
+        }
+    }
+
+    /** Headers the scraper sets itself; {@code http_headers} cannot override them. */
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("accept", "accept-encoding", "authorization",
+            "user-agent", "x-prometheus-scrape-timeout-seconds", "content-length", "host", "connection", "upgrade", "expect");
+
+    /** Adds {@code http_headers}: {@code {Name: {values, secrets, files}}}; files are read per request. */
+    @SuppressWarnings("unchecked")
+    static void customHeaders(HttpRequest.Builder b, HttpClientConfig cfg) throws IOException {
+        if (cfg.httpHeaders() == null) {
+            return;
+        }
+        for (java.util.Map.Entry<String, Object> e : cfg.httpHeaders().entrySet()) {
+            if (RESERVED.contains(e.getKey().toLowerCase(java.util.Locale.ROOT)) || !(e.getValue() instanceof java.util.Map)) {
+                continue;
+            }
+            java.util.Map<String, Object> h = (java.util.Map<String, Object>) e.getValue();
+            for (String kind : new String[] {"values", "secrets", "files"}) {
+                Object v = h.get(kind);
+                if (!(v instanceof List)) {
+                    continue;
+                }
+                for (Object item : (List<Object>) v) {
+                    String value = kind.equals("files") ? Files.readString(Path.of(String.valueOf(item))).trim() : String.valueOf(item);
+                    b.header(e.getKey(), value);
+                }
             }
         }
     }

@@ -201,6 +201,7 @@ final class ScrapeLoop {
         CompletableFuture<HttpResponse<BodyCollector>> f;
         try {
             HttpClients.authorize(rb, cfg.http());
+            HttpClients.customHeaders(rb, cfg.http());
             f = client.sendAsync(rb.build(), info -> {
                 if (info.statusCode() != 200) {
                     return HttpResponse.BodySubscribers.replacing(null);

@@ -235,6 +235,35 @@ class ScrapeManagerTest {
     }
 
     @Test
+    void authorizationAndCustomHeadersAreSent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path token = dir.resolve("token");
+        java.nio.file.Files.writeString(token, "s3cret\n");
+        targets.set("/auth", FakeTargets.text("x 1\n"));
+        targets.set("/basic", FakeTargets.text("x 1\n"));
+        apply(job("auth", "/auth", "    authorization:\n      credentials_file: " + token + "\n"
+                        + "    http_headers:\n      X-Tenant:\n        values: [a, b]\n"),
+                job("basic", "/basic", "    basic_auth: {username: u, password: p}\n"));
+        awaitScrapes("auth", 1);
+        awaitScrapes("basic", 1);
+        assertThat(targets.lastAuthorization.get("/auth")).isEqualTo("Bearer s3cret");
+        assertThat(targets.lastCustomHeader.get("/auth")).isEqualTo("[a, b]");
+        assertThat(targets.lastAuthorization.get("/basic")).isEqualTo("Basic dTpw");
+        // The token file is re-read on every scrape, so a rotated secret is picked up.
+        java.nio.file.Files.writeString(token, "rotated");
+        await("rotated token", () -> "Bearer rotated".equals(targets.lastAuthorization.get("/auth")));
+    }
+
+    @Test
+    void honorTimestampsControlsSampleTime() throws Exception {
+        targets.set("/ts", FakeTargets.text("with_ts 1 1000\n"));
+        apply(job("honored", "/ts", ""), job("ignored", "/ts", "    honor_timestamps: false\n"));
+        awaitScrapes("honored", 1);
+        awaitScrapes("ignored", 1);
+        assertThat(samples(storage, "with_ts", "job", "honored").get(0)[0]).isEqualTo(1000);
+        assertThat(samples(storage, "with_ts", "job", "ignored").get(0)[0]).isGreaterThan(1_000_000);
+    }
+
+    @Test
     void droppedTargetsAreReported() throws Exception {
         apply("""
                   - job_name: d

@@ -40,6 +40,16 @@ class KubernetesTargetsTest {
         public Namespace namespace(String name) {
             return Cluster.namespace(name);
         }
+
+        @Override
+        public String deploymentOf(String ns, String rs) {
+            return rs.equals("web-7d4b9") ? "web" : null;
+        }
+
+        @Override
+        public String cronJobOf(String ns, String job) {
+            return job.equals("backup-2891") ? "backup" : null;
+        }
     };
 
     /** Full label sets of the group's targets (target labels over group labels). */
@@ -105,6 +115,20 @@ class KubernetesTargetsTest {
         assertThat(g.labels().get(M + "node_labelpresent_kubernetes_io_hostname")).isEqualTo("true");
         assertThat(g.labels().get(M + "namespace_label_team")).isEqualTo("obs");
         assertThat(g.labels().get(M + "namespace_labelpresent_team")).isEqualTo("true");
+    }
+
+    @Test
+    void podRoleWithAttachedWorkloads() {
+        KubernetesTargets.Attach all = new KubernetesTargets.Attach(false, false, true, true, true);
+        assertThat(KubernetesTargets.pod(pod, lookup, all).labels().get(M + "pod_deployment_name")).isEqualTo("web");
+        Pod jobPod = new io.fabric8.kubernetes.api.model.PodBuilder(pod).editMetadata().withName("backup-2891-x").withOwnerReferences(
+                new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withKind("Job").withName("backup-2891").withController(true).build())
+                .endMetadata().build();
+        Labels g = KubernetesTargets.pod(jobPod, lookup, all).labels();
+        assertThat(g.get(M + "pod_job_name")).isEqualTo("backup-2891");
+        assertThat(g.get(M + "pod_cronjob_name")).isEqualTo("backup");
+        assertThat(g.has(M + "pod_deployment_name")).isFalse();
+        assertThat(KubernetesTargets.pod(jobPod, lookup, KubernetesTargets.Attach.NONE).labels().has(M + "pod_job_name")).isFalse();
     }
 
     @Test
