@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,7 @@ final class ScrapeLoop {
     private final Appendable storage;
     private final Clock clock;
     private final HttpClient client;
+    private final Executor worker;
     private final ScrapeCache cache;
     private final SampleIngester ingester;
     private final TextParser textParser = new TextParser();
@@ -73,8 +75,9 @@ final class ScrapeLoop {
     private volatile boolean scrapedOnce;
 
     ScrapeLoop(Target target, ScrapeConfig cfg, Appendable storage, Clock clock, HttpClient client,
-            ScrapeCache cache, long firstIter) {
+            Executor worker, ScrapeCache cache, long firstIter) {
         this.target = target;
+        this.worker = worker;
         this.cfg = cfg;
         this.storage = storage;
         this.clock = clock;
@@ -173,7 +176,16 @@ final class ScrapeLoop {
         }
         inFlight = true;
         try {
-            scrapeAsync();
+            // Off the scheduler thread: building the request can block (DNS, credential files), and one
+            // slow target must not delay the ticks of all others.
+            worker.execute(() -> {
+                try {
+                    scrapeAsync();
+                } catch (RuntimeException e) {
+                    inFlight = false;
+                    LOG.warn("scrape of {} could not start: {}", target.url(), e.toString());
+                }
+            });
         } catch (RuntimeException e) {
             inFlight = false;
             LOG.warn("scrape of {} could not start: {}", target.url(), e.toString());

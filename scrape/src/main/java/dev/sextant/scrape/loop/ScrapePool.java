@@ -123,8 +123,8 @@ final class ScrapePool {
             if (!loops.containsKey(e.getKey())) {
                 ScrapeLoop prev = predecessors.get(e.getKey());
                 ScrapeLoop l = prev == null
-                        ? new ScrapeLoop(e.getValue(), cfg, storage, clock, client, new ScrapeCache(), 0)
-                        : new ScrapeLoop(e.getValue(), cfg, storage, clock, client, prev.cache(), prev.iteration());
+                        ? new ScrapeLoop(e.getValue(), cfg, storage, clock, client, httpExecutor, new ScrapeCache(), 0)
+                        : new ScrapeLoop(e.getValue(), cfg, storage, clock, client, httpExecutor, prev.cache(), prev.iteration());
                 loops.put(e.getKey(), l);
                 l.start(scheduler, seed);
             }
