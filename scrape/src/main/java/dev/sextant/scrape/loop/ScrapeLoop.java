@@ -254,7 +254,7 @@ final class ScrapeLoop {
             error = "server returned HTTP status " + resp.statusCode() + " " + reason(resp.statusCode());
         } else {
             BodyCollector c = resp.body();
-            spare = c.buf;
+            spare = keepable(c.buf, c.len);
             body = c.buf;
             len = c.len;
             String enc = resp.headers().firstValue("Content-Encoding").orElse("");
@@ -312,6 +312,14 @@ final class ScrapeLoop {
         if (error != null) {
             LOG.debug("scrape of {} failed: {}", target.url(), error);
         }
+    }
+
+    /**
+     * Keeps a body buffer for the next scrape unless it is large and mostly empty (one huge response
+     * should not pin tens of megabytes per target forever).
+     */
+    private static byte[] keepable(byte[] buf, int used) {
+        return buf.length > (8 << 20) && used < buf.length / 4 ? null : buf;
     }
 
     private ExpositionParser parserFor(String contentType) {
@@ -383,6 +391,10 @@ final class ScrapeLoop {
             }
         } catch (DataFormatException e) {
             throw new IOException("invalid gzip body: " + e.getMessage());
+        }
+        if (inflated.length > (8 << 20) && n < inflated.length / 4) {
+            byte[] copy = Arrays.copyOf(inflated, Math.max(n, 64 * 1024));
+            inflated = copy; // shrink for the next scrape; this one reads the copy
         }
         return n;
     }

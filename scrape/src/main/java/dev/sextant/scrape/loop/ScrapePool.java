@@ -229,11 +229,12 @@ final class ScrapePool {
         return out;
     }
 
+    /** Labels as an unmodifiable map in name order. */
     static Map<String, String> toMap(Labels l) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < l.size(); i++) {
             m.put(l.name(i), l.value(i));
         }
-        return m;
+        return java.util.Collections.unmodifiableMap(m);
     }
 }
