@@ -24,8 +24,10 @@ import java.util.Arrays;
 final class SampleIngester {
     static final String[] REPORT_NAMES = {
         "up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling",
-        "scrape_series_added"
+        "scrape_series_added", "scrape_timeout_seconds", "scrape_sample_limit", "scrape_body_size_bytes"
     };
+    /** The first five are always written; the last three with {@code extra_scrape_metrics}. */
+    static final int BASIC_REPORTS = 5;
 
     private final ScrapeConfig cfg;
     private final Labels targetLabels;
@@ -149,7 +151,8 @@ final class SampleIngester {
     /** End of a target: stale markers for the series of its last scrape and for the report series. */
     void endOfRun(Appender app, long ts) {
         appendStaleMarkers(app, ts, iter);
-        for (int i = 0; i < REPORT_NAMES.length; i++) {
+        int n = cfg.extraScrapeMetrics() ? REPORT_NAMES.length : BASIC_REPORTS;
+        for (int i = 0; i < n; i++) {
             appendSafe(app, i, ts, StaleNaN.VALUE);
         }
     }
@@ -173,12 +176,17 @@ final class SampleIngester {
     }
 
     /** Appends the synthetic series; they bypass metric relabeling and limits. */
-    void report(Appender app, long ts, boolean up, double durationSeconds) {
+    void report(Appender app, long ts, boolean up, double durationSeconds, long timeoutMs, long bodyBytes) {
         appendSafe(app, 0, ts, up ? 1 : 0);
         appendSafe(app, 1, ts, durationSeconds);
         appendSafe(app, 2, ts, scraped);
         appendSafe(app, 3, ts, postRelabel);
         appendSafe(app, 4, ts, added);
+        if (cfg.extraScrapeMetrics()) {
+            appendSafe(app, 5, ts, timeoutMs / 1000.0);
+            appendSafe(app, 6, ts, cfg.sampleLimit());
+            appendSafe(app, 7, ts, bodyBytes);
+        }
     }
 
     /** Resets counters for a scrape that failed before parsing. */

@@ -295,7 +295,7 @@ final class ScrapeLoop {
                     ingester.failed(app, start);
                 }
                 double dur = (System.nanoTime() - startNanos) / 1e9;
-                ingester.report(app, start, error == null, dur);
+                ingester.report(app, start, error == null, dur, target.timeoutMs(), bodyBytes(error, len));
                 app.commit();
                 ok = true;
                 lastDurationSeconds = dur;
@@ -320,6 +320,14 @@ final class ScrapeLoop {
      */
     private static byte[] keepable(byte[] buf, int used) {
         return buf.length > (8 << 20) && used < buf.length / 4 ? null : buf;
+    }
+
+    /** {@code scrape_body_size_bytes}: the uncompressed size, -1 when over the limit, 0 on other failures. */
+    private static long bodyBytes(String error, int len) {
+        if (error == null) {
+            return len;
+        }
+        return error.startsWith("body size limit exceeded") ? -1 : 0;
     }
 
     private ExpositionParser parserFor(String contentType) {

@@ -77,6 +77,7 @@ class ScrapeManagerTest {
         assertThat(lastValue(storage, "scrape_series_added", "job", "good")).isEqualTo(0); // second scrape: all cached
         assertThat(samples(storage, "scrape_series_added", "job", "good").get(0)[1]).isEqualTo(3);
         assertThat(lastValue(storage, "scrape_duration_seconds", "job", "good")).isBetween(0.0, 1.0);
+        assertThat(samples(storage, "scrape_timeout_seconds", "job", "good")).as("extra_scrape_metrics is off by default").isEmpty();
         assertThat(targets.lastAccept.get("/good")).isEqualTo("application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,"
                 + "application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,"
                 + "text/plain;version=0.0.4;q=0.3,*/*;q=0.2");
@@ -261,6 +262,20 @@ class ScrapeManagerTest {
         awaitScrapes("ignored", 1);
         assertThat(samples(storage, "with_ts", "job", "honored").get(0)[0]).isEqualTo(1000);
         assertThat(samples(storage, "with_ts", "job", "ignored").get(0)[0]).isGreaterThan(1_000_000);
+    }
+
+    @Test
+    void extraScrapeMetrics() throws Exception {
+        targets.set("/x", FakeTargets.text("a 1\n"));
+        targets.set("/big", FakeTargets.huge(4L << 20));
+        manager.applyConfig(ScrapeConfigFile.parse("test.yml", "global:\n  extra_scrape_metrics: true\nscrape_configs:\n"
+                + job("x", "/x", "    sample_limit: 9\n") + job("big", "/big", "    body_size_limit: 1MB\n")));
+        awaitScrapes("x", 1);
+        awaitScrapes("big", 1);
+        assertThat(lastValue(storage, "scrape_timeout_seconds", "job", "x")).isEqualTo(0.35);
+        assertThat(lastValue(storage, "scrape_sample_limit", "job", "x")).isEqualTo(9);
+        assertThat(lastValue(storage, "scrape_body_size_bytes", "job", "x")).isEqualTo(4);
+        assertThat(lastValue(storage, "scrape_body_size_bytes", "job", "big")).isEqualTo(-1);
     }
 
     @Test
