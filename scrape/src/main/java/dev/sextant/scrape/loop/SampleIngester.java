@@ -3,6 +3,7 @@ package dev.sextant.scrape.loop;
 import dev.sextant.scrape.config.ScrapeConfig;
 import dev.sextant.scrape.exposition.ExpositionParser;
 import dev.sextant.scrape.exposition.ParseException;
+import dev.sextant.scrape.relabel.LabelNames;
 import dev.sextant.scrape.relabel.Relabeler;
 import dev.sextant.tsdb.model.Labels;
 import dev.sextant.tsdb.model.LabelsBuilder;
@@ -32,6 +33,7 @@ final class SampleIngester {
     private final ScrapeConfig cfg;
     private final Labels targetLabels;
     private final ScrapeCache cache;
+    private final boolean legacyNames;
     private final LabelsBuilder lb = new LabelsBuilder();
     private final Labels[] reportLabels = new Labels[REPORT_NAMES.length];
     private final long[] reportRefs = new long[REPORT_NAMES.length];
@@ -52,6 +54,7 @@ final class SampleIngester {
         this.targetLabels = targetLabels;
         this.cache = cache;
         this.iter = firstIter;
+        this.legacyNames = "legacy".equals(cfg.metricNameValidationScheme());
         for (int i = 0; i < REPORT_NAMES.length; i++) {
             reportLabels[i] = targetLabels.toBuilder().set(Labels.METRIC_NAME, REPORT_NAMES[i]).build();
         }
@@ -225,6 +228,9 @@ final class SampleIngester {
         if (lset.metricName().isEmpty()) {
             throw new InvalidSeries("__name__ label is mandatory, got " + lset);
         }
+        if (legacyNames) {
+            checkLegacyNames(lset);
+        }
         byte flag = violatesLimits(lset) != null ? ScrapeCache.LIMIT_VIOLATION : 0;
         return cache.add(buf, from, to, h, lset, flag);
     }
@@ -255,6 +261,23 @@ final class SampleIngester {
             b.set(name, value);
         }
         return b.build();
+    }
+
+    /** {@code metric_name_validation_scheme: legacy}: names outside the legacy charsets fail the scrape. */
+    private static void checkLegacyNames(Labels l) throws InvalidSeries {
+        String name = l.metricName();
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (i > 0 && c >= '0' && c <= '9');
+            if (!ok) {
+                throw new InvalidSeries("invalid metric name \"" + name + "\" for the legacy validation scheme");
+            }
+        }
+        for (int i = 0; i < l.size(); i++) {
+            if (!l.name(i).equals(Labels.METRIC_NAME) && !LabelNames.isLegacy(l.name(i))) {
+                throw new InvalidSeries("invalid label name \"" + l.name(i) + "\" for the legacy validation scheme");
+            }
+        }
     }
 
     private String violatesLimits(Labels l) {

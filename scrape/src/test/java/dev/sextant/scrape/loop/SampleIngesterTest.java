@@ -69,6 +69,18 @@ class SampleIngesterTest {
     }
 
     @Test
+    void legacyValidationRejectsUtf8Names() {
+        ScrapeConfig legacy = ScrapeConfigFile.parse("t.yml",
+                "scrape_configs: [{job_name: j, metric_name_validation_scheme: legacy}]").scrapeConfigs().get(0);
+        byte[] body = "{\"my.metric\"} 1\n".getBytes(StandardCharsets.UTF_8);
+        SampleIngester strict = new SampleIngester(legacy, Labels.of("job", "j"), new ScrapeCache(), 0);
+        assertThat(strict.ingest(new RecordingAppender(), new TextParser(), body, body.length, 1))
+                .isEqualTo("invalid metric name \"my.metric\" for the legacy validation scheme");
+        SampleIngester utf8 = new SampleIngester(cfg(), Labels.of("job", "j"), new ScrapeCache(), 0);
+        assertThat(utf8.ingest(new RecordingAppender(), new TextParser(), body, body.length, 1)).isNull();
+    }
+
+    @Test
     void staleMarkersForVanishedSeriesOnlyOnce() {
         ScrapeCache cache = new ScrapeCache();
         SampleIngester in = new SampleIngester(cfg(), Labels.of("job", "j"), cache, 0);
