@@ -91,6 +91,7 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
         this.lock = l;
         Head h = null;
         try {
+            refuseOutOfOrderLog();
             removeTmpDirs();
             reloadBlocks();
             long minValid = Long.MIN_VALUE;
@@ -98,7 +99,8 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
                 minValid = Math.max(minValid, b.meta().maxTime());
             }
             HeadOptions ho = new HeadOptions(options.blockRange(), options.samplesPerChunk(), 1024, options.walSegmentSize());
-            h = Head.open(dir.resolve("wal"), ho, minValid);
+            h = Head.open(dir.resolve("wal"), dir.resolve("chunks_head"), ho, minValid);
+            removeChunkSnapshots();
         } catch (IOException | RuntimeException e) {
             releaseLock();
             throw e;
@@ -214,11 +216,17 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
             try {
                 while (headCompactable()) {
                     long mint = head.minTime();
-                    long maxt = Math.floorDiv(mint, options.blockRange()) * options.blockRange() + options.blockRange();
+                    // The same window arithmetic as chunk cutting (truncating division), so chunks
+                    // never cross the block's end.
+                    long maxt = Head.rangeEnd(mint, options.blockRange());
                     BlockWriter.write(dir, mint, maxt, head.chunksForRange(mint, maxt), BlockWriter.Origin.head(),
                             options.clock().getAsLong(), options.samplesPerChunk());
                     reloadBlocks();
                     head.truncate(maxt);
+                    if (head.minTime() <= mint) {
+                        LOG.error("head did not advance past {} after truncation; stopping compaction", mint);
+                        break;
+                    }
                 }
                 while (true) {
                     List<BlockMeta> plan = planner.plan(blocks());
@@ -254,7 +262,7 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
             byId.put(b.meta().ulid(), b);
         }
         Set<String> del = Retention.toDelete(blocks(), options.retentionMillis(), options.retentionBytes(),
-                dirSize(dir.resolve("wal")) + dirSize(dir.resolve("chunks_head")), m -> byId.get(m.ulid()).sizeBytes());
+                dirSize(dir.resolve("wal")) + head.offHeapBytes(), m -> byId.get(m.ulid()).sizeBytes());
         if (del.isEmpty()) {
             return;
         }
@@ -331,6 +339,34 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
                     LOG.info("removing leftover temporary directory {}", n);
                     BlockWriter.deleteRecursively(p);
                 }
+            }
+        }
+    }
+
+    /**
+     * Sextant does not support out-of-order ingestion, so it cannot replay a write-behind log; it
+     * must not start (and later delete) data that only lives there.
+     */
+    private void refuseOutOfOrderLog() throws IOException {
+        Path wbl = dir.resolve("wbl");
+        if (!Files.isDirectory(wbl)) {
+            return;
+        }
+        for (int seg : dev.sextant.tsdb.wal.Wal.segments(wbl)) {
+            if (Files.size(wbl.resolve(dev.sextant.tsdb.wal.Wal.segmentName(seg))) > 0) {
+                throw new StorageException("data directory " + dir + " holds a non-empty out-of-order write-behind log"
+                        + " (wbl/); Sextant cannot replay it. Start Prometheus once so it compacts the out-of-order"
+                        + " samples into blocks, or remove wbl/ to drop them");
+            }
+        }
+    }
+
+    /** Head snapshots are stale once Sextant writes to the WAL; Sextant rebuilds from the WAL. */
+    private void removeChunkSnapshots() throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "chunk_snapshot.*")) {
+            for (Path p : ds) {
+                LOG.info("removing head snapshot {}; the WAL holds its data", p.getFileName());
+                BlockWriter.deleteRecursively(p);
             }
         }
     }

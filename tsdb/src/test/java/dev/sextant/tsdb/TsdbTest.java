@@ -75,8 +75,48 @@ class TsdbTest {
     }
 
     @Test
+    void refusesNonEmptyWriteBehindLogAndRemovesHeadSnapshots() throws IOException {
+        Files.createDirectories(dir.resolve("wbl"));
+        Files.write(dir.resolve("wbl/00000000"), new byte[] {1, 2, 3});
+        assertThatThrownBy(() -> Tsdb.open(dir, manual())).isInstanceOf(StorageException.class).hasMessageContaining("wbl");
+        assertThat(Files.exists(dir.resolve("lock"))).isFalse();
+        Files.write(dir.resolve("wbl/00000000"), new byte[0]);
+        Files.createDirectories(dir.resolve("chunk_snapshot.000001.0000000042"));
+        try (Tsdb db = Tsdb.open(dir, manual())) {
+            assertThat(db.blocks()).isEmpty();
+            assertThat(Files.exists(dir.resolve("chunk_snapshot.000001.0000000042"))).isFalse();
+            assertThat(Files.exists(dir.resolve("wbl/00000000"))).isTrue();
+        }
+    }
+
+    @Test
+    void selectHintsPruneChunksOutsideTheNeededRange() {
+        try (Tsdb db = Tsdb.open(dir, manual())) {
+            fill(db, 0, 60_000, 15_000, B); // B only has data in the first minute
+            fill(db, 0, 4 * H, 15_000, A); // a block [0, 2h) and the head
+            db.compact();
+            assertThat(db.blocks()).hasSize(1);
+            assertThat(Samples.query(db, 0, Long.MAX_VALUE, Matcher.equal("__name__", "up"))).containsOnlyKeys(A, B);
+            try (Querier q = db.querier(0, Long.MAX_VALUE)) {
+                Map<Labels, List<Sample>> got = Samples.read(q.select(true,
+                        dev.sextant.tsdb.storage.SelectHints.of(3 * H, 3 * H + 60_000), Matcher.equal("__name__", "up")));
+                assertThat(got).containsOnlyKeys(A);
+                // Whole chunks around the hinted range come back, still clipped to the querier range.
+                assertThat(got.get(A)).contains(Sample.of(3 * H, 3 * H / 1000.0)).doesNotContain(Sample.of(0, 0));
+            }
+            try (Querier q = db.querier(0, Long.MAX_VALUE)) {
+                Map<Labels, List<Sample>> got = Samples.read(q.select(true,
+                        dev.sextant.tsdb.storage.SelectHints.of(0, 30_000), Matcher.equal("__name__", "up")));
+                assertThat(got).containsOnlyKeys(A, B);
+                assertThat(got.get(B)).isEqualTo(expected(0, 60_000, 15_000, 0));
+            }
+        }
+    }
+
+    @Test
     void secondOpenOfSameDirectoryFails() {
         try (Tsdb db = Tsdb.open(dir, manual())) {
+            assertThat(db.dir()).isEqualTo(dir);
             assertThatThrownBy(() -> Tsdb.open(dir, manual())).isInstanceOf(StorageException.class).hasMessageContaining("locked");
         }
     }

@@ -2,7 +2,8 @@ package dev.sextant.scrape.config;
 
 /**
  * A configuration file that cannot be used. The message names the file, the 1-based line and the key,
- * e.g. {@code prometheus.yml:12: scrape_configs[0].scrape_timeout: "20s" is greater than scrape interval}.
+ * e.g. {@code prometheus.yml:12: scrape_configs[0].scrape_timeout: scrape timeout greater than scrape interval ...}.
+ * Immutable.
  */
 public final class ConfigException extends RuntimeException {
     private static final long serialVersionUID = 1L;

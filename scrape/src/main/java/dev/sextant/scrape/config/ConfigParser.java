@@ -390,7 +390,8 @@ final class ConfigParser {
                 m.integer("keep_dropped_targets", g.keepDroppedTargets()),
                 validation, escaping, nativeHist,
                 m.bool("always_scrape_classic_histograms", m.bool("scrape_classic_histograms", g.alwaysScrapeClassicHistograms())),
-                m.bool("convert_classic_histograms_to_nhcb", g.convertClassicHistogramsToNhcb()));
+                m.bool("convert_classic_histograms_to_nhcb", g.convertClassicHistogramsToNhcb()),
+                g.extraScrapeMetrics());
     }
 
     private KubernetesSdConfig kubernetes(YamlMap k) {

@@ -9,6 +9,8 @@ import java.util.Map;
  * limits 0 = unlimited. Two configs that are {@link #equals equal} scrape identically, which is how a
  * reload decides to keep a running pool.
  *
+ * <p>{@code extraScrapeMetrics} comes from {@code global.extra_scrape_metrics}.
+ *
  * <p>Thread-safety: immutable.
  */
 public record ScrapeConfig(
@@ -42,7 +44,8 @@ public record ScrapeConfig(
         String metricNameEscapingScheme,
         boolean scrapeNativeHistograms,
         boolean alwaysScrapeClassicHistograms,
-        boolean convertClassicHistogramsToNhcb) {
+        boolean convertClassicHistogramsToNhcb,
+        boolean extraScrapeMetrics) {
 
     /** {@code static_configs} entry: addresses plus group labels. */
     public record StaticConfig(List<String> targets, Map<String, String> labels) {}

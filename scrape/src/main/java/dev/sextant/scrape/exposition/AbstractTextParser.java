@@ -320,7 +320,7 @@ abstract class AbstractTextParser implements ExpositionParser {
         }
     }
 
-    /** Whether the bare sample name starts with the family of the last TYPE line. */
+    /** Whether the bare sample name belongs to the family of the last TYPE line. */
     private boolean sampleInCurrentFamily() {
         int n = typeNameEnd - typeNameStart;
         if (typeNameEnd < 0 || nameEnd - nameStart < n) {
@@ -331,7 +331,8 @@ abstract class AbstractTextParser implements ExpositionParser {
                 return false;
             }
         }
-        return true;
+        // The family itself or a suffixed sample of it (h_bucket, s_count), not another name (hx).
+        return nameEnd - nameStart == n || buf[nameStart + n] == '_';
     }
 
     /** Decodes a quoted string's content, undoing {@code \\}, {@code \"} and {@code \n}. */

@@ -6,6 +6,8 @@ import java.util.Map;
 /**
  * One active target as {@code /api/v1/targets} reports it. Plain data for the API module to encode.
  *
+ * <p>Thread-safety: immutable snapshot (maps are unmodifiable copies); safe to share.
+ *
  * @param discoveredLabels labels before relabeling (sorted by name)
  * @param labels the target's public labels (sorted by name)
  * @param scrapePool the job name

@@ -26,8 +26,10 @@ import javax.net.ssl.X509TrustManager;
 /**
  * Builds JDK HTTP clients and authorization headers from the config's HTTP client block. Stateless.
  * Supported: basic auth, authorization/bearer (files re-read per request), {@code tls_config} CA
- * (inline or file), {@code insecure_skip_verify}, {@code server_name}, {@code follow_redirects}.
- * Client certificates, OAuth2 and proxies are accepted in config but not used yet.
+ * (inline or file), {@code insecure_skip_verify}, {@code server_name}, {@code follow_redirects},
+ * {@code proxy_url}, {@code http_headers}, client certificates ({@code cert[_file]}/{@code key[_file]},
+ * PKCS#8 or PKCS#1 RSA PEM). OAuth2, {@code no_proxy} and
+ * {@code proxy_from_environment} are accepted in config but not used yet.
  */
 final class HttpClients {
     private HttpClients() {}
@@ -38,8 +40,13 @@ final class HttpClients {
                 .connectTimeout(Duration.ofSeconds(30))
                 .executor(executor)
                 .followRedirects(cfg.followRedirects() ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER);
+        if (cfg.proxyUrl() != null && !cfg.proxyUrl().isEmpty()) {
+            java.net.URI u = java.net.URI.create(cfg.proxyUrl());
+            b.proxy(java.net.ProxySelector.of(new java.net.InetSocketAddress(u.getHost(), u.getPort() < 0 ? 80 : u.getPort())));
+        }
         HttpClientConfig.TlsConfig tls = cfg.tls();
-        if (tls != null && (tls.insecureSkipVerify() || tls.ca() != null || tls.caFile() != null)) {
+        if (tls != null && (tls.insecureSkipVerify() || tls.ca() != null || tls.caFile() != null
+                || tls.cert() != null || tls.certFile() != null)) {
             b.sslContext(sslContext(tls));
             if (tls.serverName() != null || tls.insecureSkipVerify()) {
                 SSLParameters p = new SSLParameters();
@@ -58,7 +65,7 @@ final class HttpClients {
     private static SSLContext sslContext(HttpClientConfig.TlsConfig tls) {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            TrustManager[] tms;
+            TrustManager[] tms = null;
             if (tls.insecureSkipVerify()) {
                 tms = new TrustManager[] {new X509TrustManager() {
                     @Override
@@ -72,7 +79,7 @@ final class HttpClients {
                         return new X509Certificate[0];
                     }
                 }};
-            } else {
+            } else if (tls.ca() != null || tls.caFile() != null) {
                 KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
                 ks.load(null, null);
                 CertificateFactory cf = CertificateFactory.getInstance("X.509");
@@ -87,16 +94,80 @@ final class HttpClients {
                 tmf.init(ks);
                 tms = tmf.getTrustManagers();
             }
-            ctx.init(null, tms, new SecureRandom());
+            ctx.init(keyManagers(tls), tms, new SecureRandom());
             return ctx;
         } catch (Exception e) {
-            // A missing CA file must not stop the pool: scrapes then fail with the TLS error.
+            // A missing CA or key file must not stop the pool: scrapes then fail with the TLS error.
+            org.slf4j.LoggerFactory.getLogger(HttpClients.class).warn("tls_config unusable, using defaults: {}", e.toString());
             try {
                 return SSLContext.getDefault();
             } catch (Exception e2) {
                 throw new IllegalStateException(e2);
             }
         }
+    }
+
+    /** Client certificate from {@code cert[_file]} + {@code key[_file]} (PEM; PKCS#8 or PKCS#1 RSA keys), or null. */
+    private static javax.net.ssl.KeyManager[] keyManagers(HttpClientConfig.TlsConfig tls) throws Exception {
+        String certPem = tls.cert() != null ? tls.cert() : tls.certFile() != null ? Files.readString(Path.of(tls.certFile())) : null;
+        String keyPem = tls.key() != null ? tls.key() : tls.keyFile() != null ? Files.readString(Path.of(tls.keyFile())) : null;
+        if (certPem == null || keyPem == null) {
+            return null;
+        }
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        Certificate[] chain = cf.generateCertificates(new java.io.ByteArrayInputStream(certPem.getBytes(StandardCharsets.US_ASCII)))
+                .toArray(new Certificate[0]);
+        java.security.PrivateKey key = privateKey(keyPem);
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        char[] pw = new char[0];
+        ks.setKeyEntry("client", key, pw, chain);
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, pw);
+        return kmf.getKeyManagers();
+    }
+
+    static java.security.PrivateKey privateKey(String pem) throws Exception {
+        boolean pkcs1 = pem.contains("BEGIN RSA PRIVATE KEY");
+        String b64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        byte[] der = Base64.getDecoder().decode(b64);
+        if (pkcs1) {
+            der = pkcs1ToPkcs8(der);
+        }
+        java.security.spec.PKCS8EncodedKeySpec spec = new java.security.spec.PKCS8EncodedKeySpec(der);
+        for (String alg : new String[] {"RSA", "EC", "Ed25519"}) {
+            try {
+                return java.security.KeyFactory.getInstance(alg).generatePrivate(spec);
+            } catch (java.security.spec.InvalidKeySpecException e) {
+                // try the next algorithm
+            }
+        }
+        throw new java.security.spec.InvalidKeySpecException("unsupported private key (want PKCS#8 or PKCS#1 RSA PEM)");
+    }
+
+    /** Wraps a PKCS#1 RSAPrivateKey in a PKCS#8 PrivateKeyInfo with the rsaEncryption algorithm. */
+    private static byte[] pkcs1ToPkcs8(byte[] pkcs1) {
+        byte[] algId = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+        byte[] version = {0x02, 0x01, 0x00};
+        byte[] octet = derWrap((byte) 0x04, pkcs1);
+        byte[] body = new byte[version.length + algId.length + octet.length];
+        System.arraycopy(version, 0, body, 0, version.length);
+        System.arraycopy(algId, 0, body, version.length, algId.length);
+        System.arraycopy(octet, 0, body, version.length + algId.length, octet.length);
+        return derWrap((byte) 0x30, body);
+    }
+
+    private static byte[] derWrap(byte tag, byte[] content) {
+        int n = content.length;
+        byte[] len = n < 128 ? new byte[] {(byte) n}
+                : n < 256 ? new byte[] {(byte) 0x81, (byte) n}
+                : n < 65536 ? new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n}
+                : new byte[] {(byte) 0x83, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
+        byte[] out = new byte[1 + len.length + n];
+        out[0] = tag;
+        System.arraycopy(len, 0, out, 1, len.length);
+        System.arraycopy(content, 0, out, 1 + len.length, n);
+        return out;
     }
 
     /** Adds the Authorization header; files are read on every call so rotated secrets are used. */
@@ -112,6 +183,34 @@ final class HttpClients {
             String cred = a.credentialsFile() != null ? Files.readString(Path.of(a.credentialsFile())).trim() : a.credentials();
             if (cred != null && !cred.isEmpty()) {
                 b.header("Authorization", a.type() + " " + cred);
+            }
+        }
+    }
+
+    /** Headers the scraper sets itself; {@code http_headers} cannot override them. */
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("accept", "accept-encoding", "authorization",
+            "user-agent", "x-prometheus-scrape-timeout-seconds", "content-length", "host", "connection", "upgrade", "expect");
+
+    /** Adds {@code http_headers}: {@code {Name: {values, secrets, files}}}; files are read per request. */
+    @SuppressWarnings("unchecked")
+    static void customHeaders(HttpRequest.Builder b, HttpClientConfig cfg) throws IOException {
+        if (cfg.httpHeaders() == null) {
+            return;
+        }
+        for (java.util.Map.Entry<String, Object> e : cfg.httpHeaders().entrySet()) {
+            if (RESERVED.contains(e.getKey().toLowerCase(java.util.Locale.ROOT)) || !(e.getValue() instanceof java.util.Map)) {
+                continue;
+            }
+            java.util.Map<String, Object> h = (java.util.Map<String, Object>) e.getValue();
+            for (String kind : new String[] {"values", "secrets", "files"}) {
+                Object v = h.get(kind);
+                if (!(v instanceof List)) {
+                    continue;
+                }
+                for (Object item : (List<Object>) v) {
+                    String value = kind.equals("files") ? Files.readString(Path.of(String.valueOf(item))).trim() : String.valueOf(item);
+                    b.header(e.getKey(), value);
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.sextant.scrape.loop;
 import dev.sextant.scrape.config.ScrapeConfig;
 import dev.sextant.scrape.exposition.ExpositionParser;
 import dev.sextant.scrape.exposition.ParseException;
+import dev.sextant.scrape.relabel.LabelNames;
 import dev.sextant.scrape.relabel.Relabeler;
 import dev.sextant.tsdb.model.Labels;
 import dev.sextant.tsdb.model.LabelsBuilder;
@@ -24,12 +25,15 @@ import java.util.Arrays;
 final class SampleIngester {
     static final String[] REPORT_NAMES = {
         "up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling",
-        "scrape_series_added"
+        "scrape_series_added", "scrape_timeout_seconds", "scrape_sample_limit", "scrape_body_size_bytes"
     };
+    /** The first five are always written; the last three with {@code extra_scrape_metrics}. */
+    static final int BASIC_REPORTS = 5;
 
     private final ScrapeConfig cfg;
     private final Labels targetLabels;
     private final ScrapeCache cache;
+    private final boolean legacyNames;
     private final LabelsBuilder lb = new LabelsBuilder();
     private final Labels[] reportLabels = new Labels[REPORT_NAMES.length];
     private final long[] reportRefs = new long[REPORT_NAMES.length];
@@ -50,6 +54,7 @@ final class SampleIngester {
         this.targetLabels = targetLabels;
         this.cache = cache;
         this.iter = firstIter;
+        this.legacyNames = "legacy".equals(cfg.metricNameValidationScheme());
         for (int i = 0; i < REPORT_NAMES.length; i++) {
             reportLabels[i] = targetLabels.toBuilder().set(Labels.METRIC_NAME, REPORT_NAMES[i]).build();
         }
@@ -149,7 +154,8 @@ final class SampleIngester {
     /** End of a target: stale markers for the series of its last scrape and for the report series. */
     void endOfRun(Appender app, long ts) {
         appendStaleMarkers(app, ts, iter);
-        for (int i = 0; i < REPORT_NAMES.length; i++) {
+        int n = cfg.extraScrapeMetrics() ? REPORT_NAMES.length : BASIC_REPORTS;
+        for (int i = 0; i < n; i++) {
             appendSafe(app, i, ts, StaleNaN.VALUE);
         }
     }
@@ -173,12 +179,17 @@ final class SampleIngester {
     }
 
     /** Appends the synthetic series; they bypass metric relabeling and limits. */
-    void report(Appender app, long ts, boolean up, double durationSeconds) {
+    void report(Appender app, long ts, boolean up, double durationSeconds, long timeoutMs, long bodyBytes) {
         appendSafe(app, 0, ts, up ? 1 : 0);
         appendSafe(app, 1, ts, durationSeconds);
         appendSafe(app, 2, ts, scraped);
         appendSafe(app, 3, ts, postRelabel);
         appendSafe(app, 4, ts, added);
+        if (cfg.extraScrapeMetrics()) {
+            appendSafe(app, 5, ts, timeoutMs / 1000.0);
+            appendSafe(app, 6, ts, cfg.sampleLimit());
+            appendSafe(app, 7, ts, bodyBytes);
+        }
     }
 
     /** Resets counters for a scrape that failed before parsing. */
@@ -217,6 +228,9 @@ final class SampleIngester {
         if (lset.metricName().isEmpty()) {
             throw new InvalidSeries("__name__ label is mandatory, got " + lset);
         }
+        if (legacyNames) {
+            checkLegacyNames(lset);
+        }
         byte flag = violatesLimits(lset) != null ? ScrapeCache.LIMIT_VIOLATION : 0;
         return cache.add(buf, from, to, h, lset, flag);
     }
@@ -247,6 +261,23 @@ final class SampleIngester {
             b.set(name, value);
         }
         return b.build();
+    }
+
+    /** {@code metric_name_validation_scheme: legacy}: names outside the legacy charsets fail the scrape. */
+    private static void checkLegacyNames(Labels l) throws InvalidSeries {
+        String name = l.metricName();
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (i > 0 && c >= '0' && c <= '9');
+            if (!ok) {
+                throw new InvalidSeries("invalid metric name \"" + name + "\" for the legacy validation scheme");
+            }
+        }
+        for (int i = 0; i < l.size(); i++) {
+            if (!l.name(i).equals(Labels.METRIC_NAME) && !LabelNames.isLegacy(l.name(i))) {
+                throw new InvalidSeries("invalid label name \"" + l.name(i) + "\" for the legacy validation scheme");
+            }
+        }
     }
 
     private String violatesLimits(Labels l) {

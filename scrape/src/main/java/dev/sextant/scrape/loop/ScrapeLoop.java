@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,7 @@ final class ScrapeLoop {
     private final Appendable storage;
     private final Clock clock;
     private final HttpClient client;
+    private final Executor worker;
     private final ScrapeCache cache;
     private final SampleIngester ingester;
     private final TextParser textParser = new TextParser();
@@ -73,8 +75,9 @@ final class ScrapeLoop {
     private volatile boolean scrapedOnce;
 
     ScrapeLoop(Target target, ScrapeConfig cfg, Appendable storage, Clock clock, HttpClient client,
-            ScrapeCache cache, long firstIter) {
+            Executor worker, ScrapeCache cache, long firstIter) {
         this.target = target;
+        this.worker = worker;
         this.cfg = cfg;
         this.storage = storage;
         this.clock = clock;
@@ -173,7 +176,16 @@ final class ScrapeLoop {
         }
         inFlight = true;
         try {
-            scrapeAsync();
+            // Off the scheduler thread: building the request can block (DNS, credential files), and one
+            // slow target must not delay the ticks of all others.
+            worker.execute(() -> {
+                try {
+                    scrapeAsync();
+                } catch (RuntimeException e) {
+                    inFlight = false;
+                    LOG.warn("scrape of {} could not start: {}", target.url(), e.toString());
+                }
+            });
         } catch (RuntimeException e) {
             inFlight = false;
             LOG.warn("scrape of {} could not start: {}", target.url(), e.toString());
@@ -201,6 +213,7 @@ final class ScrapeLoop {
         CompletableFuture<HttpResponse<BodyCollector>> f;
         try {
             HttpClients.authorize(rb, cfg.http());
+            HttpClients.customHeaders(rb, cfg.http());
             f = client.sendAsync(rb.build(), info -> {
                 if (info.statusCode() != 200) {
                     return HttpResponse.BodySubscribers.replacing(null);
@@ -241,7 +254,7 @@ final class ScrapeLoop {
             error = "server returned HTTP status " + resp.statusCode() + " " + reason(resp.statusCode());
         } else {
             BodyCollector c = resp.body();
-            spare = c.buf;
+            spare = keepable(c.buf, c.len);
             body = c.buf;
             len = c.len;
             String enc = resp.headers().firstValue("Content-Encoding").orElse("");
@@ -282,7 +295,7 @@ final class ScrapeLoop {
                     ingester.failed(app, start);
                 }
                 double dur = (System.nanoTime() - startNanos) / 1e9;
-                ingester.report(app, start, error == null, dur);
+                ingester.report(app, start, error == null, dur, target.timeoutMs(), bodyBytes(error, len));
                 app.commit();
                 ok = true;
                 lastDurationSeconds = dur;
@@ -299,6 +312,22 @@ final class ScrapeLoop {
         if (error != null) {
             LOG.debug("scrape of {} failed: {}", target.url(), error);
         }
+    }
+
+    /**
+     * Keeps a body buffer for the next scrape unless it is large and mostly empty (one huge response
+     * should not pin tens of megabytes per target forever).
+     */
+    private static byte[] keepable(byte[] buf, int used) {
+        return buf.length > (8 << 20) && used < buf.length / 4 ? null : buf;
+    }
+
+    /** {@code scrape_body_size_bytes}: the uncompressed size, -1 when over the limit, 0 on other failures. */
+    private static long bodyBytes(String error, int len) {
+        if (error == null) {
+            return len;
+        }
+        return error.startsWith("body size limit exceeded") ? -1 : 0;
     }
 
     private ExpositionParser parserFor(String contentType) {
@@ -370,6 +399,10 @@ final class ScrapeLoop {
             }
         } catch (DataFormatException e) {
             throw new IOException("invalid gzip body: " + e.getMessage());
+        }
+        if (inflated.length > (8 << 20) && n < inflated.length / 4) {
+            byte[] copy = Arrays.copyOf(inflated, Math.max(n, 64 * 1024));
+            inflated = copy; // shrink for the next scrape; this one reads the copy
         }
         return n;
     }

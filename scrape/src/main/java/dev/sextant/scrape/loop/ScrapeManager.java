@@ -120,7 +120,9 @@ public final class ScrapeManager implements AutoCloseable {
                         groups.put(prefix + g.source(), g);
                     }
                 }
-                if (pendingSync == null || pendingSync.isDone()) {
+                // A sync clears pendingSync before it snapshots, so an update that races with a running
+                // sync always schedules another one and is never lost.
+                if (pendingSync == null) {
                     try {
                         pendingSync = scheduler.schedule(this::syncNow, options.discoveryDelayMs(), TimeUnit.MILLISECONDS);
                     } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -133,6 +135,7 @@ public final class ScrapeManager implements AutoCloseable {
         void syncNow() {
             List<TargetGroup> snapshot;
             synchronized (this) {
+                pendingSync = null;
                 snapshot = new ArrayList<>(groups.values());
             }
             pool.sync(snapshot);

@@ -66,6 +66,14 @@ final class ScrapePool {
 
     /** Replaces the target set with the targets of {@code groups}. */
     synchronized void sync(Collection<TargetGroup> groups) {
+        sync(groups, Map.of());
+    }
+
+    /**
+     * Replaces the target set; a new loop for a target found in {@code predecessors} continues that
+     * loop's cache and iteration (config reload), so staleness tracking has no gap.
+     */
+    private void sync(Collection<TargetGroup> groups, Map<Key, ScrapeLoop> predecessors) {
         if (stopped) {
             return;
         }
@@ -113,7 +121,10 @@ final class ScrapePool {
         }
         for (Map.Entry<Key, Target> e : wanted.entrySet()) {
             if (!loops.containsKey(e.getKey())) {
-                ScrapeLoop l = new ScrapeLoop(e.getValue(), cfg, storage, clock, client, new ScrapeCache(), 0);
+                ScrapeLoop prev = predecessors.get(e.getKey());
+                ScrapeLoop l = prev == null
+                        ? new ScrapeLoop(e.getValue(), cfg, storage, clock, client, httpExecutor, new ScrapeCache(), 0)
+                        : new ScrapeLoop(e.getValue(), cfg, storage, clock, client, httpExecutor, prev.cache(), prev.iteration());
                 loops.put(e.getKey(), l);
                 l.start(scheduler, seed);
             }
@@ -131,24 +142,17 @@ final class ScrapePool {
             client = HttpClients.build(newCfg.http(), httpExecutor);
         }
         Map<Key, ScrapeLoop> oldLoops = new HashMap<>(loops);
-        for (ScrapeLoop l : oldLoops.values()) {
-            l.stop();
+        Map<Key, Long> nextScrape = new HashMap<>();
+        for (Map.Entry<Key, ScrapeLoop> e : oldLoops.entrySet()) {
+            nextScrape.put(e.getKey(), e.getValue().stop());
         }
         loops.clear();
-        // Rebuild targets under the new config; targets that survive reuse their caches.
-        Map<Key, ScrapeLoop> survivors = oldLoops;
-        sync(lastGroups);
-        for (Map.Entry<Key, ScrapeLoop> e : new ArrayList<>(loops.entrySet())) {
-            ScrapeLoop prev = survivors.remove(e.getKey());
-            if (prev != null) {
-                e.getValue().stop();
-                ScrapeLoop l = new ScrapeLoop(e.getValue().target(), cfg, storage, clock, client, prev.cache(), prev.iteration());
-                e.setValue(l);
-                l.start(scheduler, seed);
+        // Rebuild targets under the new config; surviving targets continue their caches.
+        sync(lastGroups, oldLoops);
+        for (Map.Entry<Key, ScrapeLoop> e : oldLoops.entrySet()) {
+            if (!loops.containsKey(e.getKey())) {
+                scheduleStaleness(e.getValue(), nextScrape.get(e.getKey()));
             }
-        }
-        for (ScrapeLoop l : survivors.values()) {
-            scheduleStaleness(l, l.stop());
         }
     }
 
@@ -225,11 +229,12 @@ final class ScrapePool {
         return out;
     }
 
+    /** Labels as an unmodifiable map in name order. */
     static Map<String, String> toMap(Labels l) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < l.size(); i++) {
             m.put(l.name(i), l.value(i));
         }
-        return m;
+        return java.util.Collections.unmodifiableMap(m);
     }
 }

@@ -34,6 +34,7 @@ class TextParserTest {
                 h_bucket{le="100000"} 2
                 h_bucket{le="1000000"} 2
                 h_bucket{le="+Inf"} 3
+                hx_bucket{le="1"} 1
                 not_h{le="1"} 1
                 {"my.dotted", "a.b"="x"} -Inf
                 empty_value{a=""} 0
@@ -56,6 +57,7 @@ class TextParserTest {
                 "{__name__=\"h_bucket\", le=\"100000.0\"} 2.0",
                 "{__name__=\"h_bucket\", le=\"1e+06\"} 2.0",
                 "{__name__=\"h_bucket\", le=\"+Inf\"} 3.0",
+                "{__name__=\"hx_bucket\", le=\"1\"} 1.0",
                 "{__name__=\"not_h\", le=\"1\"} 1.0",
                 "{__name__=\"my.dotted\", a.b=\"x\"} -Infinity",
                 "{__name__=\"empty_value\"} 0.0");

@@ -27,6 +27,8 @@ final class FakeTargets implements AutoCloseable {
     private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
     final Map<String, String> lastAccept = new ConcurrentHashMap<>();
     final Map<String, String> lastTimeoutHeader = new ConcurrentHashMap<>();
+    final Map<String, String> lastAuthorization = new ConcurrentHashMap<>();
+    final Map<String, String> lastCustomHeader = new ConcurrentHashMap<>();
 
     FakeTargets() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -36,6 +38,8 @@ final class FakeTargets implements AutoCloseable {
                 String path = ex.getRequestURI().getPath();
                 lastAccept.put(path, String.valueOf(ex.getRequestHeaders().getFirst("Accept")));
                 lastTimeoutHeader.put(path, String.valueOf(ex.getRequestHeaders().getFirst("X-Prometheus-Scrape-Timeout-Seconds")));
+                lastAuthorization.put(path, String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+                lastCustomHeader.put(path, String.valueOf(ex.getRequestHeaders().get("X-Tenant")));
                 Behaviour b = behaviours.get(path);
                 if (b == null) {
                     ex.sendResponseHeaders(404, -1);

@@ -77,6 +77,7 @@ class ScrapeManagerTest {
         assertThat(lastValue(storage, "scrape_series_added", "job", "good")).isEqualTo(0); // second scrape: all cached
         assertThat(samples(storage, "scrape_series_added", "job", "good").get(0)[1]).isEqualTo(3);
         assertThat(lastValue(storage, "scrape_duration_seconds", "job", "good")).isBetween(0.0, 1.0);
+        assertThat(samples(storage, "scrape_timeout_seconds", "job", "good")).as("extra_scrape_metrics is off by default").isEmpty();
         assertThat(targets.lastAccept.get("/good")).isEqualTo("application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,"
                 + "application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,"
                 + "text/plain;version=0.0.4;q=0.3,*/*;q=0.2");
@@ -232,6 +233,49 @@ class ScrapeManagerTest {
         for (double[] s : samples(storage, "a_metric")) {
             assertThat(StaleNaN.isStale(s[1])).isFalse();
         }
+    }
+
+    @Test
+    void authorizationAndCustomHeadersAreSent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path token = dir.resolve("token");
+        java.nio.file.Files.writeString(token, "s3cret\n");
+        targets.set("/auth", FakeTargets.text("x 1\n"));
+        targets.set("/basic", FakeTargets.text("x 1\n"));
+        apply(job("auth", "/auth", "    authorization:\n      credentials_file: " + token + "\n"
+                        + "    http_headers:\n      X-Tenant:\n        values: [a, b]\n"),
+                job("basic", "/basic", "    basic_auth: {username: u, password: p}\n"));
+        awaitScrapes("auth", 1);
+        awaitScrapes("basic", 1);
+        assertThat(targets.lastAuthorization.get("/auth")).isEqualTo("Bearer s3cret");
+        assertThat(targets.lastCustomHeader.get("/auth")).isEqualTo("[a, b]");
+        assertThat(targets.lastAuthorization.get("/basic")).isEqualTo("Basic dTpw");
+        // The token file is re-read on every scrape, so a rotated secret is picked up.
+        java.nio.file.Files.writeString(token, "rotated");
+        await("rotated token", () -> "Bearer rotated".equals(targets.lastAuthorization.get("/auth")));
+    }
+
+    @Test
+    void honorTimestampsControlsSampleTime() throws Exception {
+        targets.set("/ts", FakeTargets.text("with_ts 1 1000\n"));
+        apply(job("honored", "/ts", ""), job("ignored", "/ts", "    honor_timestamps: false\n"));
+        awaitScrapes("honored", 1);
+        awaitScrapes("ignored", 1);
+        assertThat(samples(storage, "with_ts", "job", "honored").get(0)[0]).isEqualTo(1000);
+        assertThat(samples(storage, "with_ts", "job", "ignored").get(0)[0]).isGreaterThan(1_000_000);
+    }
+
+    @Test
+    void extraScrapeMetrics() throws Exception {
+        targets.set("/x", FakeTargets.text("a 1\n"));
+        targets.set("/big", FakeTargets.huge(4L << 20));
+        manager.applyConfig(ScrapeConfigFile.parse("test.yml", "global:\n  extra_scrape_metrics: true\nscrape_configs:\n"
+                + job("x", "/x", "    sample_limit: 9\n") + job("big", "/big", "    body_size_limit: 1MB\n")));
+        awaitScrapes("x", 1);
+        awaitScrapes("big", 1);
+        assertThat(lastValue(storage, "scrape_timeout_seconds", "job", "x")).isEqualTo(0.35);
+        assertThat(lastValue(storage, "scrape_sample_limit", "job", "x")).isEqualTo(9);
+        assertThat(lastValue(storage, "scrape_body_size_bytes", "job", "x")).isEqualTo(4);
+        assertThat(lastValue(storage, "scrape_body_size_bytes", "job", "big")).isEqualTo(-1);
     }
 
     @Test

@@ -137,7 +137,11 @@ public final class Block implements Queryable {
 
         @Override
         public SeriesSet select(boolean sorted, SelectHints hints, Matcher... matchers) {
-            if (!overlaps(mint, maxt)) {
+            // Hints name the time range the caller needs: chunks entirely outside it are skipped (as
+            // Prometheus does); samples are still clipped to the querier's own range only.
+            long lo = hints != null ? Math.max(mint, hints.start()) : mint;
+            long hi = hints != null ? Math.min(maxt, hints.end()) : maxt;
+            if (lo > hi || !overlaps(lo, hi)) {
                 return SeriesSet.EMPTY;
             }
             long[] refs = PostingsForMatchers.select(index, matchers);
@@ -146,11 +150,11 @@ public final class Block implements Queryable {
                 BlockIndex.SeriesEntry e = index.series(ref, lb);
                 long[] c = e.chunks();
                 int first = 0;
-                while (first < c.length && c[first + 1] < mint) {
+                while (first < c.length && c[first + 1] < lo) {
                     first += 3;
                 }
                 int last = c.length;
-                while (last > first && c[last - 3] > maxt) {
+                while (last > first && c[last - 3] > hi) {
                     last -= 3;
                 }
                 if (last > first) {

@@ -7,7 +7,7 @@ import dev.sextant.tsdb.chunk.XorIterator;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Re-encodes chunks without the samples inside deleted intervals (used when compacting). */
+/** Re-encodes chunks without the samples inside deleted intervals (used when compacting). Stateless, thread-safe. */
 final class ChunkDeletion {
     private ChunkDeletion() {}
 

@@ -2,7 +2,7 @@ package dev.sextant.tsdb.block;
 
 import java.security.SecureRandom;
 
-/** ULIDs for block directories: 48-bit millisecond time + 80 random bits, Crockford base32. */
+/** ULIDs for block directories: 48-bit millisecond time + 80 random bits, Crockford base32. Thread-safe. */
 public final class Ulid {
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();

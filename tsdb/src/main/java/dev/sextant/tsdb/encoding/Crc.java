@@ -2,7 +2,7 @@ package dev.sextant.tsdb.encoding;
 
 import java.util.zip.CRC32C;
 
-/** CRC32C (Castagnoli) helpers; the checksum of every Prometheus file format. */
+/** CRC32C (Castagnoli) helpers; the checksum of every Prometheus file format. Thread-safe (per-thread state). */
 public final class Crc {
     private static final ThreadLocal<CRC32C> CRC = ThreadLocal.withInitial(CRC32C::new);
 

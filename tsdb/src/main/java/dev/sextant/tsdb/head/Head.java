@@ -3,8 +3,6 @@ package dev.sextant.tsdb.head;
 import dev.sextant.tsdb.chunk.ChunkMeta;
 import dev.sextant.tsdb.chunk.SeriesChunks;
 import dev.sextant.tsdb.encoding.Encbuf;
-import dev.sextant.tsdb.mem.ChunkSlab;
-import dev.sextant.tsdb.mem.MemoryTag;
 import dev.sextant.tsdb.model.Labels;
 import dev.sextant.tsdb.storage.Appendable;
 import dev.sextant.tsdb.storage.Appender;
@@ -36,8 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Writes go through {@link #appender()}: a commit logs the samples to the WAL (series records
  * are logged when a series is created, so they always precede its samples) and then appends them
- * to the series' chunks. Full chunks live off-heap in a {@link ChunkSlab}; the open chunk is on
- * the heap. On open, the WAL (checkpoint first, then segments) is replayed; a corrupt or torn
+ * to the series' chunks. Full chunks live off-heap in a {@code ChunkSlab} or in memory-mapped
+ * {@code chunks_head} files; the open chunk is on the heap. On open, the WAL (checkpoint first, then segments) is replayed; a corrupt or torn
  * tail is logged and cut off, never fatal.
  *
  * <p>Thread-safety: thread-safe. Appenders and queriers are single-threaded objects. Chunk memory
@@ -52,7 +50,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     final HeadOptions options;
     final SeriesStripes series;
     final MemPostings postings = new MemPostings();
-    final ChunkSlab slab = new ChunkSlab(ChunkSlab.DEFAULT_PAGE_SIZE, MemoryTag.HEAD_CHUNKS);
+    final ChunkStore slab;
     private final AtomicLong lastRef = new AtomicLong();
     private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
@@ -65,8 +63,9 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     private final Object truncateLock = new Object();
     private volatile boolean closed;
 
-    private Head(Path walDir, HeadOptions options, long minValidTime) {
+    private Head(Path walDir, Path chunksDir, HeadOptions options, long minValidTime) {
         this.options = options;
+        this.slab = chunksDir != null ? new HeadChunkFiles(chunksDir) : new SlabChunkStore();
         this.series = new SeriesStripes(options.stripes());
         this.walDir = walDir;
         this.minValidTime = minValidTime;
@@ -93,7 +92,15 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
      *     and rejected as out of bounds on append
      */
     public static Head open(Path walDir, HeadOptions options, long minValidTime) {
-        return new Head(walDir, options, minValidTime);
+        return new Head(walDir, null, options, minValidTime);
+    }
+
+    /**
+     * Like {@link #open(Path, HeadOptions, long)}, but full chunks are memory-mapped into head chunk
+     * files in {@code chunksDir} ({@code chunks_head/}) instead of off-heap memory.
+     */
+    public static Head open(Path walDir, Path chunksDir, HeadOptions options, long minValidTime) {
+        return new Head(walDir, chunksDir, options, minValidTime);
     }
 
     public HeadOptions options() {
@@ -262,9 +269,10 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                     for (Records.RefSeries e : rs) {
                         replaySeries(e, aliases);
                     }
-                } else if (type == Records.SAMPLES) {
+                } else if (type == Records.SAMPLES || type == Records.SAMPLES_V2) {
                     batch.clear();
-                    err = Records.decodeSamples(rec, len, batch);
+                    err = type == Records.SAMPLES ? Records.decodeSamples(rec, len, batch)
+                            : Records.decodeSamplesV2(rec, len, batch);
                     replaySamples(batch, aliases, stats);
                 } else if (type >= 7 && type <= 13 && type != 11) {
                     throw new StorageException("WAL holds native-histogram records (type " + type
@@ -344,6 +352,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             for (MemSeries s : series.all()) {
                 synchronized (s) {
                     if (s.truncateBefore(mint, freed)) {
+                        s.removed = true;
                         removed.add(s);
                     } else {
                         newMin = Math.min(newMin, s.minTime());
@@ -364,11 +373,14 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                 pendingFree.add(Arrays.copyOf(freed.a, freed.n));
             }
             releasePending();
+            slab.truncated();
             if (newMin == Long.MAX_VALUE) {
                 minTime.set(Long.MAX_VALUE);
                 maxTime.set(Long.MIN_VALUE);
             } else {
-                minTime.set(newMin);
+                // Data before mint now lives in a block; a chunk straddling mint may still hold
+                // older samples, which queries deduplicate against the block.
+                minTime.set(Math.max(newMin, mint));
             }
             if (wal != null) {
                 checkpoint(mint);
@@ -454,9 +466,17 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
         return out.isEmpty() ? null : new SeriesChunks(s.labels, out);
     }
 
-    /** Off-heap bytes held for full chunks. */
+    /**
+     * End of the {@code width}-aligned window holding {@code t}: {@code (t / width) * width + width}
+     * with truncating division, as Prometheus computes it (for chunk cutting and head blocks alike).
+     */
+    public static long rangeEnd(long t, long width) {
+        return MemSeries.rangeEnd(t, width);
+    }
+
+    /** Bytes held for full chunks (off-heap memory, or head chunk file bytes). */
     public long offHeapBytes() {
-        return slab.allocatedBytes();
+        return slab.bytes();
     }
 
     @Override

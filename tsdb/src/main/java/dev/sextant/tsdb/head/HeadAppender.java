@@ -22,6 +22,7 @@ final class HeadAppender implements Appender {
     private int n;
     private boolean done;
     private final long minValid;
+    private final Encbuf enc = new Encbuf(1024);
 
     HeadAppender(Head head) {
         this.head = head;
@@ -37,20 +38,32 @@ final class HeadAppender implements Appender {
             throw new StorageException.OutOfBounds();
         }
         MemSeries s = ref != 0 ? head.series.getByRef(ref) : null;
-        if (s == null || !s.labels.equals(labels)) {
-            validate(labels);
-            s = head.getOrCreate(labels).series();
-        }
         long bits = Double.doubleToRawLongBits(v);
-        synchronized (s) {
-            int c = s.check(t, bits);
-            if (c == -1) {
-                throw new StorageException.OutOfOrder();
+        while (true) {
+            if (s == null || !s.labels.equals(labels)) {
+                // Fast path without allocation for known series; create only when missing.
+                s = head.series.getByLabels(labels);
+                if (s == null) {
+                    validate(labels);
+                    s = head.getOrCreate(labels).series();
+                }
             }
-            if (c == -2) {
-                throw new StorageException.DuplicateSample();
+            synchronized (s) {
+                if (!s.removed) {
+                    int c = s.check(t, bits);
+                    if (c == -1) {
+                        throw new StorageException.OutOfOrder();
+                    }
+                    if (c == -2) {
+                        throw new StorageException.DuplicateSample();
+                    }
+                    s.pendingAppends++;
+                    break;
+                }
             }
-            s.pendingAppends++;
+            // Truncation collected this series between lookup and lock: look it up (or create it) again.
+            s = null;
+            Thread.onSpinWait();
         }
         if (n == series.length) {
             int m = n * 2;
@@ -85,7 +98,7 @@ final class HeadAppender implements Appender {
         }
         done = true;
         try {
-            head.logSamples(refs, ts, vs, n, new Encbuf(Math.min(n, 10_000) * 14 + 32));
+            head.logSamples(refs, ts, vs, n, enc);
         } catch (RuntimeException e) {
             release();
             throw new StorageException("writing to WAL: " + e.getMessage(), e);

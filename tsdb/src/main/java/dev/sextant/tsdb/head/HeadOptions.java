@@ -3,7 +3,7 @@ package dev.sextant.tsdb.head;
 import dev.sextant.tsdb.wal.Wal;
 
 /**
- * Head settings.
+ * Head settings. Immutable.
  *
  * @param chunkRange width of the aligned windows chunks never cross (the block range), ms
  * @param samplesPerChunk target samples per chunk (Prometheus: 120)

@@ -60,6 +60,13 @@ final class HeadQuerier implements Querier, IndexReader {
 
     @Override
     public SeriesSet select(boolean sorted, SelectHints hints, Matcher... matchers) {
+        // Hints name the time range the caller needs: chunks entirely outside it are not even
+        // snapshotted (as Prometheus prunes); samples are clipped to the querier's own range.
+        long lo = hints != null ? Math.max(mint, hints.start()) : mint;
+        long hi = hints != null ? Math.min(maxt, hints.end()) : maxt;
+        if (lo > hi) {
+            return SeriesSet.EMPTY;
+        }
         long[] refs = PostingsForMatchers.select(this, matchers);
         List<HeadSeries> out = new ArrayList<>();
         for (long ref : refs) {
@@ -67,7 +74,7 @@ final class HeadQuerier implements Querier, IndexReader {
             if (s == null) {
                 continue;
             }
-            HeadSeries hs = snapshot(s);
+            HeadSeries hs = snapshot(s, lo, hi);
             if (hs != null) {
                 out.add(hs);
             }
@@ -78,17 +85,18 @@ final class HeadQuerier implements Querier, IndexReader {
         return new ListSeriesSet(out);
     }
 
-    private HeadSeries snapshot(MemSeries s) {
+    /** Snapshots the chunks overlapping {@code [lo, hi]}; samples are clipped to the querier's range. */
+    private HeadSeries snapshot(MemSeries s, long lo, long hi) {
         synchronized (s) {
             int first = 0;
-            while (first < s.fullCount && s.maxts[first] < mint) {
+            while (first < s.fullCount && s.maxts[first] < lo) {
                 first++;
             }
             int last = s.fullCount;
-            while (last > first && s.mints[last - 1] > maxt) {
+            while (last > first && s.mints[last - 1] > hi) {
                 last--;
             }
-            boolean withOpen = s.open != null && s.appender.count() > 0 && s.openMaxT >= mint && s.openMinT <= maxt;
+            boolean withOpen = s.open != null && s.appender.count() > 0 && s.openMaxT >= lo && s.openMinT <= hi;
             int n = last - first;
             if (n == 0 && !withOpen) {
                 return null;

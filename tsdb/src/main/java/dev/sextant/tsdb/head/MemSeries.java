@@ -2,12 +2,11 @@ package dev.sextant.tsdb.head;
 
 import dev.sextant.tsdb.chunk.XorAppender;
 import dev.sextant.tsdb.chunk.XorChunk;
-import dev.sextant.tsdb.mem.ChunkSlab;
 import dev.sextant.tsdb.model.Labels;
 import java.util.Arrays;
 
 /**
- * One series in the head: its full chunks (stored off-heap in the head's {@link ChunkSlab}) and the
+ * One series in the head: its full chunks (stored off-heap in the head's {@link ChunkStore}) and the
  * open chunk being appended to, cut by Prometheus's rules so blocks look alike:
  * a new chunk starts when there is none, when the open one exceeds 1005 bytes, holds twice the
  * target sample count, or the sample reaches {@code nextAt} (the next 2h-aligned boundary, pulled
@@ -37,6 +36,8 @@ final class MemSeries {
     long lastVBits;
     /** Samples buffered by uncommitted appenders; a series with pending samples is never collected. */
     int pendingAppends;
+    /** Set (under the series lock) when truncation collects the series; appenders then look it up again. */
+    boolean removed;
 
     MemSeries(long ref, Labels labels) {
         this.ref = ref;
@@ -58,7 +59,7 @@ final class MemSeries {
      * Appends a sample already checked with {@link #check}; returns true when it was appended.
      * Samples that are not strictly newer are silently dropped (a concurrent appender won).
      */
-    boolean append(long t, long bits, long chunkRange, int samplesPerChunk, ChunkSlab slab) {
+    boolean append(long t, long bits, long chunkRange, int samplesPerChunk, ChunkStore slab) {
         if (lastT != Long.MIN_VALUE && t <= lastT) {
             return false;
         }
@@ -93,7 +94,7 @@ final class MemSeries {
         return (t / width) * width + width;
     }
 
-    private void cut(long t, long chunkRange, ChunkSlab slab) {
+    private void cut(long t, long chunkRange, ChunkStore slab) {
         freezeOpen(slab);
         open = new XorChunk();
         appender = open.appender();
@@ -103,7 +104,7 @@ final class MemSeries {
     }
 
     /** Moves the open chunk (if any) to the full chunks. */
-    void freezeOpen(ChunkSlab slab) {
+    void freezeOpen(ChunkStore slab) {
         if (open == null || appender.count() == 0) {
             return;
         }
@@ -113,7 +114,7 @@ final class MemSeries {
             mints = Arrays.copyOf(mints, n);
             maxts = Arrays.copyOf(maxts, n);
         }
-        handles[fullCount] = slab.add(open.buffer(), 0, open.length());
+        handles[fullCount] = slab.add(ref, openMinT, openMaxT, open.buffer(), 0, open.length());
         mints[fullCount] = openMinT;
         maxts[fullCount] = openMaxT;
         fullCount++;

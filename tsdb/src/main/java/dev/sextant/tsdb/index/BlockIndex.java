@@ -7,7 +7,6 @@ import dev.sextant.tsdb.model.LabelsBuilder;
 import dev.sextant.tsdb.query.IndexReader;
 import dev.sextant.tsdb.query.Postings;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,14 +14,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a Prometheus index (versions 2 and 3; version 1 is rejected). The file is loaded into
- * memory; symbols and the postings offset table are decoded eagerly, postings lists and series
+ * Reads a Prometheus index (versions 2 and 3; version 1 is rejected). The file is memory-mapped
+ * read-only; symbols and the postings offset table are decoded eagerly, postings lists and series
  * entries on demand with their CRCs verified. Legacy label indices are never read.
  *
  * <p>Thread-safety: immutable after construction; safe for concurrent readers.
  */
 public final class BlockIndex implements IndexReader {
-    private final byte[] b;
+    /** The index bytes: a read-only mapping of the file (or an array in tests). */
+    private final java.nio.ByteBuffer b;
+    private final int length;
     private final String[] symbols;
     /** name -> (value -> postings list offset); values in file (bytewise) order. */
     private final Map<String, Map<String, Long>> postingsOffsets = new HashMap<>();
@@ -31,30 +32,53 @@ public final class BlockIndex implements IndexReader {
     /** Chunk metadata of one series, as triples (mint, maxt, ref). */
     public record SeriesEntry(Labels labels, long[] chunks) {}
 
+    /** Maps the index file read-only (at most 2 GiB); the mapping outlives deletion of the file. */
     public BlockIndex(Path file) throws IOException {
-        this(Files.readAllBytes(file), file.toString());
+        this(map(file), file.toString());
     }
 
     public BlockIndex(byte[] data, String name) throws IOException {
-        this.b = data;
-        if (b.length < 5 + 52) {
+        this(java.nio.ByteBuffer.wrap(data), name);
+    }
+
+    private static java.nio.ByteBuffer map(Path file) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+            if (ch.size() > Integer.MAX_VALUE) {
+                throw new IOException("index " + file + " larger than 2 GiB is not supported yet");
+            }
+            return ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, ch.size());
+        }
+    }
+
+    /** Copies {@code len} bytes at {@code off}; callers have checked the bounds. */
+    private byte[] slice(long off, int len) {
+        byte[] out = new byte[len];
+        b.get((int) off, out, 0, len);
+        return out;
+    }
+
+    private BlockIndex(java.nio.ByteBuffer buf, String name) throws IOException {
+        this.b = buf;
+        this.length = buf.limit();
+        if (length < 5 + 52) {
             throw new IOException("index " + name + " too short");
         }
-        if (Crc.readBE32(b, 0) != IndexWriter.MAGIC) {
-            throw new IOException("index " + name + ": bad magic " + Integer.toHexString(Crc.readBE32(b, 0)));
+        byte[] header = slice(0, 5);
+        if (Crc.readBE32(header, 0) != IndexWriter.MAGIC) {
+            throw new IOException("index " + name + ": bad magic " + Integer.toHexString(Crc.readBE32(header, 0)));
         }
-        int version = b[4] & 0xFF;
+        int version = header[4] & 0xFF;
         if (version == 1) {
             throw new IOException("index " + name + ": format version 1 (Prometheus before 2.1) is not supported");
         }
         if (version != 2 && version != 3) {
             throw new IOException("index " + name + ": unknown format version " + version);
         }
-        int toc = b.length - 52;
-        if (Crc.crc32c(b, toc, 48) != Crc.readBE32(b, toc + 48)) {
+        byte[] toc = slice(length - 52, 52);
+        if (Crc.crc32c(toc, 0, 48) != Crc.readBE32(toc, 48)) {
             throw new IOException("index " + name + ": TOC checksum mismatch");
         }
-        Decbuf d = new Decbuf(b, toc, 48);
+        Decbuf d = new Decbuf(toc, 0, 48);
         long symbolsOff = d.getBE64();
         d.getBE64();
         d.getBE64();
@@ -100,18 +124,19 @@ public final class BlockIndex implements IndexReader {
 
     /** A {@code be4 len | body | CRC32C} section at {@code off}, checked; returns a reader over the body. */
     private Decbuf section(long off, String name, String what) throws IOException {
-        if (off < 0 || off + 4 > b.length) {
+        if (off < 0 || off + 4 > length) {
             throw new IOException("index " + name + ": " + what + " offset out of range");
         }
-        int len = Crc.readBE32(b, (int) off);
-        int start = (int) off + 4;
-        if (len < 0 || start + (long) len + 4 > b.length) {
+        int len = Crc.readBE32(slice(off, 4), 0);
+        long start = off + 4;
+        if (len < 0 || start + (long) len + 4 > length) {
             throw new IOException("index " + name + ": " + what + " length out of range");
         }
-        if (Crc.crc32c(b, start, len) != Crc.readBE32(b, start + len)) {
+        byte[] body = slice(start, len + 4);
+        if (Crc.crc32c(body, 0, len) != Crc.readBE32(body, len)) {
             throw new IOException("index " + name + ": " + what + " checksum mismatch");
         }
-        return new Decbuf(b, start, len);
+        return new Decbuf(body, 0, len);
     }
 
     public int symbolCount() {
@@ -165,19 +190,21 @@ public final class BlockIndex implements IndexReader {
     /** Reads the series entry at {@code ref} (file offset / 16), verifying its CRC. */
     public SeriesEntry series(long ref, LabelsBuilder lb) {
         long off = ref * 16;
-        if (off < 0 || off >= b.length) {
+        if (off < 0 || off >= length) {
             throw new IllegalStateException("series ref " + ref + " out of range");
         }
-        Decbuf d = new Decbuf(b, (int) off, b.length - (int) off);
+        byte[] head = slice(off, (int) Math.min(5, length - off));
+        Decbuf d = new Decbuf(head, 0, head.length);
         int len = d.getUvarint32();
-        int start = d.position();
-        if (d.error() != null || start + (long) len + 4 > b.length) {
+        long start = off + d.position();
+        if (d.error() != null || start + (long) len + 4 > length) {
             throw new IllegalStateException("series ref " + ref + ": bad length");
         }
-        if (Crc.crc32c(b, start, len) != Crc.readBE32(b, start + len)) {
+        byte[] body = slice(start, len + 4);
+        if (Crc.crc32c(body, 0, len) != Crc.readBE32(body, len)) {
             throw new IllegalStateException("series ref " + ref + ": checksum mismatch");
         }
-        d.reset(b, start, len);
+        d.reset(body, 0, len);
         int nl = (int) d.getUvarint();
         lb.reset();
         for (int i = 0; i < nl; i++) {

@@ -22,8 +22,8 @@ import java.util.TreeSet;
  * postings lists (all-series list first), postings offset table, TOC. Every section carries a
  * CRC32C. See {@code docs/format/index.md}.
  *
- * <p>Usage: {@link #addSeries} in label order (bytewise), then {@link #write}. The whole index is
- * built in memory, which bounds block size by heap; fine for head blocks and moderate compactions.
+ * <p>Usage: {@link #addSeries} in label order (bytewise), then {@link #write}, which streams the
+ * file. Series labels, chunk metadata and postings are held in memory until then.
  *
  * <p>Thread-safety: not thread-safe; single use.
  */
@@ -79,7 +79,49 @@ public final class IndexWriter {
         return Integer.compare(a.size(), b.size());
     }
 
+    /** Growable list of series ordinals (no boxing). */
+    private static final class IntList {
+        int[] a = new int[4];
+        int n;
+
+        void add(int v) {
+            if (n == a.length) {
+                a = Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+    }
+
+    private static final int FLUSH_AT = 1 << 20;
+    private OutputStream out;
+    /** File offset of the first byte held in the buffer. */
+    private long base;
+
+    private long pos(Encbuf b) {
+        return base + b.len();
+    }
+
+    /** Writes the buffer out; only called between sections or entries, never inside one. */
+    private void flushIfBig(Encbuf b, boolean force) throws IOException {
+        if (force || b.len() >= FLUSH_AT) {
+            out.write(b.array(), 0, b.len());
+            base += b.len();
+            b.reset();
+        }
+    }
+
+    /** Writes the index, streaming it to {@code file} in about 1 MiB pieces. */
     public void write(Path file) throws IOException {
+        try (OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            out = o;
+            base = 0;
+            writeAll();
+        } finally {
+            out = null;
+        }
+    }
+
+    private void writeAll() throws IOException {
         TreeSet<String> symbolSet = new TreeSet<>(IndexWriter::compareBytes);
         for (Labels l : labels) {
             for (int i = 0; i < l.size(); i++) {
@@ -92,7 +134,7 @@ public final class IndexWriter {
         b.putBE32(MAGIC).putByte(VERSION);
 
         // Symbol table.
-        long symbolsOff = b.len();
+        long symbolsOff = pos(b);
         int lenPos = b.len();
         b.putBE32(0);
         int start = b.len();
@@ -103,17 +145,18 @@ public final class IndexWriter {
             b.putUvarintStr(s);
         }
         finishSection(b, lenPos, start);
+        flushIfBig(b, false);
 
         // Series.
-        long seriesOff = b.len();
+        long seriesOff = pos(b);
         long[] refs = new long[labels.size()];
-        TreeMap<String, TreeMap<String, List<Integer>>> postings = new TreeMap<>(IndexWriter::compareBytes);
+        TreeMap<String, TreeMap<String, IntList>> postings = new TreeMap<>(IndexWriter::compareBytes);
         Encbuf e = new Encbuf(256);
         for (int s = 0; s < labels.size(); s++) {
-            while (b.len() % 16 != 0) {
+            while (pos(b) % 16 != 0) {
                 b.putByte(0);
             }
-            refs[s] = b.len() / 16;
+            refs[s] = pos(b) / 16;
             if (refs[s] > 0xFFFFFFFFL) {
                 throw new IOException("index exceeds 64 GiB");
             }
@@ -124,7 +167,7 @@ public final class IndexWriter {
                 e.putUvarint(symbolRefs.get(l.name(i)));
                 e.putUvarint(symbolRefs.get(l.value(i)));
                 postings.computeIfAbsent(l.name(i), k -> new TreeMap<>(IndexWriter::compareBytes))
-                        .computeIfAbsent(l.value(i), k -> new ArrayList<>()).add(s);
+                        .computeIfAbsent(l.value(i), k -> new IntList()).add(s);
             }
             long[] c = chunkMetas.get(s);
             int nc = c.length / 3;
@@ -150,9 +193,10 @@ public final class IndexWriter {
             b.putUvarint(e.len());
             b.putBytes(e.array(), 0, e.len());
             b.putBE32(Crc.crc32c(e.array(), 0, e.len()));
+            flushIfBig(b, false);
         }
-        long seriesEnd = b.len();
-        while (b.len() % 4 != 0) {
+        long seriesEnd = pos(b);
+        while (pos(b) % 4 != 0) {
             b.putByte(0);
         }
 
@@ -160,18 +204,21 @@ public final class IndexWriter {
         List<String[]> keys = new ArrayList<>();
         List<Long> offsets = new ArrayList<>();
         keys.add(new String[] {"", ""});
-        offsets.add((long) b.len());
+        offsets.add(pos(b));
         writePostings(b, refs, null);
-        for (Map.Entry<String, TreeMap<String, List<Integer>>> n : postings.entrySet()) {
-            for (Map.Entry<String, List<Integer>> v : n.getValue().entrySet()) {
+        flushIfBig(b, false);
+        for (Map.Entry<String, TreeMap<String, IntList>> n : postings.entrySet()) {
+            for (Map.Entry<String, IntList> v : n.getValue().entrySet()) {
                 keys.add(new String[] {n.getKey(), v.getKey()});
-                offsets.add((long) b.len());
+                offsets.add(pos(b));
                 writePostings(b, refs, v.getValue());
+                flushIfBig(b, false);
             }
         }
+        flushIfBig(b, true);
 
         // Postings offset table.
-        long postingsTableOff = b.len();
+        long postingsTableOff = pos(b);
         lenPos = b.len();
         b.putBE32(0);
         start = b.len();
@@ -183,6 +230,7 @@ public final class IndexWriter {
             b.putUvarint(offsets.get(i));
         }
         finishSection(b, lenPos, start);
+        flushIfBig(b, true);
 
         // TOC: no legacy label indices, so they point at the postings and the postings table.
         int tocStart = b.len();
@@ -193,19 +241,16 @@ public final class IndexWriter {
         b.putBE64(seriesEnd);
         b.putBE64(postingsTableOff);
         b.putBE32(Crc.crc32c(b.array(), tocStart, 48));
-
-        try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(b.array(), 0, b.len());
-        }
+        flushIfBig(b, true);
     }
 
-    private static void writePostings(Encbuf b, long[] refs, List<Integer> series) {
-        int n = series == null ? refs.length : series.size();
+    private static void writePostings(Encbuf b, long[] refs, IntList series) {
+        int n = series == null ? refs.length : series.n;
         b.putBE32(4 + 4 * n);
         int start = b.len();
         b.putBE32(n);
         for (int i = 0; i < n; i++) {
-            b.putBE32((int) refs[series == null ? i : series.get(i)]);
+            b.putBE32((int) refs[series == null ? i : series.a[i]]);
         }
         b.putBE32(Crc.crc32c(b.array(), start, b.len() - start));
     }

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public enum MemoryTag {
     /** Full head chunks kept off-heap ({@link ChunkSlab} pages). */
     HEAD_CHUNKS,
+    /** Address space of memory-mapped head chunk files ({@link MappedRegion}). */
+    HEAD_CHUNKS_MAPPED,
     /** Scratch buffers used while writing blocks. */
     BLOCK_WRITE,
     /** Anything else, including tests. */

@@ -80,10 +80,7 @@ public final class OffHeapBuffer implements AutoCloseable {
 
     public void zero(long off, long len) {
         check(off, len);
-        Bytes<Void> b = live();
-        for (long i = off; i < off + len; i++) {
-            b.writeByte(i, (byte) 0);
-        }
+        live().zeroOut(off, off + len);
     }
 
     public boolean isFreed() {

@@ -16,6 +16,8 @@ public final class Records {
     public static final int SERIES = 1;
     public static final int SAMPLES = 2;
     public static final int TOMBSTONES = 3;
+    /** Float samples with start timestamps (Prometheus 3.11+, {@code st-storage}); read only. */
+    public static final int SAMPLES_V2 = 11;
 
     private Records() {}
 
@@ -124,6 +126,44 @@ public final class Records {
             long bits = d.getBE64();
             if (d.error() == null) {
                 out.add(baseRef + dRef, baseT + dT, Double.longBitsToDouble(bits));
+            }
+        }
+        return d.error();
+    }
+
+    /**
+     * Decodes a type-11 samples record (start timestamps are dropped: Sextant does not store them).
+     * Layout: first sample {@code varint} ref, {@code varint} t, {@code varint} st, f64 v; each later
+     * sample {@code varint} (ref - previous ref), {@code varint} (t - first t), ST marker byte (0 none,
+     * 1 same as previous, 2 followed by {@code varint} (st - first st)), f64 v.
+     */
+    public static String decodeSamplesV2(byte[] rec, int len, SampleBatch out) {
+        Decbuf d = new Decbuf(rec, 0, len);
+        if (d.getByte() != SAMPLES_V2) {
+            return "not a samples V2 record";
+        }
+        if (d.remaining() == 0) {
+            return null;
+        }
+        long ref = d.getVarint();
+        long firstT = d.getVarint();
+        d.getVarint();
+        long bits = d.getBE64();
+        if (d.error() == null) {
+            out.add(ref, firstT, Double.longBitsToDouble(bits));
+        }
+        while (d.remaining() > 0 && d.error() == null) {
+            ref += d.getVarint();
+            long t = firstT + d.getVarint();
+            int marker = d.getByte();
+            if (marker == 2) {
+                d.getVarint();
+            } else if (marker > 2) {
+                return "bad start-timestamp marker " + marker;
+            }
+            bits = d.getBE64();
+            if (d.error() == null) {
+                out.add(ref, t, Double.longBitsToDouble(bits));
             }
         }
         return d.error();

@@ -1,6 +1,6 @@
 package dev.sextant.tsdb.wal;
 
-/** A WAL record failed to read: where it starts, so the caller can truncate there. */
+/** A WAL record failed to read: where it starts, so the caller can truncate there. Immutable. */
 public final class WalCorruptionException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -109,6 +109,43 @@ class BlockTest {
     }
 
     @Test
+    void indexReaderRejectsVersionOneAndCorruptToc() throws IOException {
+        BlockMeta meta = writeSample();
+        byte[] idx = Files.readAllBytes(dir.resolve(meta.ulid()).resolve("index"));
+        byte[] v1 = idx.clone();
+        v1[4] = 1;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BlockIndex(v1, "v1"))
+                .isInstanceOf(IOException.class).hasMessageContaining("version 1");
+        byte[] v3 = idx.clone();
+        v3[4] = 3;
+        assertThat(new BlockIndex(v3, "v3").allPostings()).hasSize(3);
+        byte[] bad = idx.clone();
+        bad[bad.length - 20] ^= 1;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BlockIndex(bad, "bad"))
+                .isInstanceOf(IOException.class).hasMessageContaining("TOC checksum");
+    }
+
+    @Test
+    void indexLargerThanTheWriteBufferStreamsCorrectly() throws IOException {
+        List<SeriesChunks> in = new ArrayList<>();
+        ChunkMeta c = chunk(0, 2, 1000, 1);
+        for (int i = 0; i < 30_000; i++) {
+            in.add(new SeriesChunks(Labels.of("__name__", "m", "id", String.format("%06d", i), "pad", "v" + (i % 977)),
+                    List.of(c)));
+        }
+        BlockMeta meta = BlockWriter.write(dir, 0, 7_200_000, in.iterator(), BlockWriter.Origin.head(), 1, 120);
+        Path idx = dir.resolve(meta.ulid()).resolve("index");
+        assertThat(Files.size(idx)).isGreaterThan(2L << 20);
+        Block block = Block.open(dir.resolve(meta.ulid()));
+        assertThat(block.index().allPostings()).hasSize(30_000);
+        assertThat(block.index().labelValues("pad")).hasSize(977);
+        Labels l = Labels.of("__name__", "m", "id", "029999", "pad", "v" + (29_999 % 977));
+        assertThat(Samples.query(block, 0, Long.MAX_VALUE, Matcher.equal("id", "029999")).get(l))
+                .containsExactly(Sample.of(0, 1), Sample.of(1000, 2));
+        assertThat(Samples.query(block, 0, Long.MAX_VALUE, Matcher.equal("pad", "v5"))).hasSize(31);
+    }
+
+    @Test
     void emptyInputWritesNothing() throws IOException {
         assertThat(BlockWriter.write(dir, 0, 10, List.<SeriesChunks>of().iterator(), BlockWriter.Origin.head(), 1, 120)).isNull();
         try (var s = Files.list(dir)) {

@@ -207,6 +207,30 @@ class HeadTest {
     }
 
     @Test
+    void replayMapsDuplicateSeriesRecordsOntoTheFirstAndDropsUnknownRefs() {
+        dev.sextant.tsdb.encoding.Encbuf enc = new dev.sextant.tsdb.encoding.Encbuf();
+        try (Wal wal = new Wal(dir, Wal.DEFAULT_SEGMENT_SIZE)) {
+            dev.sextant.tsdb.wal.Records.encodeSeries(enc, List.of(new dev.sextant.tsdb.wal.Records.RefSeries(1, UP_A)));
+            wal.log(enc.toByteArray());
+            enc.reset();
+            dev.sextant.tsdb.wal.Records.encodeSeries(enc, List.of(new dev.sextant.tsdb.wal.Records.RefSeries(5, UP_A)));
+            wal.log(enc.toByteArray());
+            enc.reset();
+            dev.sextant.tsdb.wal.Records.encodeSamples(enc, new long[] {1, 5, 9}, new long[] {1000, 2000, 3000},
+                    new double[] {1, 2, 3}, 0, 3);
+            wal.log(enc.toByteArray());
+        }
+        try (Head head = Head.open(dir, opts(), Long.MIN_VALUE)) {
+            assertThat(head.numSeries()).isEqualTo(1);
+            assertThat(Samples.query(head, 0, Long.MAX_VALUE, Matcher.equal("job", "a")).get(UP_A))
+                    .containsExactly(Sample.of(1000, 1), Sample.of(2000, 2));
+            Appender app = head.appender();
+            assertThat(app.append(0, REQ, 4000, 1)).isEqualTo(6); // refs continue after the highest seen
+            app.commit();
+        }
+    }
+
+    @Test
     void tornWalTailIsCutOffAndEarlierDataSurvives() throws IOException {
         try (Head head = Head.open(dir, opts(), Long.MIN_VALUE)) {
             for (int i = 0; i < 50; i++) {
@@ -299,6 +323,29 @@ class HeadTest {
                 assertThat(it.error()).isNull();
                 assertThat(n).isEqualTo(2 * 480);
             }
+        }
+    }
+
+    @Test
+    void truncationRacingWithAppendsLosesNothing() throws Exception {
+        try (Head head = Head.open(null, opts(), Long.MIN_VALUE)) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            Future<?> trunc = pool.submit(() -> {
+                for (int i = 0; i < 300; i++) {
+                    head.truncate(1000); // every series is empty before it commits: a GC candidate
+                }
+            });
+            Future<?> app = pool.submit(() -> {
+                for (int i = 0; i < 3000; i++) {
+                    Appender a = head.appender();
+                    a.append(0, Labels.of("__name__", "r", "i", "" + i), 5000, i);
+                    a.commit();
+                }
+            });
+            app.get(60, TimeUnit.SECONDS);
+            trunc.get(60, TimeUnit.SECONDS);
+            pool.shutdown();
+            assertThat(Samples.query(head, 0, Long.MAX_VALUE, Matcher.equal("__name__", "r"))).hasSize(3000);
         }
     }
 

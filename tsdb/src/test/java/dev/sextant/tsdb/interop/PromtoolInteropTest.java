@@ -86,6 +86,9 @@ class PromtoolInteropTest {
         // dump reads the block and replays the WAL (checkpoint + segments) for the head's 2 hours.
         Run dump = run(PROMTOOL.toString(), "tsdb", "dump", "--match={__name__=~\".+\"}", dir.toString());
         assertThat(dump.exit()).as(dump.out()).isZero();
+        // The head's full chunks are in chunks_head/; Prometheus would log and delete corrupt files.
+        assertThat(dir.resolve("chunks_head/000001")).exists();
+        assertThat(dump.out()).doesNotContainIgnoringCase("corrupt").doesNotContainIgnoringCase("error");
         List<String> lines = new ArrayList<>();
         for (String l : dump.out().split("\n")) {
             if (l.startsWith("{")) {
@@ -159,6 +162,74 @@ class PromtoolInteropTest {
             assertThat(samples).allSatisfy(s -> assertThat(Double.longBitsToDouble(s.bits())).isEqualTo(1.0));
             assertThat(Samples.query(db, 0, Long.MAX_VALUE, Matcher.regex("__name__", "prometheus_.*")).size())
                     .isGreaterThan(50);
+        }
+    }
+
+    @Test
+    void prometheusServerOpensADataDirectoryWrittenBySextant() throws Exception {
+        assertThat(Files.isExecutable(PROMETHEUS)).as("%s must be installed", PROMETHEUS).isTrue();
+        long base = 1_700_000_000_000L / H2 * H2;
+        long nonStale = 0;
+        Path data = dir.resolve("data");
+        try (Tsdb db = Tsdb.open(data, manual())) {
+            long[] refs = new long[20];
+            for (long t = base; t < base + 4 * H; t += 14_000) {
+                Appender app = db.appender();
+                for (int s = 0; s < 20; s++) {
+                    Labels l = Labels.of("__name__", "m", "s", "" + s, "job", "node");
+                    boolean stale = (t - base) % 700_000 == 0 && t > base;
+                    refs[s] = app.append(refs[s], l, t, stale ? StaleNaN.VALUE : s + (t - base) / 14_000.0);
+                    if (!stale) {
+                        nonStale++;
+                    }
+                }
+                app.commit();
+            }
+            db.compact();
+            assertThat(db.blocks()).hasSize(1);
+        }
+        assertThat(data.resolve("chunks_head/000001")).exists();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path cfg = dir.resolve("prometheus.yml");
+        Files.writeString(cfg, "global:\n  scrape_interval: 1m\n");
+        Path log = dir.resolve("prometheus.log");
+        Process p = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + cfg, "--storage.tsdb.path=" + data,
+                "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.retention.time=100y")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        try {
+            boolean ready = false;
+            for (int i = 0; i < 100 && !ready; i++) {
+                Thread.sleep(200);
+                try {
+                    ready = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/-/ready")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                } catch (IOException e) {
+                    // not listening yet
+                }
+            }
+            assertThat(ready).as(Files.readString(log)).isTrue();
+            String q = java.net.URLEncoder.encode("sum(count_over_time(m[5h]))", StandardCharsets.UTF_8);
+            double at = (base + 4 * H) / 1000.0;
+            String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + port + "/api/v1/query?query=" + q + "&time=" + at)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(body).as(body).contains("\"" + nonStale + "\"]");
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        String out = Files.readString(log);
+        // Prometheus loads chunks_head and replays the WAL; it reports unusable files at warn/error level.
+        assertThat(out).contains("On-disk memory mappable chunks replay completed")
+                .doesNotContain("level=error").doesNotContainIgnoringCase("corrupt");
+        for (String l : out.split("\n")) {
+            if (l.contains("level=warn")) {
+                assertThat(l).contains("SIGTERM");
+            }
         }
     }
 

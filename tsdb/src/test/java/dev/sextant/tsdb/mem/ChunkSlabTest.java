@@ -49,6 +49,7 @@ class ChunkSlabTest {
     @Test
     void bufferRefusesDoubleFreeAndUseAfterFree() {
         OffHeapBuffer b = OffHeapBuffer.allocate(16, MemoryTag.OTHER);
+        assertThat(b.getInt(12)).isZero(); // allocations start zeroed
         b.putInt(4, 0x01020304);
         assertThat(b.getInt(4)).isEqualTo(0x01020304);
         assertThat(MemoryTag.OTHER.outstandingAllocations()).isPositive();

@@ -192,6 +192,24 @@ class WalTest {
     }
 
     @Test
+    void samplesV2RecordDecodesAndDropsStartTimestamps() {
+        // Hand-built per spec 7.5 type 11: first (ref 5, t 1000, st 900, 1.5), then
+        // (ref +0, t +15, marker 1, 2.5) and (ref -2, t +30, marker 2 with st delta 10, 3.5).
+        Encbuf e = new Encbuf();
+        e.putByte(11).putVarint(5).putVarint(1000).putVarint(900).putF64(1.5);
+        e.putVarint(0).putVarint(15).putByte(1).putF64(2.5);
+        e.putVarint(-2).putVarint(30).putByte(2).putVarint(10).putF64(3.5);
+        Records.SampleBatch b = new Records.SampleBatch();
+        assertThat(Records.decodeSamplesV2(e.array(), e.len(), b)).isNull();
+        assertThat(b.size).isEqualTo(3);
+        assertThat(Arrays.copyOf(b.refs, 3)).containsExactly(5, 5, 3);
+        assertThat(Arrays.copyOf(b.ts, 3)).containsExactly(1000, 1015, 1030);
+        assertThat(Arrays.copyOf(b.vs, 3)).containsExactly(1.5, 2.5, 3.5);
+        e.putVarint(0).putVarint(1).putByte(7).putF64(0);
+        assertThat(Records.decodeSamplesV2(e.array(), e.len(), new Records.SampleBatch())).contains("marker");
+    }
+
+    @Test
     void tombstonesRoundTrip() {
         Records.TombstoneBatch t = new Records.TombstoneBatch();
         t.add(1, -10, 20);

@@ -12,6 +12,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
@@ -64,6 +67,8 @@ public final class KubernetesDiscoverer implements Discoverer {
     private final List<SharedIndexInformer<?>> informers = new CopyOnWriteArrayList<>();
     private final List<SharedIndexInformer<Service>> services = new CopyOnWriteArrayList<>();
     private final List<SharedIndexInformer<Pod>> pods = new CopyOnWriteArrayList<>();
+    private final List<SharedIndexInformer<ReplicaSet>> replicaSets = new CopyOnWriteArrayList<>();
+    private final List<SharedIndexInformer<Job>> jobs = new CopyOnWriteArrayList<>();
     private volatile SharedIndexInformer<Node> nodes;
     private volatile SharedIndexInformer<Namespace> namespaces;
     private final List<SharedIndexInformer<? extends HasMetadata>> primaries = new CopyOnWriteArrayList<>();
@@ -90,6 +95,20 @@ public final class KubernetesDiscoverer implements Discoverer {
         @Override
         public Namespace namespace(String name) {
             return namespaces == null ? null : namespaces.getStore().getByKey(name);
+        }
+
+        @Override
+        public String deploymentOf(String ns, String replicaSet) {
+            ReplicaSet rs = find(replicaSets, ns + "/" + replicaSet);
+            OwnerReference o = rs == null ? null : KubernetesTargets.controller(rs);
+            return o != null && "Deployment".equals(o.getKind()) ? o.getName() : null;
+        }
+
+        @Override
+        public String cronJobOf(String ns, String job) {
+            Job j = find(jobs, ns + "/" + job);
+            OwnerReference o = j == null ? null : KubernetesTargets.controller(j);
+            return o != null && "CronJob".equals(o.getKind()) ? o.getName() : null;
         }
     };
 
@@ -124,8 +143,18 @@ public final class KubernetesDiscoverer implements Discoverer {
         client = injected != null ? injected : newClient(cfg);
         String role = cfg.role();
         boolean podBacked = role.equals("pod") || role.equals("endpoints") || role.equals("endpointslice");
-        attach = new KubernetesTargets.Attach(cfg.attachNode() && podBacked, cfg.attachNamespace() && !role.equals("node"));
+        boolean pod = role.equals("pod");
+        attach = new KubernetesTargets.Attach(cfg.attachNode() && podBacked, cfg.attachNamespace() && !role.equals("node"),
+                cfg.attachDeployment() && pod, cfg.attachJob() && pod, cfg.attachCronJob() && pod);
         List<String> nss = namespaces();
+        for (String ns : nss) {
+            if (attach.deployment()) {
+                replicaSets.add(inform(client.apps().replicaSets(), ns, null, this::onWorkload));
+            }
+            if (attach.cronJob()) {
+                jobs.add(inform(client.batch().v1().jobs(), ns, null, this::onWorkload));
+            }
+        }
         // Auxiliary informers first so primary groups find related objects.
         if (attach.node() || (role.equals("pod") && selector("node") != null)) {
             nodes = inform(client.nodes(), null, selector("node"), this::onNode);
@@ -352,6 +381,15 @@ public final class KubernetesDiscoverer implements Discoverer {
             }
         }
         return false;
+    }
+
+    private <T extends HasMetadata> void onWorkload(Event<T> e) {
+        String ns = e.obj().getMetadata().getNamespace();
+        String name = e.obj().getMetadata().getName();
+        resend(o -> {
+            OwnerReference c = KubernetesTargets.controller(o);
+            return Objects.equals(o.getMetadata().getNamespace(), ns) && c != null && name.equals(c.getName());
+        });
     }
 
     private void onNode(Event<Node> e) {

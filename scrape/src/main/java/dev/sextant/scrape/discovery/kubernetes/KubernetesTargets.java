@@ -57,11 +57,25 @@ final class KubernetesTargets {
         Node node(String name);
 
         Namespace namespace(String name);
+
+        /** The name of the Deployment owning a ReplicaSet, or null. */
+        default String deploymentOf(String namespace, String replicaSet) {
+            return null;
+        }
+
+        /** The name of the CronJob owning a Job, or null. */
+        default String cronJobOf(String namespace, String job) {
+            return null;
+        }
     }
 
     /** Which {@code attach_metadata} applies. */
-    record Attach(boolean node, boolean namespace) {
-        static final Attach NONE = new Attach(false, false);
+    record Attach(boolean node, boolean namespace, boolean deployment, boolean job, boolean cronJob) {
+        static final Attach NONE = new Attach(false, false, false, false, false);
+
+        Attach(boolean node, boolean namespace) {
+            this(node, namespace, false, false, false);
+        }
     }
 
     /** Replaces every character outside {@code [a-zA-Z0-9_]} with {@code _}. */
@@ -257,6 +271,37 @@ final class KubernetesTargets {
         objectLabels(b, "pod", m);
     }
 
+    /** attach_metadata deployment / job / cronjob: the workload that controls the pod. */
+    private static void workloadMeta(LabelsBuilder g, Pod p, Lookup l, Attach a) {
+        OwnerReference c = controller(p);
+        if (c == null || l == null) {
+            return;
+        }
+        String ns = p.getMetadata().getNamespace();
+        if (a.deployment() && "ReplicaSet".equals(c.getKind())) {
+            g.set(META + "pod_deployment_name", str(l.deploymentOf(ns, c.getName())));
+        }
+        if ("Job".equals(c.getKind())) {
+            if (a.job()) {
+                g.set(META + "pod_job_name", str(c.getName()));
+            }
+            if (a.cronJob()) {
+                g.set(META + "pod_cronjob_name", str(l.cronJobOf(ns, c.getName())));
+            }
+        }
+    }
+
+    static OwnerReference controller(HasMetadata o) {
+        if (o.getMetadata().getOwnerReferences() != null) {
+            for (OwnerReference r : o.getMetadata().getOwnerReferences()) {
+                if (Boolean.TRUE.equals(r.getController())) {
+                    return r;
+                }
+            }
+        }
+        return null;
+    }
+
     private static String podReady(Pod p) {
         if (p.getStatus() != null && p.getStatus().getConditions() != null) {
             for (PodCondition c : p.getStatus().getConditions()) {
@@ -301,6 +346,7 @@ final class KubernetesTargets {
         namespaceMeta(g, p.getMetadata().getNamespace(), l, a);
         podLabels(g, p);
         nodeMeta(g, p.getSpec() == null ? null : p.getSpec().getNodeName(), l, a);
+        workloadMeta(g, p, l, a);
         String ip = p.getStatus() == null ? null : p.getStatus().getPodIP();
         List<Labels> targets = new ArrayList<>();
         if (ip != null && !ip.isEmpty() && p.getSpec() != null) {

@@ -1,0 +1,111 @@
+package dev.sextant.scrape.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.scrape.config.ScrapeConfig;
+import dev.sextant.scrape.config.ScrapeConfigFile;
+import dev.sextant.scrape.exposition.TextParser;
+import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.model.StaleNaN;
+import dev.sextant.tsdb.storage.Appender;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SampleIngesterTest {
+    /** Records appends; returns a ref derived from the labels' hash. */
+    static final class RecordingAppender implements Appender {
+        final List<String> log = new ArrayList<>();
+        boolean record = true;
+        long count;
+
+        @Override
+        public long append(long ref, Labels labels, long t, double v) {
+            count++;
+            if (record) {
+                log.add(labels + " " + (StaleNaN.isStale(v) ? "stale" : String.valueOf(v)) + " @" + t);
+            }
+            return ref != 0 ? ref : labels.hashCode() | 1L;
+        }
+
+        @Override
+        public void commit() {}
+
+        @Override
+        public void rollback() {}
+    }
+
+    static ScrapeConfig cfg() {
+        return ScrapeConfigFile.parse("t.yml", "scrape_configs: [{job_name: j}]").scrapeConfigs().get(0);
+    }
+
+    @Test
+    void knownSeriesCostNoAllocation() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            sb.append("http_requests_total{handler=\"/api/").append(i).append("\",code=\"200\"} ").append(i).append(".5\n");
+        }
+        byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
+        ScrapeCache cache = new ScrapeCache();
+        SampleIngester in = new SampleIngester(cfg(), Labels.of("job", "j", "instance", "h:1"), cache, 0);
+        TextParser parser = new TextParser();
+        RecordingAppender app = new RecordingAppender();
+        app.record = false;
+        for (int i = 0; i < 300; i++) { // warm up (JIT) and fill the cache
+            assertThat(in.ingest(app, parser, body, body.length, 1000L + i)).isNull();
+        }
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 10; i++) {
+            in.ingest(app, parser, body, body.length, 5000L + i);
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertThat(in.added).isZero();
+        assertThat(in.postRelabel).isEqualTo(5000);
+        // 50,000 samples ingested; one allocation per sample would be >= 800 kB.
+        assertThat(allocated).isLessThan(16_384);
+    }
+
+    @Test
+    void legacyValidationRejectsUtf8Names() {
+        ScrapeConfig legacy = ScrapeConfigFile.parse("t.yml",
+                "scrape_configs: [{job_name: j, metric_name_validation_scheme: legacy}]").scrapeConfigs().get(0);
+        byte[] body = "{\"my.metric\"} 1\n".getBytes(StandardCharsets.UTF_8);
+        SampleIngester strict = new SampleIngester(legacy, Labels.of("job", "j"), new ScrapeCache(), 0);
+        assertThat(strict.ingest(new RecordingAppender(), new TextParser(), body, body.length, 1))
+                .isEqualTo("invalid metric name \"my.metric\" for the legacy validation scheme");
+        SampleIngester utf8 = new SampleIngester(cfg(), Labels.of("job", "j"), new ScrapeCache(), 0);
+        assertThat(utf8.ingest(new RecordingAppender(), new TextParser(), body, body.length, 1)).isNull();
+    }
+
+    @Test
+    void staleMarkersForVanishedSeriesOnlyOnce() {
+        ScrapeCache cache = new ScrapeCache();
+        SampleIngester in = new SampleIngester(cfg(), Labels.of("job", "j"), cache, 0);
+        TextParser p = new TextParser();
+        RecordingAppender app = new RecordingAppender();
+        byte[] both = "a 1\nb 2\nc 3 500\n".getBytes(StandardCharsets.UTF_8);
+        byte[] onlyA = "a 1\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(in.ingest(app, p, both, both.length, 1000)).isNull();
+        app.log.clear();
+        assertThat(in.ingest(app, p, onlyA, onlyA.length, 2000)).isNull();
+        // b goes stale; c carried an explicit timestamp, so it does not (track_timestamps_staleness off).
+        assertThat(app.log).containsExactly("{__name__=\"a\", job=\"j\"} 1.0 @2000", "{__name__=\"b\", job=\"j\"} stale @2000");
+        app.log.clear();
+        assertThat(in.ingest(app, p, onlyA, onlyA.length, 3000)).isNull();
+        assertThat(app.log).containsExactly("{__name__=\"a\", job=\"j\"} 1.0 @3000");
+        // A failed scrape is an empty one: a goes stale, and the next good scrape starts fresh.
+        byte[] bad = "a 1\n}\n".getBytes(StandardCharsets.UTF_8);
+        app.log.clear();
+        assertThat(in.ingest(app, p, bad, bad.length, 4000)).startsWith("line 2:");
+        RecordingAppender second = new RecordingAppender();
+        in.failed(second, 4000);
+        assertThat(second.log).containsExactly("{__name__=\"a\", job=\"j\"} stale @4000");
+        second.log.clear();
+        in.ingest(second, p, onlyA, onlyA.length, 5000);
+        assertThat(second.log).containsExactly("{__name__=\"a\", job=\"j\"} 1.0 @5000");
+        assertThat(in.added).isZero();
+    }
+}
