@@ -18,14 +18,10 @@ import dev.sextant.tsdb.storage.Queryable;
 import dev.sextant.tsdb.storage.StorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -63,8 +59,7 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
     private final Path dir;
     private final TsdbOptions options;
     private final LeveledPlanner planner;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final DirectoryLock lock;
     private final Head head;
     private volatile List<Block> blocks = List.of();
     private final Object compactLock = new Object();
@@ -77,18 +72,7 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
         this.options = options;
         this.planner = new LeveledPlanner(LeveledPlanner.exponentialRanges(options.blockRange(), options.maxBlockDuration()));
         Files.createDirectories(dir);
-        this.lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock l;
-        try {
-            l = lockChannel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            l = null;
-        }
-        if (l == null) {
-            lockChannel.close();
-            throw new StorageException("data directory " + dir + " is locked by another process or instance");
-        }
-        this.lock = l;
+        this.lock = DirectoryLock.acquire(dir);
         Head h = null;
         try {
             refuseOutOfOrderLog();
@@ -387,13 +371,7 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
     }
 
     private void releaseLock() {
-        try {
-            lock.release();
-            lockChannel.close();
-            Files.deleteIfExists(dir.resolve("lock"));
-        } catch (IOException e) {
-            LOG.warn("releasing lock: {}", e.getMessage());
-        }
+        lock.close();
     }
 
     @Override
