@@ -13,7 +13,6 @@ import dev.sextant.api.v1.DiscoveryApi;
 import dev.sextant.api.v1.QueryApi;
 import dev.sextant.api.v1.QueryableTsdbStatus;
 import dev.sextant.api.v1.RulesApi;
-import dev.sextant.api.v1.RulesView;
 import dev.sextant.api.v1.RuntimeInfo;
 import dev.sextant.api.v1.SeriesApi;
 import dev.sextant.api.v1.StatusApi;
@@ -58,6 +57,7 @@ public final class SextantServer implements AutoCloseable {
     private final Tsdb storage;
     private final ServerMetrics metrics;
     private ScrapeManager scrapeManager;
+    private RulesWiring rules;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -91,6 +91,8 @@ public final class SextantServer implements AutoCloseable {
         try {
             server.scrapeManager = new ScrapeManager(tsdb, Clock.systemUTC());
             server.scrapeManager.applyConfig(config.scrape());
+            server.rules = new RulesWiring(server.engine(), tsdb, tsdb, config.externalLabels());
+            server.rules.apply(config);
             server.http = new HttpServer(options.listenHost(), options.listenPort(), server.routes(),
                     Math.max(4, Runtime.getRuntime().availableProcessors() * 2), metrics);
             server.http.start();
@@ -101,9 +103,13 @@ public final class SextantServer implements AutoCloseable {
             if (server.scrapeManager != null) {
                 server.scrapeManager.close();
             }
+            if (server.rules != null) {
+                server.rules.close();
+            }
             tsdb.close();
             throw e;
         }
+        server.rules.start();
         server.ready.set(true);
         log.info("msg=\"Server is ready to receive web requests.\" config=\"{}\" storage.tsdb.path={}",
                 config.source(), options.dataDir());
@@ -111,15 +117,16 @@ public final class SextantServer implements AutoCloseable {
     }
 
     private Router routes() {
-        QueryEngine engine = new QueryEngine(new EngineOptions(options.lookbackDelta(), options.queryTimeout(),
-                options.queryMaxSamples()));
+        QueryEngine engine = engine();
         TsdbStatus tsdbStatus = new QueryableTsdbStatus(storage, Long.MIN_VALUE / 2);
         QueryApi query = new QueryApi(engine, storage, System::currentTimeMillis, metrics::observeQuery);
         SeriesApi series = new SeriesApi(storage);
         StatusApi status = new StatusApi(buildInfo(), () -> config.get().toYamlWithSecretsHidden(), flags(),
                 this::runtimeInfo, tsdbStatus);
         DiscoveryApi discovery = new DiscoveryApi(new ScrapeTargetsView(scrapeManager, config::get));
-        RulesApi rules = new RulesApi(RulesView.NONE);
+        RulesApi rulesApi = new RulesApi(rules);
+        metrics.counter("sextant_rule_evaluation_failures_total", "The total number of rule evaluation failures.",
+                () -> rules.manager().evaluationFailuresTotal());
         metrics.gauge("sextant_tsdb_head_series", "Total number of series in the head block.",
                 () -> storage.head().numSeries());
         metrics.gauge("sextant_tsdb_head_min_time", "Lowest timestamp value stored in the head block.",
@@ -142,9 +149,9 @@ public final class SextantServer implements AutoCloseable {
         r.get("/api/v1/scrape_pools", gated(discovery.scrapePools()));
         r.get("/api/v1/targets/metadata", gated(discovery.targetMetadata()));
         r.get("/api/v1/metadata", gated(discovery.metadata()));
-        r.get("/api/v1/rules", gated(rules.rules()));
-        r.get("/api/v1/alerts", gated(rules.alerts()));
-        r.get("/api/v1/alertmanagers", gated(rules.alertmanagers()));
+        r.get("/api/v1/rules", gated(rulesApi.rules()));
+        r.get("/api/v1/alerts", gated(rulesApi.alerts()));
+        r.get("/api/v1/alertmanagers", gated(rulesApi.alertmanagers()));
         r.get("/api/v1/status/buildinfo", gated(status.buildInfo()));
         r.get("/api/v1/status/config", gated(status.config()));
         r.get("/api/v1/status/flags", gated(status.flags()));
@@ -182,6 +189,17 @@ public final class SextantServer implements AutoCloseable {
         return r;
     }
 
+    private QueryEngine engineInstance;
+
+    /** The one query engine, shared by the HTTP API and the rule manager. */
+    private synchronized QueryEngine engine() {
+        if (engineInstance == null) {
+            engineInstance = new QueryEngine(new EngineOptions(options.lookbackDelta(), options.queryTimeout(),
+                    options.queryMaxSamples()));
+        }
+        return engineInstance;
+    }
+
     /** Until storage is ready (and while stopping), API handlers answer 503 like Prometheus's. */
     private Handler gated(Handler h) {
         return req -> {
@@ -206,8 +224,11 @@ public final class SextantServer implements AutoCloseable {
         }
         try {
             ConfigFile next = ConfigFile.load(options.configFile());
-            scrapeManager.applyConfig(next.scrape());
-            config.set(next);
+            synchronized (this) {
+                rules.apply(next);
+                scrapeManager.applyConfig(next.scrape());
+                config.set(next);
+            }
             lastReloadOk = true;
             lastConfigTime = Instant.now();
             metrics.configReloaded(true, System.currentTimeMillis());
@@ -294,6 +315,7 @@ public final class SextantServer implements AutoCloseable {
             ready.set(false);
             http.close();
             scrapeManager.close();
+            rules.close();
             try {
                 storage.close();
             } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import dev.sextant.api.http.ApiResponse;
 import dev.sextant.api.http.Handler;
 import dev.sextant.api.http.HttpServer;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -88,6 +89,12 @@ public final class ServerMetrics implements HttpServer.RequestObserver {
     /** Registers a gauge whose value is read at scrape time (e.g. head series from storage). */
     public void gauge(String name, String help, DoubleSupplier value) {
         GaugeWithCallback.builder().name(name).help(help)
+                .callback(cb -> cb.call(value.getAsDouble())).register(registry);
+    }
+
+    /** Registers a counter whose value is read at scrape time from a component's own count. */
+    public void counter(String name, String help, DoubleSupplier value) {
+        CounterWithCallback.builder().name(name).help(help)
                 .callback(cb -> cb.call(value.getAsDouble())).register(registry);
     }
 

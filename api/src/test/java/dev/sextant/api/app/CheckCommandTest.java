@@ -31,4 +31,40 @@ class CheckCommandTest {
         assertThat(cl.execute("check", "config", good.toString(), bad.toString())).isEqualTo(1);
         assertThat(err.toString()).contains("FAILED: ").contains("bad.yml:3").contains("scrape_intervall");
     }
+
+    @Test
+    void checkRulesAndTestRulesLikePromtool() throws Exception {
+        Path rules = dir.resolve("rules.yml");
+        Files.writeString(rules, "groups:\n  - name: g\n    rules:\n      - record: job:up:sum\n        expr: sum by (job) (up)\n");
+        Path broken = dir.resolve("broken.yml");
+        Files.writeString(broken, "groups:\n  - name: g\n    rules:\n      - record: job:up:sum\n        expr: sum by (job (up)\n");
+        Path test = dir.resolve("test.yml");
+        Files.writeString(test, """
+                rule_files: [rules.yml]
+                evaluation_interval: 1m
+                tests:
+                  - interval: 1m
+                    input_series:
+                      - series: 'up{job="a", instance="x"}'
+                        values: '1 1 1'
+                      - series: 'up{job="a", instance="y"}'
+                        values: '0 1 1'
+                    promql_expr_test:
+                      - expr: job:up:sum
+                        eval_time: 2m
+                        exp_samples:
+                          - labels: 'job:up:sum{job="a"}'
+                            value: 2
+                """);
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        assertThat(cl.execute("check", "rules", rules.toString())).isZero();
+        assertThat(out.toString()).contains("SUCCESS: 1 rules found");
+        assertThat(cl.execute("check", "rules", broken.toString())).isEqualTo(1);
+        assertThat(cl.execute("test", "rules", test.toString())).isZero();
+        assertThat(out.toString()).contains("SUCCESS");
+        Files.writeString(test, Files.readString(test).replace("value: 2", "value: 3"));
+        assertThat(cl.execute("test", "rules", test.toString())).isEqualTo(1);
+    }
 }
