@@ -3,6 +3,7 @@ package dev.sextant.api.v1;
 import dev.sextant.api.http.ApiRequest;
 import dev.sextant.api.http.ApiResponse;
 import dev.sextant.api.http.Handler;
+import dev.sextant.promql.ast.Printer;
 import dev.sextant.promql.engine.QueryEngine;
 import dev.sextant.promql.engine.QueryException;
 import dev.sextant.promql.engine.QueryOptions;
@@ -118,6 +119,23 @@ public final class QueryApi {
                 out.gen().writeStartArray();
                 out.gen().writeEndArray();
             });
+        });
+    }
+
+    /**
+     * {@code GET|POST /api/v1/format_query}: the query in canonical form ({@code foo/bar} becomes
+     * {@code foo / bar}, comments dropped). Long queries stay on one line (Prometheus breaks
+     * queries longer than 100 characters over several lines).
+     */
+    public Handler format() {
+        return request -> guarded(() -> {
+            String q;
+            try {
+                q = Printer.format(QueryParser.parse(orEmpty(request.param("query"))));
+            } catch (ParseException e) {
+                throw ApiException.invalidParam("query", e.getMessage());
+            }
+            return Envelope.success(out -> out.gen().writeString(q));
         });
     }
 

@@ -193,4 +193,25 @@ class V1ApiTest {
         assertThat(r.statusCode()).isEqualTo(405);
         assertThat(r.body()).startsWith("{\"status\":\"error\"");
     }
+
+    @Test
+    void formatQueryPrintsCanonicalPromQL() throws Exception {
+        assertThat(http.get("/api/v1/format_query?query=" + enc("foo/bar")).body())
+                .isEqualTo("{\"status\":\"success\",\"data\":\"foo / bar\"}");
+        assertThat(http.post("/api/v1/format_query", "query=" + enc("sum(rate(x[5m])) by (job) # why")).body())
+                .isEqualTo("{\"status\":\"success\",\"data\":\"sum by (job) (rate(x[5m]))\"}");
+        assertThat(http.get("/api/v1/format_query?query=" + enc("sum(")).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void gzipWhenTheClientAcceptsIt() throws Exception {
+        java.net.http.HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port()
+                        + "/api/v1/label/__name__/values")).header("Accept-Encoding", "gzip").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.headers().firstValue("content-encoding")).hasValue("gzip");
+        String body = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))
+                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(body).startsWith("{\"status\":\"success\",\"data\":[").contains("http_requests_total");
+    }
 }

@@ -11,15 +11,31 @@ import java.util.List;
  * <p>Thread-safety: stateless.
  */
 public final class Printer {
-    private Printer() {}
+    /**
+     * Canonical mode prints what Prometheus's {@code format_query} prints for one-line queries:
+     * metric names bare, no added parentheses, durations as {@code 5m}. The default mode
+     * parenthesises every operand so the text re-parses to the same tree without precedence rules.
+     */
+    private final boolean canonical;
+
+    private Printer(boolean canonical) {
+        this.canonical = canonical;
+    }
 
     public static String print(Expr e) {
         StringBuilder sb = new StringBuilder();
-        print(e, sb);
+        new Printer(false).print(e, sb);
         return sb.toString();
     }
 
-    private static void print(Expr e, StringBuilder sb) {
+    /** The canonical text of {@code e}, as the HTTP API's {@code format_query} returns it. */
+    public static String format(Expr e) {
+        StringBuilder sb = new StringBuilder();
+        new Printer(true).print(e, sb);
+        return sb.toString();
+    }
+
+    private void print(Expr e, StringBuilder sb) {
         if (e instanceof NumberLiteral n) {
             sb.append(number(n.value()));
         } else if (e instanceof StringLiteral s) {
@@ -80,8 +96,8 @@ public final class Printer {
     }
 
     /** Prints {@code e} in parentheses (once: a parenthesised expression already has them). */
-    private static void wrapped(Expr e, StringBuilder sb) {
-        if (e instanceof ParenExpr) {
+    private void wrapped(Expr e, StringBuilder sb) {
+        if (e instanceof ParenExpr || canonical) {
             print(e, sb);
         } else {
             sb.append('(');
@@ -90,7 +106,7 @@ public final class Printer {
         }
     }
 
-    private static void binary(BinaryExpr b, StringBuilder sb) {
+    private void binary(BinaryExpr b, StringBuilder sb) {
         wrapped(b.lhs(), sb);
         sb.append(' ').append(b.op().symbol());
         if (b.returnBool()) {
@@ -118,22 +134,40 @@ public final class Printer {
         wrapped(b.rhs(), sb);
     }
 
-    private static void selector(VectorSelector v, StringBuilder sb) {
-        sb.append('{');
+    private void selector(VectorSelector v, StringBuilder sb) {
         List<Matcher> ms = v.matchers();
-        for (int i = 0; i < ms.size(); i++) {
-            if (i > 0) {
-                sb.append(", ");
+        boolean bareName = false;
+        if (canonical && v.name() != null) {
+            if (v.name().matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) {
+                sb.append(v.name());
+                bareName = true;
             }
-            Matcher m = ms.get(i);
-            labelName(m.name(), sb);
-            sb.append(m.type().symbol());
-            quote(m.value(), sb);
         }
-        sb.append('}');
+        int printed = 0;
+        StringBuilder inner = new StringBuilder();
+        if (canonical && v.name() != null && !bareName) {
+            quote(v.name(), inner);
+            printed++;
+        }
+        for (int i = 0; i < ms.size(); i++) {
+            Matcher m = ms.get(i);
+            if (canonical && v.name() != null && m.type() == Matcher.Type.EQUAL && m.name().equals("__name__")
+                    && m.value().equals(v.name())) {
+                continue;
+            }
+            if (printed++ > 0) {
+                inner.append(", ");
+            }
+            labelName(m.name(), inner);
+            inner.append(m.type().symbol());
+            quote(m.value(), inner);
+        }
+        if (!bareName || printed > 0) {
+            sb.append('{').append(inner).append('}');
+        }
     }
 
-    private static void extension(VectorSelector v, StringBuilder sb) {
+    private void extension(VectorSelector v, StringBuilder sb) {
         if (v.anchored()) {
             sb.append(" anchored");
         } else if (v.smoothed()) {
@@ -141,8 +175,11 @@ public final class Printer {
         }
     }
 
-    private static void modifiers(DurationExpr offset, AtModifier at, StringBuilder sb) {
-        if (offset != null) {
+    private void modifiers(DurationExpr offset, AtModifier at, StringBuilder sb) {
+        if (offset != null && canonical && offset instanceof DurationExpr.Constant) {
+            sb.append(" offset ");
+            duration(offset, sb);
+        } else if (offset != null) {
             sb.append(" offset (");
             duration(offset, sb);
             sb.append(')');
@@ -157,9 +194,9 @@ public final class Printer {
         }
     }
 
-    private static void duration(DurationExpr d, StringBuilder sb) {
+    private void duration(DurationExpr d, StringBuilder sb) {
         if (d instanceof DurationExpr.Constant c) {
-            sb.append(number(c.secs()));
+            sb.append(canonical ? promDuration(c.secs()) : number(c.secs()));
         } else if (d instanceof DurationExpr.Binary b) {
             sb.append('(');
             if (b.lhs() != null) {
@@ -182,7 +219,7 @@ public final class Printer {
         }
     }
 
-    private static void labelList(List<String> labels, StringBuilder sb) {
+    private void labelList(List<String> labels, StringBuilder sb) {
         sb.append('(');
         for (int i = 0; i < labels.size(); i++) {
             if (i > 0) {
@@ -193,12 +230,38 @@ public final class Printer {
         sb.append(')');
     }
 
-    private static void labelName(String name, StringBuilder sb) {
+    private void labelName(String name, StringBuilder sb) {
         if (name.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
             sb.append(name);
         } else {
             quote(name, sb);
         }
+    }
+
+    /** Seconds as Prometheus prints durations: {@code 5m}, {@code 1h30m}, {@code -5m}, {@code 0s}. */
+    static String promDuration(double secs) {
+        long ms = Math.round(secs * 1000);
+        if (ms == 0) {
+            return "0s";
+        }
+        StringBuilder sb = new StringBuilder();
+        if (ms < 0) {
+            sb.append('-');
+            ms = -ms;
+        }
+        long[] sizes = {365L * 86_400_000, 7L * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1};
+        String[] units = {"y", "w", "d", "h", "m", "s", "ms"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (i < 2 && ms % sizes[i] != 0) {
+                continue; // years and weeks only when exact, like Prometheus
+            }
+            long n = ms / sizes[i];
+            if (n > 0) {
+                sb.append(n).append(units[i]);
+                ms -= n * sizes[i];
+            }
+        }
+        return sb.toString();
     }
 
     static String number(double v) {
@@ -212,7 +275,7 @@ public final class Printer {
         return s;
     }
 
-    private static void quote(String s, StringBuilder sb) {
+    private void quote(String s, StringBuilder sb) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
