@@ -28,8 +28,8 @@ import javax.net.ssl.X509TrustManager;
  * Supported: basic auth, authorization/bearer (files re-read per request), {@code tls_config} CA
  * (inline or file), {@code insecure_skip_verify}, {@code server_name}, {@code follow_redirects},
  * {@code proxy_url}, {@code http_headers}, client certificates ({@code cert[_file]}/{@code key[_file]},
- * PKCS#8 or PKCS#1 RSA PEM). OAuth2, {@code no_proxy} and
- * {@code proxy_from_environment} are accepted in config but not used yet.
+ * PKCS#8 or PKCS#1 RSA PEM), {@code no_proxy}, {@code proxy_from_environment}. OAuth2 and
+ * {@code proxy_connect_header} are accepted in config but not used yet.
  */
 final class HttpClients {
     private HttpClients() {}
@@ -40,9 +40,9 @@ final class HttpClients {
                 .connectTimeout(Duration.ofSeconds(30))
                 .executor(executor)
                 .followRedirects(cfg.followRedirects() ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER);
-        if (cfg.proxyUrl() != null && !cfg.proxyUrl().isEmpty()) {
-            java.net.URI u = java.net.URI.create(cfg.proxyUrl());
-            b.proxy(java.net.ProxySelector.of(new java.net.InetSocketAddress(u.getHost(), u.getPort() < 0 ? 80 : u.getPort())));
+        java.net.ProxySelector proxy = proxySelector(cfg);
+        if (proxy != null) {
+            b.proxy(proxy);
         }
         HttpClientConfig.TlsConfig tls = cfg.tls();
         if (tls != null && (tls.insecureSkipVerify() || tls.ca() != null || tls.caFile() != null
@@ -60,6 +60,67 @@ final class HttpClients {
             }
         }
         return b.build();
+    }
+
+    /**
+     * {@code proxy_url} with {@code no_proxy}, or {@code proxy_from_environment} ({@code HTTP(S)_PROXY},
+     * {@code NO_PROXY}); null when no proxy is configured.
+     */
+    static java.net.ProxySelector proxySelector(HttpClientConfig cfg) {
+        String http = null;
+        String https = null;
+        String noProxy = cfg.noProxy();
+        if (cfg.proxyUrl() != null && !cfg.proxyUrl().isEmpty()) {
+            http = cfg.proxyUrl();
+            https = cfg.proxyUrl();
+        } else if (cfg.proxyFromEnvironment()) {
+            http = env("HTTP_PROXY");
+            https = env("HTTPS_PROXY");
+            noProxy = env("NO_PROXY");
+        }
+        if (http == null && https == null) {
+            return null;
+        }
+        java.net.Proxy httpProxy = http == null ? java.net.Proxy.NO_PROXY : proxy(http);
+        java.net.Proxy httpsProxy = https == null ? java.net.Proxy.NO_PROXY : proxy(https);
+        List<String> exclusions = new java.util.ArrayList<>();
+        if (noProxy != null) {
+            for (String e : noProxy.split(",")) {
+                if (!e.isBlank()) {
+                    exclusions.add(e.trim().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        return new java.net.ProxySelector() {
+            @Override
+            public List<java.net.Proxy> select(java.net.URI uri) {
+                String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(java.util.Locale.ROOT);
+                for (String e : exclusions) {
+                    String d = e.startsWith(".") ? e.substring(1) : e;
+                    if (e.equals("*") || host.equals(d) || host.endsWith("." + d)) {
+                        return List.of(java.net.Proxy.NO_PROXY);
+                    }
+                }
+                return List.of("https".equalsIgnoreCase(uri.getScheme()) ? httpsProxy : httpProxy);
+            }
+
+            @Override
+            public void connectFailed(java.net.URI uri, java.net.SocketAddress sa, IOException ioe) {}
+        };
+    }
+
+    private static String env(String name) {
+        String v = System.getenv(name);
+        if (v == null || v.isEmpty()) {
+            v = System.getenv(name.toLowerCase(java.util.Locale.ROOT));
+        }
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    private static java.net.Proxy proxy(String url) {
+        java.net.URI u = java.net.URI.create(url.contains("://") ? url : "http://" + url);
+        return new java.net.Proxy(java.net.Proxy.Type.HTTP,
+                java.net.InetSocketAddress.createUnresolved(u.getHost(), u.getPort() < 0 ? 80 : u.getPort()));
     }
 
     private static SSLContext sslContext(HttpClientConfig.TlsConfig tls) {

@@ -72,7 +72,6 @@ final class ScrapeLoop {
     private volatile long lastScrapeMs;
     private volatile double lastDurationSeconds;
     private volatile String health = "unknown";
-    private volatile boolean scrapedOnce;
 
     ScrapeLoop(Target target, ScrapeConfig cfg, Appendable storage, Clock clock, HttpClient client,
             Executor worker, ScrapeCache cache, long firstIter) {
@@ -307,7 +306,6 @@ final class ScrapeLoop {
             lastScrapeMs = start;
             lastError = error == null ? "" : error;
             health = error == null ? "up" : "down";
-            scrapedOnce = true;
         }
         if (error != null) {
             LOG.debug("scrape of {} failed: {}", target.url(), error);
@@ -437,9 +435,5 @@ final class ScrapeLoop {
             case 504 -> "Gateway Timeout";
             default -> "";
         };
-    }
-
-    boolean scrapedOnce() {
-        return scrapedOnce;
     }
 }

@@ -279,10 +279,35 @@ class ScrapeManagerTest {
     }
 
     @Test
+    void proxyUrlAndNoProxy() throws Exception {
+        // The fake target server plays the proxy: the JDK client sends it the absolute URL.
+        targets.set("/metrics", FakeTargets.text("via_proxy 1\n"));
+        String proxy = "http://" + targets.address();
+        apply("""
+                  - job_name: proxied
+                    scrape_interval: 400ms
+                    scrape_timeout: 350ms
+                    proxy_url: %1$s
+                    static_configs: [{targets: ['target.invalid:9100']}]
+                  - job_name: excluded
+                    scrape_interval: 400ms
+                    scrape_timeout: 350ms
+                    proxy_url: %1$s
+                    no_proxy: example.invalid,.invalid
+                    static_configs: [{targets: ['target.invalid:9100']}]
+                """.formatted(proxy));
+        awaitScrapes("proxied", 1);
+        awaitScrapes("excluded", 1);
+        assertThat(target("proxied").orElseThrow().lastError()).isEmpty();
+        assertThat(lastValue(storage, "via_proxy", "job", "proxied")).isEqualTo(1);
+        assertThat(target("excluded").orElseThrow().health()).isEqualTo("down");
+    }
+
+    @Test
     void droppedTargetsAreReported() throws Exception {
         apply("""
                   - job_name: d
-                    scrape_interval: 1s
+                    scrape_interval: 1h # not scraped during the test: health stays unknown
                     relabel_configs:
                       - source_labels: [__address__]
                         regex: 'drop.*'
