@@ -89,7 +89,10 @@ public final class SextantServer implements AutoCloseable {
                 .withRetentionBytes(options.retentionSize()));
         SextantServer server = new SextantServer(options, config, tsdb, metrics);
         try {
-            server.scrapeManager = new ScrapeManager(tsdb, Clock.systemUTC());
+            // Replicas scrape the same targets at different offsets, as Prometheus seeds by host name.
+            server.scrapeManager = new ScrapeManager(tsdb, Clock.systemUTC(), new ScrapeManager.Options(
+                    ScrapeManager.Options.DEFAULT.discoveryDelayMs(), ScrapeManager.Options.DEFAULT.httpThreads(),
+                    hostname().hashCode()));
             server.scrapeManager.applyConfig(config.scrape());
             server.rules = new RulesWiring(server.engine(), tsdb, tsdb, config.externalLabels());
             server.rules.apply(config);
@@ -268,13 +271,16 @@ public final class SextantServer implements AutoCloseable {
         return f;
     }
 
-    private RuntimeInfo runtimeInfo() {
-        String host;
+    static String hostname() {
         try {
-            host = InetAddress.getLocalHost().getHostName();
+            return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
-            host = "unknown";
+            return "unknown";
         }
+    }
+
+    private RuntimeInfo runtimeInfo() {
+        String host = hostname();
         Runtime rt = Runtime.getRuntime();
         return new RuntimeInfo(startTime.toString(), Path.of("").toAbsolutePath().toString(), host,
                 Instant.now().toString(), lastReloadOk, lastConfigTime.toString(), 0,
