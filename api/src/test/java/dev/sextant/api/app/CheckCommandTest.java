@@ -67,4 +67,31 @@ class CheckCommandTest {
         Files.writeString(test, Files.readString(test).replace("value: 2", "value: 3"));
         assertThat(cl.execute("test", "rules", test.toString())).isEqualTo(1);
     }
+
+    @Test
+    void testPromqlRunsTestScriptsAndCountsUnsupportedEvals() throws Exception {
+        Path script = dir.resolve("mine.test");
+        Files.writeString(script, """
+                load 1m
+                  http_requests_total{job="a"} 0+10x10
+
+                eval instant at 5m rate(http_requests_total[5m])
+                  {job="a"} 0.16666666666666666
+
+                eval instant at 5m sum(http_requests_total)
+                  {} 51
+                """);
+        Path unsupported = dir.resolve("unsupported.txt");
+        Files.writeString(unsupported, "mine.test:7 feature we pretend is missing\n");
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        assertThat(cl.execute("test", "promql", script.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("mine.test: 1 passed / 1 failed / 0 unsupported")
+                .contains("promqltest: 1 passed, 1 failed, 0 unsupported");
+        StringWriter out2 = new StringWriter();
+        cl.setOut(new PrintWriter(out2));
+        assertThat(cl.execute("test", "promql", "--unsupported", unsupported.toString(), script.toString())).isZero();
+        assertThat(out2.toString()).endsWith("promqltest: 1 passed, 0 failed, 1 unsupported\n");
+    }
 }
