@@ -60,6 +60,10 @@ public final class Main implements Callable<Integer> {
             description = "Maximum number of bytes that can be stored for blocks, e.g. 512MB (default: no limit).")
     long retentionSize;
 
+    @Option(names = "--query.max-concurrency", paramLabel = "N", defaultValue = "20",
+            description = "Maximum number of queries executed concurrently (default: ${DEFAULT-VALUE}).")
+    int maxConcurrency;
+
     public static void main(String[] args) {
         int code = commandLine().execute(args);
         if (code != 0) {
@@ -80,7 +84,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         HostPort hp = HostPort.parse(listenAddress);
         ServerOptions options = new ServerOptions(configFile, dataDir, hp.host(), hp.port(), remoteWriteReceiver,
-                lifecycle, adminApi, queryTimeout, maxSamples, lookbackDelta, retentionTime, retentionSize);
+                lifecycle, adminApi, queryTimeout, maxSamples, lookbackDelta, retentionTime, retentionSize, maxConcurrency);
         SextantServer server;
         try {
             server = SextantServer.start(options);

@@ -11,25 +11,26 @@ import java.time.Duration;
  * @param listenHost host part of {@code --web.listen-address}
  * @param listenPort port part of {@code --web.listen-address} (0 picks a free port)
  * @param retentionSize {@code --storage.tsdb.retention.size} in bytes, 0 for no limit
+ * @param queryMaxConcurrency {@code --query.max-concurrency}, queries evaluated at once (default 20)
  */
 public record ServerOptions(Path configFile, Path dataDir, String listenHost, int listenPort,
         boolean enableRemoteWriteReceiver, boolean enableLifecycle, boolean enableAdminApi,
         Duration queryTimeout, long queryMaxSamples, Duration lookbackDelta, Duration retentionTime,
-        long retentionSize) {
+        long retentionSize, int queryMaxConcurrency) {
 
     /** Defaults as Prometheus has them, listening on {@code host:port}. */
     public static ServerOptions defaults(Path dataDir, String host, int port) {
         return new ServerOptions(null, dataDir, host, port, false, false, false, Duration.ofMinutes(2),
-                50_000_000L, Duration.ofMinutes(5), Duration.ofDays(15), 0);
+                50_000_000L, Duration.ofMinutes(5), Duration.ofDays(15), 0, 20);
     }
 
     public ServerOptions withRemoteWriteReceiver(boolean on) {
         return new ServerOptions(configFile, dataDir, listenHost, listenPort, on, enableLifecycle, enableAdminApi,
-                queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize);
+                queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency);
     }
 
     public ServerOptions withConfigFile(Path file) {
         return new ServerOptions(file, dataDir, listenHost, listenPort, enableRemoteWriteReceiver, enableLifecycle,
-                enableAdminApi, queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize);
+                enableAdminApi, queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency);
     }
 }

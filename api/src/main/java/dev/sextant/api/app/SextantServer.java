@@ -122,7 +122,8 @@ public final class SextantServer implements AutoCloseable {
     private Router routes() {
         QueryEngine engine = engine();
         TsdbStatus tsdbStatus = new QueryableTsdbStatus(storage, Long.MIN_VALUE / 2);
-        QueryApi query = new QueryApi(engine, storage, System::currentTimeMillis, metrics::observeQuery);
+        QueryApi query = new QueryApi(engine, storage, System::currentTimeMillis, metrics::observeQuery,
+                options.queryMaxConcurrency());
         SeriesApi series = new SeriesApi(storage);
         StatusApi status = new StatusApi(buildInfo(), () -> config.get().toYamlWithSecretsHidden(), flags(),
                 this::runtimeInfo, tsdbStatus);
@@ -267,6 +268,8 @@ public final class SextantServer implements AutoCloseable {
         f.put("web.enable-admin-api", Boolean.toString(options.enableAdminApi()));
         f.put("query.timeout", dev.sextant.api.json.PromDuration.format(options.queryTimeout().toMillis()));
         f.put("query.max-samples", Long.toString(options.queryMaxSamples()));
+        f.put("query.max-concurrency", Integer.toString(options.queryMaxConcurrency()));
+        f.put("storage.tsdb.retention.size", options.retentionSize() + "B");
         f.put("query.lookback-delta", dev.sextant.api.json.PromDuration.format(options.lookbackDelta().toMillis()));
         return f;
     }

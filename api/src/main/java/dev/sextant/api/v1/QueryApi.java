@@ -19,6 +19,8 @@ import dev.sextant.tsdb.storage.Queryable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,6 +36,7 @@ public final class QueryApi {
     private final Queryable storage;
     private final LongSupplier clock;
     private final QueryObserver observer;
+    private final Semaphore gate;
 
     /** Receives the duration of each query (for the query latency histograms). */
     @FunctionalInterface
@@ -41,11 +44,34 @@ public final class QueryApi {
         void observe(String kind, long nanos);
     }
 
-    public QueryApi(QueryEngine engine, Queryable storage, LongSupplier clockMillis, QueryObserver observer) {
+    public QueryApi(QueryEngine engine, Queryable storage, LongSupplier clockMillis, QueryObserver observer,
+            int maxConcurrency) {
         this.engine = engine;
         this.storage = storage;
         this.clock = clockMillis;
         this.observer = observer;
+        this.gate = new Semaphore(Math.max(1, maxConcurrency), true);
+    }
+
+    /**
+     * Runs a query once one of the {@code --query.max-concurrency} slots is free; waiting counts
+     * against the query's timeout, as in Prometheus's queue.
+     */
+    private QueryResult throttled(Duration timeout, java.util.function.Supplier<QueryResult> query) throws ApiException {
+        long waitMs = timeout != null ? timeout.toMillis() : engine.options().timeout().toMillis();
+        try {
+            if (!gate.tryAcquire(waitMs, TimeUnit.MILLISECONDS)) {
+                throw new ApiException(ErrorType.TIMEOUT, "query timed out in query execution (queue)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(ErrorType.CANCELED, "query was canceled");
+        }
+        try {
+            return query.get();
+        } finally {
+            gate.release();
+        }
     }
 
     /** {@code GET|POST /api/v1/query}. */
@@ -59,7 +85,7 @@ public final class QueryApi {
             long started = System.nanoTime();
             QueryResult result;
             try {
-                result = engine.instantQuery(storage, query, time, options);
+                result = throttled(options.timeout(), () -> engine.instantQuery(storage, query, time, options));
             } catch (ParseException e) {
                 throw ApiException.invalidParam("query", e.getMessage());
             } finally {
@@ -93,7 +119,7 @@ public final class QueryApi {
             long started = System.nanoTime();
             QueryResult result;
             try {
-                result = engine.rangeQuery(storage, query, start, end, step, options);
+                result = throttled(options.timeout(), () -> engine.rangeQuery(storage, query, start, end, step, options));
             } catch (ParseException e) {
                 throw ApiException.invalidParam("query", e.getMessage());
             } finally {
@@ -201,6 +227,9 @@ public final class QueryApi {
             return Envelope.error(e);
         } catch (QueryException e) {
             return Envelope.error(Errors.typeOf(e), e.getMessage());
+        } catch (StackOverflowError e) {
+            // Only absurdly deep nesting (thousands of parentheses) gets here; refuse it as bad input.
+            return Envelope.error(ErrorType.BAD_DATA, "invalid parameter \"query\": expression nesting is too deep");
         }
     }
 }

@@ -138,6 +138,25 @@ class HostileInputTest {
         assertThat(http.get("/../../etc/passwd").statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void hostileQueriesGetAnEnvelopeNotACrash() throws Exception {
+        String deep = "(".repeat(100_000) + "1" + ")".repeat(100_000);
+        HttpResponse<String> nested = http.post("/api/v1/query", "query=" + HttpFixture.enc(deep));
+        assertThat(nested.statusCode()).isIn(400, 422);
+        assertThat(nested.body()).startsWith("{\"status\":\"error\"");
+
+        String huge = "up" + " or up".repeat(150_000); // about 1 MB of PromQL
+        HttpResponse<String> big = http.post("/api/v1/query", "query=" + HttpFixture.enc(huge) + "&time=2");
+        assertThat(big.statusCode()).isIn(200, 400, 422);
+        assertThat(big.body()).startsWith("{\"status\":");
+
+        String regex = "kept{a=~\"(a+)+(b+)+(c+)+$\"}";
+        HttpResponse<String> re = http.get("/api/v1/query?time=2&query=" + HttpFixture.enc(regex));
+        assertThat(re.statusCode()).isEqualTo(200);
+        HttpResponse<String> badRe = http.get("/api/v1/query?query=" + HttpFixture.enc("kept{a=~\"(\"}"));
+        assertThat(badRe.statusCode()).isEqualTo(400);
+    }
+
     private static String readStatusLine(InputStream in) throws IOException {
         StringBuilder sb = new StringBuilder();
         int c;

@@ -38,7 +38,7 @@ class RulesEndToEndTest {
         Files.writeString(config, "global:\n  evaluation_interval: 1s\nrule_files:\n  - rules.yml\n");
         ServerOptions base = ServerOptions.defaults(dir.resolve("data"), "127.0.0.1", 0);
         ServerOptions o = new ServerOptions(config, base.dataDir(), "127.0.0.1", 0, true, true, false,
-                Duration.ofMinutes(2), 50_000_000L, Duration.ofMinutes(5), Duration.ofDays(15), 0);
+                Duration.ofMinutes(2), 50_000_000L, Duration.ofMinutes(5), Duration.ofDays(15), 0, 20);
         try (SextantServer server = SextantServer.start(o)) {
             HttpFixture http = new HttpFixture(server.port());
             long now = System.currentTimeMillis();

@@ -41,7 +41,7 @@ class V1ApiTest {
                 """);
         ServerOptions o = ServerOptions.defaults(dir.resolve("data"), "127.0.0.1", 0);
         o = new ServerOptions(configFile, o.dataDir(), o.listenHost(), 0, true, true, false, Duration.ofMinutes(2),
-                50_000_000L, Duration.ofMinutes(5), Duration.ofDays(15), 0);
+                50_000_000L, Duration.ofMinutes(5), Duration.ofDays(15), 0, 20);
         server = SextantServer.start(o);
         http = new HttpFixture(server.port());
         WriteRequest req = WriteRequest.newBuilder()
