@@ -270,6 +270,66 @@ class RuleManagerTest {
     }
 
     @Test
+    void endsAtUsesTheLongerOfGroupIntervalAndResendDelay() throws Exception {
+        Path f = file("slow.yml", "groups:\n  - name: g\n    interval: 5m\n    rules:\n      - alert: A\n        expr: cond\n");
+        add(Labels.of("__name__", "cond"), 0, 1);
+        RuleManager m = manager();
+        m.applyFiles(List.of(f), MIN);
+        m.evalGroupAt(f, "g", 0);
+        assertThat(sent).singleElement().satisfies(a -> assertThat(a.endsAtMs()).isEqualTo(4 * 5 * MIN));
+        assertThat(sent.get(0).labels()).isEqualTo(Labels.of("alertname", "A"));
+    }
+
+    @Test
+    void overrunningEvaluationsSkipMissedTicks() throws Exception {
+        Path f = file("rec.yml", "groups:\n  - name: g\n    interval: 100ms\n    rules:\n      - record: c\n        expr: s\n");
+        add(Labels.of("__name__", "s"), System.currentTimeMillis(), 1);
+        java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
+        dev.sextant.tsdb.storage.Appendable slow = () -> {
+            Appender inner = storage.appender();
+            return new Appender() {
+                @Override
+                public long append(long ref, Labels l, long t, double v) {
+                    return inner.append(ref, l, t, v);
+                }
+
+                @Override
+                public void commit() {
+                    if (commits.incrementAndGet() == 1) {
+                        try {
+                            Thread.sleep(450);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    inner.commit();
+                }
+
+                @Override
+                public void rollback() {
+                    inner.rollback();
+                }
+            };
+        };
+        try (RuleManager m = new RuleManager(engine, storage, slow, Clock.systemUTC(), Notifier.NONE,
+                RuleManagerOptions.defaults(Labels.EMPTY, ""))) {
+            m.applyFiles(List.of(f), MIN);
+            m.start();
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (m.stats().get(0).evaluations() < 3 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(m.stats().get(0).missedIterations()).isGreaterThanOrEqualTo(2);
+        }
+        TreeMap<Long, Double> written = samples(Labels.of("__name__", "c"));
+        assertThat(written.size()).isGreaterThanOrEqualTo(2);
+        long first = written.firstKey();
+        for (long t : written.keySet()) {
+            assertThat((t - first) % 100).as("evaluation instants stay on the 100ms grid").isZero();
+        }
+    }
+
+    @Test
     void keepFiringForHoldsAFiringAlert() throws Exception {
         Path f = file("keep.yml", """
                 groups:
