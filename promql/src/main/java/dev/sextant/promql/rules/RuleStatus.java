@@ -6,6 +6,7 @@ import java.util.Map;
 /**
  * Read-only snapshots for {@code /api/v1/rules} and {@code /api/v1/alerts}. Times are RFC 3339 strings
  * (Go's zero time {@code 0001-01-01T00:00:00Z} when never evaluated), durations in seconds.
+ * All records are immutable snapshots, safe to hand to other threads.
  */
 public final class RuleStatus {
     private RuleStatus() {}
