@@ -42,6 +42,7 @@ final class RuleGroup {
     long failures;
     long missedIterations;
     boolean shouldRestore;
+    int evalsSinceLoad;
     volatile boolean stopped;
     ScheduledFuture<?> future;
 
@@ -116,6 +117,7 @@ final class RuleGroup {
         failures = old.failures;
         missedIterations = old.missedIterations;
         shouldRestore = old.shouldRestore;
+        evalsSinceLoad = old.evalsSinceLoad;
     }
 
     /** Evaluates every rule at instant {@code ts} (Unix ms) and notifies. */
@@ -183,7 +185,9 @@ final class RuleGroup {
             }
             rule.evalNanos = System.nanoTime() - ruleStart;
         }
-        if (shouldRestore) {
+        // As Prometheus: restore after the second evaluation, so recording rules that alerts depend
+        // on have produced fresh values first.
+        if (shouldRestore && ++evalsSinceLoad >= 2) {
             restoreForState(ts, storage, options);
             shouldRestore = false;
         }

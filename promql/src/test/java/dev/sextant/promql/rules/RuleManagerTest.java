@@ -266,7 +266,9 @@ class RuleManagerTest {
         assertThat(StaleNaN.isStale(samples(pending).get(2 * MIN))).isTrue();
         assertThat(samples(firing)).containsEntry(2 * MIN, 1.0).containsEntry(4 * MIN, 1.0);
         assertThat(StaleNaN.isStale(samples(firing).get(5 * MIN))).isTrue();
-        assertThat(samples(forState)).containsEntry(MIN, 0.0).containsEntry(4 * MIN, 0.0);
+        // Written once the for-state restore has run, after the second evaluation (as Prometheus).
+        assertThat(samples(forState)).doesNotContainKeys(0L, MIN).containsEntry(2 * MIN, 0.0)
+                .containsEntry(4 * MIN, 0.0);
     }
 
     @Test
@@ -411,14 +413,19 @@ class RuleManagerTest {
             add(Labels.of("__name__", "cond"), t, 1);
         }
         runFirstProcess(f, 5 * MIN);
-        // Down from 5m to 8m: the 5m spent pending count, the outage does not.
+        // Down from 5m to 8m; restored after the second evaluation (9m): the 5m spent pending count,
+        // the outage does not.
         RuleManager second = manager();
         second.applyFiles(List.of(f), MIN);
         second.evalGroupAt(f, "g", 8 * MIN);
-        assertThat(second.groups().get(0).rules().get(0).alerts().get(0).activeAt()).isEqualTo("1970-01-01T00:03:00Z");
-        second.evalGroupAt(f, "g", 32 * MIN);
-        assertThat(second.groups().get(0).rules().get(0).state()).isEqualTo("pending");
+        assertThat(second.groups().get(0).rules().get(0).alerts().get(0).activeAt()).isEqualTo("1970-01-01T00:08:00Z");
+        assertThat(samples(Labels.of("__name__", "ALERTS_FOR_STATE", "alertname", "Slow"))).as("not before restore")
+                .doesNotContainKey(8 * MIN);
+        second.evalGroupAt(f, "g", 9 * MIN);
+        assertThat(second.groups().get(0).rules().get(0).alerts().get(0).activeAt()).isEqualTo("1970-01-01T00:04:00Z");
         second.evalGroupAt(f, "g", 33 * MIN);
+        assertThat(second.groups().get(0).rules().get(0).state()).isEqualTo("pending");
+        second.evalGroupAt(f, "g", 34 * MIN);
         assertThat(second.groups().get(0).rules().get(0).state()).isEqualTo("firing");
     }
 
@@ -439,12 +446,14 @@ class RuleManagerTest {
         RuleManager second = manager();
         second.applyFiles(List.of(f), MIN);
         second.evalGroupAt(f, "g", 27 * MIN);
-        // 5m were left, less than the 10m grace period: it fires 10m after the restart.
-        assertThat(second.groups().get(0).rules().get(0).alerts().get(0).activeAt()).isEqualTo("1970-01-01T00:07:00Z");
+        second.evalGroupAt(f, "g", 28 * MIN);
+        // 5m were left, less than the 10m grace period: it fires 10m after the restore.
+        assertThat(second.groups().get(0).rules().get(0).alerts().get(0).activeAt()).isEqualTo("1970-01-01T00:08:00Z");
 
         RuleManager third = manager();
         third.applyFiles(List.of(f), MIN);
-        third.evalGroupAt(f, "g", 27 * MIN + 61 * MIN + 30 * MIN); // beyond the 1h outage tolerance
+        third.evalGroupAt(f, "g", 118 * MIN); // beyond the 1h outage tolerance
+        third.evalGroupAt(f, "g", 119 * MIN);
         assertThat(third.groups().get(0).rules().get(0).alerts().get(0).activeAt()).isEqualTo("1970-01-01T01:58:00Z");
     }
 
