@@ -106,6 +106,34 @@ class RuleManagerTest {
     }
 
     @Test
+    void apiFiltersSelectByTypeNameGroupAndFile() throws Exception {
+        Path f = file("mixed.yml", """
+                groups:
+                  - name: a
+                    rules:
+                      - record: r1
+                        expr: x
+                      - alert: A1
+                        expr: x
+                  - name: b
+                    rules:
+                      - record: r2
+                        expr: x
+                """);
+        RuleManager m = manager();
+        m.applyFiles(List.of(f), MIN);
+        List<RuleStatus.Group> all = m.groups();
+        java.util.Set<String> none = java.util.Set.of();
+        assertThat(RuleStatus.filter(all, "alert", none, none, none)).extracting(g -> g.rules().size())
+                .containsExactly(1, 0);
+        assertThat(RuleStatus.filter(all, "", java.util.Set.of("r2"), none, none)).singleElement()
+                .satisfies(g -> assertThat(g.name()).isEqualTo("b"));
+        assertThat(RuleStatus.filter(all, null, none, java.util.Set.of("a"), java.util.Set.of(f.toString())))
+                .singleElement().satisfies(g -> assertThat(g.rules()).hasSize(2));
+        assertThat(RuleStatus.filter(all, null, none, none, java.util.Set.of("other.yml"))).isEmpty();
+    }
+
+    @Test
     void nanResultsAreKeptAndScalarsBecomeOneSeries() throws Exception {
         Path f = file("nan.yml", """
                 groups:
