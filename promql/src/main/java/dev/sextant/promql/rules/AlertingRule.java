@@ -190,7 +190,7 @@ final class AlertingRule extends Rule {
         if (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        return base + "/graph?g0.expr=" + URLEncoder.encode(spec.expr(), StandardCharsets.UTF_8).replace("+", "%20")
+        return base + "/graph?g0.expr=" + URLEncoder.encode(spec.expr(), StandardCharsets.UTF_8)
                 + "&g0.tab=1";
     }
 

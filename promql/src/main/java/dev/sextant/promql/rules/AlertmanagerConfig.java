@@ -4,6 +4,7 @@ import java.util.List;
 
 /**
  * One {@code alerting.alertmanagers} entry with static targets, as the server's config loader passes it.
+ * Immutable; thread-safe.
  *
  * @param scheme {@code http} or {@code https}
  * @param pathPrefix {@code path_prefix}, default {@code /}

@@ -4,7 +4,7 @@ import dev.sextant.tsdb.model.Labels;
 import java.util.Map;
 
 /**
- * One alert as sent to Alertmanager.
+ * One alert as sent to Alertmanager. Immutable; thread-safe.
  *
  * @param labels alert labels (rule labels, series labels, {@code alertname}); external labels are added by the notifier
  * @param annotations expanded annotations

@@ -57,6 +57,16 @@ public final class RuleFiles {
         return out;
     }
 
+    /** promtool's exit status for {@link #check}: 0 when every file passed, 1 otherwise. */
+    public static int exitCode(List<CheckResult> results) {
+        for (CheckResult r : results) {
+            if (!r.ok()) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+
     /** Concatenated reports of {@link #check}. */
     public static String report(List<CheckResult> results) {
         StringBuilder b = new StringBuilder();

@@ -42,6 +42,7 @@ final class RuleGroup {
     long failures;
     long missedIterations;
     boolean shouldRestore;
+    int evalsSinceLoad;
     volatile boolean stopped;
     ScheduledFuture<?> future;
 
@@ -65,16 +66,18 @@ final class RuleGroup {
     }
 
     /**
-     * This group's fixed offset within its interval, so groups spread over the interval instead of
-     * all evaluating at once: a stable 64-bit FNV-1a hash of name and file, modulo the interval.
+     * This group's fixed offset within its interval, so groups spread over the interval instead of all
+     * evaluating at once. As Prometheus: the XXH64 hash of the label set {@code {file, name}} modulo
+     * the interval in nanoseconds; evaluation instants are then truncated to milliseconds.
      */
     long offsetMs() {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : (spec.name() + "\u00ff" + spec.file()).getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        for (String s : new String[] {"file", spec.file().toString(), "name", spec.name()}) {
+            b.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+            b.write(0xff);
         }
-        return Long.remainderUnsigned(h, intervalMs);
+        long offsetNs = Long.remainderUnsigned(XxHash64.hash(b.toByteArray()), intervalMs * 1_000_000L);
+        return offsetNs / 1_000_000L;
     }
 
     /** The latest evaluation instant {@code <= nowMs}: {@code base + k·interval + offset}. */
@@ -114,6 +117,7 @@ final class RuleGroup {
         failures = old.failures;
         missedIterations = old.missedIterations;
         shouldRestore = old.shouldRestore;
+        evalsSinceLoad = old.evalsSinceLoad;
     }
 
     /** Evaluates every rule at instant {@code ts} (Unix ms) and notifies. */
@@ -181,7 +185,9 @@ final class RuleGroup {
             }
             rule.evalNanos = System.nanoTime() - ruleStart;
         }
-        if (shouldRestore) {
+        // As Prometheus: restore after the second evaluation, so recording rules that alerts depend
+        // on have produced fresh values first.
+        if (shouldRestore && ++evalsSinceLoad >= 2) {
             restoreForState(ts, storage, options);
             shouldRestore = false;
         }

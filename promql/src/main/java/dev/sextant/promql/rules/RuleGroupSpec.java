@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One validated rule group as written in a rule file.
+ * One validated rule group as written in a rule file. Immutable; thread-safe.
  *
  * @param file the file the group came from
  * @param name group name, unique per file

@@ -4,7 +4,7 @@ import dev.sextant.promql.engine.QueryOptions;
 import dev.sextant.tsdb.model.Labels;
 
 /**
- * Settings of a {@link RuleManager}, named after Prometheus's flags and config keys.
+ * Settings of a {@link RuleManager}, named after Prometheus's flags and config keys. Immutable.
  *
  * @param externalLabels {@code global.external_labels}: visible to templates, added to notifications
  * @param externalUrl {@code --web.external-url}, for templates and generator URLs

@@ -4,7 +4,7 @@ import dev.sextant.promql.template.Template;
 import java.util.Map;
 
 /**
- * One validated rule as written in a rule file.
+ * One validated rule as written in a rule file. Immutable (unmodifiable maps); thread-safe.
  *
  * @param alert true for an alerting rule, false for a recording rule
  * @param name the {@code alert} or {@code record} value

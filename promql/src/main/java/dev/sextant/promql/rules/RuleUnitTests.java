@@ -270,7 +270,7 @@ public final class RuleUnitTests {
         for (JsonNode s : et.path("exp_samples")) {
             String l = s.path("labels").asText("");
             Labels labels = l.isBlank() ? Labels.EMPTY : SeriesNotationBridge.parseMetric(l);
-            exp.add(new ExpSample(labels, s.path("value").asDouble()));
+            exp.add(new ExpSample(labels, number(s.path("value"))));
         }
         List<ExpSample> got = new ArrayList<>();
         try {
@@ -300,6 +300,20 @@ public final class RuleUnitTests {
         }
         return "    expr: " + GoFormat.quote(expr) + ", time: " + Durations.format(t) + ",\n        exp: " + samples(exp)
                 + "\n        got: " + samples(got);
+    }
+
+    /** A YAML number, or a string such as {@code NaN}, {@code +Inf}, {@code 1e3}. */
+    private static double number(JsonNode n) {
+        if (n.isNumber()) {
+            return n.asDouble();
+        }
+        String t = n.asText().trim();
+        return switch (t.toLowerCase(java.util.Locale.ROOT)) {
+            case "nan" -> Double.NaN;
+            case "inf", "+inf" -> Double.POSITIVE_INFINITY;
+            case "-inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(t);
+        };
     }
 
     private static String samples(List<ExpSample> s) {

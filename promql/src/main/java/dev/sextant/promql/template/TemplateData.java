@@ -6,6 +6,7 @@ import java.util.Map;
 /**
  * What a rule template sees: {@code $labels}/{@code .Labels}, {@code $value}/{@code .Value},
  * {@code $externalLabels}, {@code $externalURL}, and the {@code query} function's backend.
+ * Immutable if the maps are; the executor never modifies them.
  *
  * @param query runs an instant query at the evaluation time; may be null when queries are not allowed
  */

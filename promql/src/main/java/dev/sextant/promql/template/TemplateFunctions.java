@@ -260,7 +260,7 @@ public final class TemplateFunctions {
             }
             case "graphLink", "tableLink" -> {
                 String expr = str(one(fn, a));
-                return "/graph?g0.expr=" + URLEncoder.encode(expr, StandardCharsets.UTF_8).replace("+", "%20")
+                return "/graph?g0.expr=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)
                         + "&g0.tab=" + (fn.equals("graphLink") ? "0" : "1");
             }
             default -> throw ex.error("function \"" + fn + "\" not defined");

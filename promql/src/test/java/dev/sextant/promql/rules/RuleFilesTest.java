@@ -83,6 +83,8 @@ class RuleFilesTest {
                 + "Checking " + CHECK_DIR.resolve("invalid-record-for.yml") + "\n  FAILED:\n"
                 + CHECK_DIR.resolve("invalid-record-for.yml")
                 + ": 4:17: group \"g\", rule 1, \"r\": invalid field 'for' in recording rule\n\n");
+        assertThat(RuleFiles.exitCode(rs)).isEqualTo(1);
+        assertThat(RuleFiles.exitCode(rs.subList(0, 1))).isZero();
     }
 
     @Test

@@ -106,6 +106,34 @@ class RuleManagerTest {
     }
 
     @Test
+    void apiFiltersSelectByTypeNameGroupAndFile() throws Exception {
+        Path f = file("mixed.yml", """
+                groups:
+                  - name: a
+                    rules:
+                      - record: r1
+                        expr: x
+                      - alert: A1
+                        expr: x
+                  - name: b
+                    rules:
+                      - record: r2
+                        expr: x
+                """);
+        RuleManager m = manager();
+        m.applyFiles(List.of(f), MIN);
+        List<RuleStatus.Group> all = m.groups();
+        java.util.Set<String> none = java.util.Set.of();
+        assertThat(RuleStatus.filter(all, "alert", none, none, none)).extracting(g -> g.rules().size())
+                .containsExactly(1, 0);
+        assertThat(RuleStatus.filter(all, "", java.util.Set.of("r2"), none, none)).singleElement()
+                .satisfies(g -> assertThat(g.name()).isEqualTo("b"));
+        assertThat(RuleStatus.filter(all, null, none, java.util.Set.of("a"), java.util.Set.of(f.toString())))
+                .singleElement().satisfies(g -> assertThat(g.rules()).hasSize(2));
+        assertThat(RuleStatus.filter(all, null, none, none, java.util.Set.of("other.yml"))).isEmpty();
+    }
+
+    @Test
     void nanResultsAreKeptAndScalarsBecomeOneSeries() throws Exception {
         Path f = file("nan.yml", """
                 groups:
@@ -266,7 +294,69 @@ class RuleManagerTest {
         assertThat(StaleNaN.isStale(samples(pending).get(2 * MIN))).isTrue();
         assertThat(samples(firing)).containsEntry(2 * MIN, 1.0).containsEntry(4 * MIN, 1.0);
         assertThat(StaleNaN.isStale(samples(firing).get(5 * MIN))).isTrue();
-        assertThat(samples(forState)).containsEntry(MIN, 0.0).containsEntry(4 * MIN, 0.0);
+        // Written once the for-state restore has run, after the second evaluation (as Prometheus).
+        assertThat(samples(forState)).doesNotContainKeys(0L, MIN).containsEntry(2 * MIN, 0.0)
+                .containsEntry(4 * MIN, 0.0);
+    }
+
+    @Test
+    void endsAtUsesTheLongerOfGroupIntervalAndResendDelay() throws Exception {
+        Path f = file("slow.yml", "groups:\n  - name: g\n    interval: 5m\n    rules:\n      - alert: A\n        expr: cond\n");
+        add(Labels.of("__name__", "cond"), 0, 1);
+        RuleManager m = manager();
+        m.applyFiles(List.of(f), MIN);
+        m.evalGroupAt(f, "g", 0);
+        assertThat(sent).singleElement().satisfies(a -> assertThat(a.endsAtMs()).isEqualTo(4 * 5 * MIN));
+        assertThat(sent.get(0).labels()).isEqualTo(Labels.of("alertname", "A"));
+    }
+
+    @Test
+    void overrunningEvaluationsSkipMissedTicks() throws Exception {
+        Path f = file("rec.yml", "groups:\n  - name: g\n    interval: 100ms\n    rules:\n      - record: c\n        expr: s\n");
+        add(Labels.of("__name__", "s"), System.currentTimeMillis(), 1);
+        java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
+        dev.sextant.tsdb.storage.Appendable slow = () -> {
+            Appender inner = storage.appender();
+            return new Appender() {
+                @Override
+                public long append(long ref, Labels l, long t, double v) {
+                    return inner.append(ref, l, t, v);
+                }
+
+                @Override
+                public void commit() {
+                    if (commits.incrementAndGet() == 1) {
+                        try {
+                            Thread.sleep(450);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    inner.commit();
+                }
+
+                @Override
+                public void rollback() {
+                    inner.rollback();
+                }
+            };
+        };
+        try (RuleManager m = new RuleManager(engine, storage, slow, Clock.systemUTC(), Notifier.NONE,
+                RuleManagerOptions.defaults(Labels.EMPTY, ""))) {
+            m.applyFiles(List.of(f), MIN);
+            m.start();
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (m.stats().get(0).evaluations() < 3 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(m.stats().get(0).missedIterations()).isGreaterThanOrEqualTo(2);
+        }
+        TreeMap<Long, Double> written = samples(Labels.of("__name__", "c"));
+        assertThat(written.size()).isGreaterThanOrEqualTo(2);
+        long first = written.firstKey();
+        for (long t : written.keySet()) {
+            assertThat((t - first) % 100).as("evaluation instants stay on the 100ms grid").isZero();
+        }
     }
 
     @Test
@@ -351,14 +441,19 @@ class RuleManagerTest {
             add(Labels.of("__name__", "cond"), t, 1);
         }
         runFirstProcess(f, 5 * MIN);
-        // Down from 5m to 8m: the 5m spent pending count, the outage does not.
+        // Down from 5m to 8m; restored after the second evaluation (9m): the 5m spent pending count,
+        // the outage does not.
         RuleManager second = manager();
         second.applyFiles(List.of(f), MIN);
         second.evalGroupAt(f, "g", 8 * MIN);
-        assertThat(second.groups().get(0).rules().get(0).alerts().get(0).activeAt()).isEqualTo("1970-01-01T00:03:00Z");
-        second.evalGroupAt(f, "g", 32 * MIN);
-        assertThat(second.groups().get(0).rules().get(0).state()).isEqualTo("pending");
+        assertThat(second.groups().get(0).rules().get(0).alerts().get(0).activeAt()).isEqualTo("1970-01-01T00:08:00Z");
+        assertThat(samples(Labels.of("__name__", "ALERTS_FOR_STATE", "alertname", "Slow"))).as("not before restore")
+                .doesNotContainKey(8 * MIN);
+        second.evalGroupAt(f, "g", 9 * MIN);
+        assertThat(second.groups().get(0).rules().get(0).alerts().get(0).activeAt()).isEqualTo("1970-01-01T00:04:00Z");
         second.evalGroupAt(f, "g", 33 * MIN);
+        assertThat(second.groups().get(0).rules().get(0).state()).isEqualTo("pending");
+        second.evalGroupAt(f, "g", 34 * MIN);
         assertThat(second.groups().get(0).rules().get(0).state()).isEqualTo("firing");
     }
 
@@ -379,12 +474,14 @@ class RuleManagerTest {
         RuleManager second = manager();
         second.applyFiles(List.of(f), MIN);
         second.evalGroupAt(f, "g", 27 * MIN);
-        // 5m were left, less than the 10m grace period: it fires 10m after the restart.
-        assertThat(second.groups().get(0).rules().get(0).alerts().get(0).activeAt()).isEqualTo("1970-01-01T00:07:00Z");
+        second.evalGroupAt(f, "g", 28 * MIN);
+        // 5m were left, less than the 10m grace period: it fires 10m after the restore.
+        assertThat(second.groups().get(0).rules().get(0).alerts().get(0).activeAt()).isEqualTo("1970-01-01T00:08:00Z");
 
         RuleManager third = manager();
         third.applyFiles(List.of(f), MIN);
-        third.evalGroupAt(f, "g", 27 * MIN + 61 * MIN + 30 * MIN); // beyond the 1h outage tolerance
+        third.evalGroupAt(f, "g", 118 * MIN); // beyond the 1h outage tolerance
+        third.evalGroupAt(f, "g", 119 * MIN);
         assertThat(third.groups().get(0).rules().get(0).alerts().get(0).activeAt()).isEqualTo("1970-01-01T01:58:00Z");
     }
 

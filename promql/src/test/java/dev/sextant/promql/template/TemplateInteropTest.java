@@ -2,9 +2,18 @@ package dev.sextant.promql.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sextant.promql.engine.EngineOptions;
+import dev.sextant.promql.engine.QueryEngine;
+import dev.sextant.promql.engine.QueryOptions;
+import dev.sextant.promql.value.Sample;
+import dev.sextant.promql.value.Vector;
+import dev.sextant.tsdb.memory.MemoryStorage;
+import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.storage.Appender;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,7 +54,12 @@ class TemplateInteropTest {
             "{{ $labels }}",
             "{{ stripPort \"host.example.com:9100\" }} {{ stripPort \"[::1]:80\" }} {{ stripDomain \"host.example.com:9100\" }}",
             "{{ with $labels.i }}{{ . }}{{ end }} {{ len $labels }} {{ index $labels \"i\" }}",
-            "{{ match \"^[0-9]+$\" $labels.i }} {{ and true 1 }} {{ or 0 \"\" }} {{ not 0 }}");
+            "{{ match \"^[0-9]+$\" $labels.i }} {{ and true 1 }} {{ or 0 \"\" }} {{ not 0 }}",
+            "{{ query \"v\" | len }} {{ with query \"v{i='3'}\" }}{{ . | first | value | humanize }}{{ end }}",
+            "{{ range query \"v\" | sortByLabel \"i\" }}{{ .Labels.i }}={{ .Value }},{{ end }}",
+            "{{ with query \"v{i='7'}\" }}{{ . | first | label \"i\" }}{{ end }}",
+            "{{ graphLink \"rate(x[5m]) > 1\" }} {{ tableLink \"up\" }} {{ \"a b&c/d\" | urlquery }}",
+            "{{ parseDuration \"1h30m\" }} {{ toTime 1435065584.128 }}");
 
     @Test
     void sextantTemplatesExpandExactlyLikePromtool(@TempDir Path dir) throws Exception {
@@ -57,6 +71,11 @@ class TemplateInteropTest {
             rules.append("          a").append(a).append(": ").append(yamlString(TEMPLATES.get(a))).append('\n');
         }
         Files.writeString(dir.resolve("rules.yml"), rules);
+        Appender app = storage.appender();
+        for (int i = 0; i < VALUES.size(); i++) {
+            app.append(0, Labels.of("__name__", "v", "i", Integer.toString(i)), 0, parse(VALUES.get(i)));
+        }
+        app.commit();
         StringBuilder test = new StringBuilder("rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n"
                 + "  - interval: 1m\n    input_series:\n");
         for (int i = 0; i < VALUES.size(); i++) {
@@ -69,7 +88,7 @@ class TemplateInteropTest {
             test.append("          - exp_labels: {i: \"").append(i).append("\"}\n            exp_annotations:\n");
             // Alert templates see the series' labels, __name__ included.
             TemplateData data = new TemplateData(new TreeMap<>(Map.of("__name__", "v", "i", Integer.toString(i))), v,
-                    Map.of(), "", null);
+                    Map.of(), "", this::query);
             for (int a = 0; a < TEMPLATES.size(); a++) {
                 String out = Template.parse("__alert_T", TEMPLATES.get(a)).execute(data);
                 test.append("              a").append(a).append(": ").append(yamlString(out)).append('\n');
@@ -81,6 +100,19 @@ class TemplateInteropTest {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("promtool disagrees with Sextant's expansions:%n%s", output).isZero();
+    }
+
+    private final MemoryStorage storage = new MemoryStorage();
+    private final QueryEngine engine = new QueryEngine(EngineOptions.DEFAULTS);
+
+    private List<TemplateData.QuerySample> query(String expr) {
+        List<TemplateData.QuerySample> out = new ArrayList<>();
+        for (Sample s : ((Vector) engine.instantQuery(storage, expr, 0, QueryOptions.DEFAULTS).value()).samples()) {
+            Map<String, String> m = new TreeMap<>();
+            s.metric().forEach(m::put);
+            out.add(new TemplateData.QuerySample(m, s.v()));
+        }
+        return out;
     }
 
     private static double parse(String s) {
