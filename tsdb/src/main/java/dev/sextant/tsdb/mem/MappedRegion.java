@@ -29,6 +29,9 @@ public final class MappedRegion {
         this.tag = tag;
         MappedBytes m = MappedBytes.mappedBytes(file.toFile(), maxSize, 0);
         m.readLimit(maxSize);
+        // Appenders and queries reach the region from many threads; our callers serialise access
+        // (see class Javadoc), so chronicle's "one thread per component" check must not apply.
+        m.singleThreadedCheckDisabled(true);
         this.bytes = m;
         tag.allocated(maxSize);
     }

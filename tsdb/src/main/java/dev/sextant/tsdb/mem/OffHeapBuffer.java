@@ -25,6 +25,9 @@ public final class OffHeapBuffer implements AutoCloseable {
         Bytes<Void> b = Bytes.allocateDirect(size);
         // Absolute reads are bounded by readLimit; the whole buffer is readable from the start.
         b.readLimit(size);
+        // Filled by appender threads and read by query threads: access is coordinated by the
+        // owners, so chronicle's "one thread per component" check must not apply.
+        b.singleThreadedCheckDisabled(true);
         this.bytes = b;
         tag.allocated(size);
     }
