@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  * names so a Prometheus command line works unchanged.
  */
 @Command(name = "sextant", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "A Prometheus-compatible time-series database.", subcommands = {CheckCommand.class, TestCommand.class})
+        description = "A Prometheus-compatible time-series database.", subcommands = {CheckCommand.class, TestCommand.class, TsdbCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--config.file", paramLabel = "FILE",
