@@ -62,7 +62,8 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
     private final DirectoryLock lock;
     private final Head head;
     private volatile List<Block> blocks = List.of();
-    private final Object compactLock = new Object();
+    final Object compactLock = new Object();
+    private final TsdbAdmin admin = new TsdbAdmin(this);
     private final ExecutorService compactor;
     private final AtomicBoolean compactionQueued = new AtomicBoolean();
     private volatile boolean closed;
@@ -123,6 +124,77 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
             out.add(b.meta());
         }
         return out;
+    }
+
+    public TsdbOptions options() {
+        return options;
+    }
+
+    /** The loaded blocks, oldest first (an immutable snapshot). */
+    List<Block> blockList() {
+        return blocks;
+    }
+
+    /** Swaps a reopened block (e.g. with new tombstones) into the block list. Call under compactLock. */
+    void replaceBlock(Block old, Block fresh) {
+        List<Block> next = new ArrayList<>(blocks);
+        next.replaceAll(b -> b == old ? fresh : b);
+        blocks = List.copyOf(next);
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("tsdb closed");
+        }
+    }
+
+    /**
+     * Deletes the samples in the closed range {@code [mint, maxt]} of every series matching all
+     * {@code matchers} (Prometheus's {@code /api/v1/admin/tsdb/delete_series}). Every overlapping
+     * block gets tombstones (its {@code tombstones} file is rewritten via a temporary file, fsync and
+     * rename); the head logs tombstone records to the WAL before applying them, so the deletion
+     * survives restarts and checkpoints. Queries stop returning the samples at once; compaction and
+     * {@link #cleanTombstones()} drop them from disk. Thread-safe; serialised with compaction.
+     *
+     * @throws UncheckedIOException when a block's tombstones cannot be written
+     */
+    public void deleteSeries(long mint, long maxt, dev.sextant.tsdb.model.Matcher... matchers) {
+        try {
+            admin.deleteSeries(mint, maxt, matchers);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Rewrites every block that has tombstones into a new block (new ULID, same level, the old block
+     * recorded as parent) without the deleted samples and deletes the old block (Prometheus's
+     * {@code /api/v1/admin/tsdb/clean_tombstones}). Query results do not change. Thread-safe;
+     * serialised with compaction.
+     */
+    public void cleanTombstones() {
+        try {
+            admin.cleanTombstones();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes a snapshot (Prometheus's {@code /api/v1/admin/tsdb/snapshot}): a new directory
+     * {@code <snapshotsDir>/<YYYYMMDDTHHMMSSZ>-<16 hex digits>/} holding hard links (copies where
+     * linking fails) of every block and, unless {@code skipHead}, one more block with the head's
+     * current data. The directory can be opened as a data directory. Thread-safe; serialised with
+     * compaction.
+     *
+     * @return the new snapshot directory
+     */
+    public Path snapshot(Path snapshotsDir, boolean skipHead) {
+        try {
+            return admin.snapshot(snapshotsDir, skipHead);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -258,7 +330,7 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
     }
 
     /** Loads every block directory; deletes blocks marked deletable or superseded by a compaction. */
-    private void reloadBlocks() throws IOException {
+    void reloadBlocks() throws IOException {
         Map<String, Block> loaded = new HashMap<>();
         for (Block b : blocks) {
             loaded.put(b.meta().ulid(), b);
@@ -306,7 +378,7 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
         return out;
     }
 
-    private void deleteBlock(Path blockDir) throws IOException {
+    void deleteBlock(Path blockDir) throws IOException {
         Path tmp = blockDir.resolveSibling(blockDir.getFileName() + TMP_DELETION);
         BlockWriter.deleteRecursively(tmp);
         Files.move(blockDir, tmp, StandardCopyOption.ATOMIC_MOVE);

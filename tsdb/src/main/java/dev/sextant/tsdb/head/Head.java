@@ -1,9 +1,14 @@
 package dev.sextant.tsdb.head;
 
+import dev.sextant.tsdb.block.ChunkDeletion;
+import dev.sextant.tsdb.block.Tombstones;
 import dev.sextant.tsdb.chunk.ChunkMeta;
 import dev.sextant.tsdb.chunk.SeriesChunks;
 import dev.sextant.tsdb.encoding.Encbuf;
 import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.model.Matcher;
+import dev.sextant.tsdb.query.IndexReader;
+import dev.sextant.tsdb.query.PostingsForMatchers;
 import dev.sextant.tsdb.storage.Appendable;
 import dev.sextant.tsdb.storage.Appender;
 import dev.sextant.tsdb.storage.Querier;
@@ -61,6 +66,28 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     private final AtomicInteger readers = new AtomicInteger();
     private final List<long[]> pendingFree = new ArrayList<>();
     private final Object truncateLock = new Object();
+    /** Postings lookups for {@link #delete}, outside any querier. */
+    private final IndexReader index = new IndexReader() {
+        @Override
+        public long[] allPostings() {
+            return postings.get("", "");
+        }
+
+        @Override
+        public long[] postings(String name, String value) {
+            return postings.get(name, value);
+        }
+
+        @Override
+        public List<String> labelValues(String name) {
+            return postings.values(name);
+        }
+
+        @Override
+        public List<String> labelNames() {
+            return postings.names();
+        }
+    };
     private volatile boolean closed;
 
     private Head(Path walDir, Path chunksDir, HeadOptions options, long minValidTime) {
@@ -214,6 +241,62 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
         wal.flush();
     }
 
+    /**
+     * Deletes the samples in {@code [mint, maxt]} (closed) of every series matching all matchers:
+     * each interval, clipped to the series' current time span, is logged to the WAL as a tombstone
+     * record (and synced) before it is applied, so it survives restarts and checkpoints. Queries
+     * and blocks cut from the head afterwards no longer see those samples. Thread-safe.
+     *
+     * @return the number of series that received a tombstone
+     */
+    public int delete(long mint, long maxt, Matcher... matchers) {
+        if (closed) {
+            throw new IllegalStateException("head closed");
+        }
+        if (mint > maxt) {
+            return 0;
+        }
+        long[] refs = PostingsForMatchers.select(index, matchers);
+        Records.TombstoneBatch batch = new Records.TombstoneBatch();
+        List<MemSeries> hit = new ArrayList<>();
+        for (long ref : refs) {
+            MemSeries s = series.getByRef(ref);
+            if (s == null) {
+                continue;
+            }
+            synchronized (s) {
+                long lo = Math.max(mint, s.minTime());
+                long hi = Math.min(maxt, s.lastT);
+                if (s.lastT == Long.MIN_VALUE || lo > hi) {
+                    continue;
+                }
+                batch.add(ref, lo, hi);
+                hit.add(s);
+            }
+        }
+        if (batch.size == 0) {
+            return 0;
+        }
+        if (wal != null) {
+            Encbuf enc = new Encbuf(16 + batch.size * 24);
+            Records.encodeTombstones(enc, batch);
+            wal.log(enc.array(), 0, enc.len());
+            syncWal();
+        }
+        for (int i = 0; i < batch.size; i++) {
+            MemSeries s = hit.get(i);
+            synchronized (s) {
+                s.deleted = Tombstones.addInterval(s.deleted, batch.mints[i], batch.maxts[i]);
+            }
+        }
+        return batch.size;
+    }
+
+    /** Flushes and fsyncs the WAL. */
+    void syncWal() {
+        wal.sync();
+    }
+
     // ---------------------------------------------------------------------------------------------
     // WAL replay
 
@@ -257,6 +340,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             throws IOException {
         List<Records.RefSeries> rs = new ArrayList<>();
         Records.SampleBatch batch = new Records.SampleBatch();
+        Records.TombstoneBatch stones = new Records.TombstoneBatch();
         try (WalReader r = new WalReader(dir, segs)) {
             while (r.next()) {
                 byte[] rec = r.record();
@@ -274,11 +358,24 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                     err = type == Records.SAMPLES ? Records.decodeSamples(rec, len, batch)
                             : Records.decodeSamplesV2(rec, len, batch);
                     replaySamples(batch, aliases, stats);
+                } else if (type == Records.TOMBSTONES) {
+                    stones.size = 0;
+                    err = Records.decodeTombstones(rec, len, stones);
+                    for (int i = 0; i < stones.size; i++) {
+                        MemSeries s = series.getByRef(stones.refs[i]);
+                        if (s == null) {
+                            s = aliases.get(stones.refs[i]);
+                        }
+                        if (s != null) {
+                            synchronized (s) {
+                                s.deleted = Tombstones.addInterval(s.deleted, stones.mints[i], stones.maxts[i]);
+                            }
+                        }
+                    }
                 } else if (type >= 7 && type <= 13 && type != 11) {
                     throw new StorageException("WAL holds native-histogram records (type " + type
                             + "), which this version cannot read; refusing to drop them");
                 }
-                // Tombstones in the head and other record types are not applied yet.
                 if (err != null) {
                     return new WalCorruptionException(r.recordSegment(), r.recordOffset(), err);
                 }
@@ -461,6 +558,9 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             }
             if (s.open != null && s.appender.count() > 0 && s.openMaxT >= mint && s.openMinT < maxt) {
                 out.add(new ChunkMeta(s.openMinT, s.openMaxT, s.open.bytes()));
+            }
+            if (s.deleted != null && !out.isEmpty()) {
+                out = ChunkDeletion.apply(out, s.deleted);
             }
         }
         return out.isEmpty() ? null : new SeriesChunks(s.labels, out);
