@@ -184,7 +184,8 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
      * Writes a snapshot (Prometheus's {@code /api/v1/admin/tsdb/snapshot}): a new directory
      * {@code <snapshotsDir>/<YYYYMMDDTHHMMSSZ>-<16 hex digits>/} holding hard links (copies where
      * linking fails) of every block and, unless {@code skipHead}, one more block with the head's
-     * current data. The directory can be opened as a data directory. Thread-safe; serialised with
+     * current data, and an empty {@code wal/}. The directory can be opened as a data directory (by
+     * {@code Tsdb.open} and by {@code promtool tsdb dump}). Thread-safe; serialised with
      * compaction.
      *
      * @return the new snapshot directory

@@ -122,7 +122,8 @@ final class TsdbAdmin {
 
     /**
      * Creates {@code <snapshotsDir>/<YYYYMMDDTHHMMSSZ>-<16 hex>/} with hard links (copies when
-     * linking fails) of every block and, unless {@code skipHead}, a block of the head's data.
+     * linking fails) of every block and, unless {@code skipHead}, a block of the head's data, plus an
+     * empty {@code wal/} so read-only tools open it.
      */
     Path snapshot(Path snapshotsDir, boolean skipHead) throws IOException {
         String name = SNAPSHOT_TIME.format(Instant.ofEpochMilli(System.currentTimeMillis())) + "-"
@@ -141,6 +142,8 @@ final class TsdbAdmin {
                         db.options().clock().getAsLong(), db.options().samplesPerChunk());
             }
         }
+        // An empty WAL directory: read-only openers (promtool tsdb dump) require one.
+        Files.createDirectories(out.resolve("wal"));
         BlockWriter.fsyncDir(out);
         BlockWriter.fsyncDir(snapshotsDir);
         LOG.info("snapshot written to {}", out);
