@@ -55,6 +55,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     final HeadOptions options;
     final SeriesStripes series;
     final MemPostings postings = new MemPostings();
+    final HeadStats stats = new HeadStats();
     final ChunkStore slab;
     private final AtomicLong lastRef = new AtomicLong();
     private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
@@ -66,6 +67,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     private final AtomicInteger readers = new AtomicInteger();
     private final List<long[]> pendingFree = new ArrayList<>();
     private final Object truncateLock = new Object();
+    private final AtomicLong truncationEpoch = new AtomicLong();
     /** Postings lookups for {@link #delete}, outside any querier. */
     private final IndexReader index = new IndexReader() {
         @Override
@@ -90,8 +92,11 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     };
     private volatile boolean closed;
 
-    private Head(Path walDir, Path chunksDir, HeadOptions options, long minValidTime) {
+    private final WalReplayProgress progress;
+
+    private Head(Path walDir, Path chunksDir, HeadOptions options, long minValidTime, WalReplayProgress progress) {
         this.options = options;
+        this.progress = progress != null ? progress : new WalReplayProgress();
         this.slab = chunksDir != null ? new HeadChunkFiles(chunksDir) : new SlabChunkStore();
         this.series = new SeriesStripes(options.stripes());
         this.walDir = walDir;
@@ -110,6 +115,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
         } else {
             this.wal = null;
         }
+        this.progress.done();
     }
 
     /**
@@ -119,7 +125,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
      *     and rejected as out of bounds on append
      */
     public static Head open(Path walDir, HeadOptions options, long minValidTime) {
-        return new Head(walDir, null, options, minValidTime);
+        return new Head(walDir, null, options, minValidTime, null);
     }
 
     /**
@@ -127,7 +133,21 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
      * files in {@code chunksDir} ({@code chunks_head/}) instead of off-heap memory.
      */
     public static Head open(Path walDir, Path chunksDir, HeadOptions options, long minValidTime) {
-        return new Head(walDir, chunksDir, options, minValidTime);
+        return new Head(walDir, chunksDir, options, minValidTime, null);
+    }
+
+    /**
+     * Like {@link #open(Path, Path, HeadOptions, long)}, reporting WAL replay progress to {@code
+     * progress} (which another thread may poll meanwhile).
+     */
+    public static Head open(Path walDir, Path chunksDir, HeadOptions options, long minValidTime,
+            WalReplayProgress progress) {
+        return new Head(walDir, chunksDir, options, minValidTime, progress);
+    }
+
+    /** Progress of the WAL replay done by open ({@code "done"} once open returned). */
+    public WalReplayProgress.Status walReplayStatus() {
+        return progress.get();
     }
 
     public HeadOptions options() {
@@ -209,6 +229,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     /** Runs under the series' stripe lock, before anyone else can see the new series. */
     private void onCreate(MemSeries s) {
         postings.add(s.ref, s.labels);
+        stats.seriesCreated.increment();
         if (wal != null && !replaying) {
             Encbuf enc = new Encbuf(64);
             Records.encodeSeries(enc, List.of(new Records.RefSeries(s.ref, s.labels)));
@@ -321,11 +342,13 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                     segs.add(s);
                 }
             }
+            progress.start(segs.isEmpty() ? -1 : segs.get(0), segs.isEmpty() ? -1 : segs.get(segs.size() - 1));
             WalCorruptionException c = replay(walDir, segs, aliases, stats);
             if (c != null) {
                 LOG.warn("WAL is corrupt; truncating segment {} at offset {} and dropping later data: {}",
                         c.segment(), c.offset(), c.getMessage());
                 Wal.repair(walDir, c.segment(), c.offset());
+                this.stats.walCorruptions.increment();
             }
             if (stats[0] > 0) {
                 LOG.warn("WAL replay dropped {} samples of unknown series", stats[0]);
@@ -341,8 +364,14 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
         List<Records.RefSeries> rs = new ArrayList<>();
         Records.SampleBatch batch = new Records.SampleBatch();
         Records.TombstoneBatch stones = new Records.TombstoneBatch();
+        int lastSeg = -1;
+        boolean track = dir.equals(walDir);
         try (WalReader r = new WalReader(dir, segs)) {
             while (r.next()) {
+                if (track && r.recordSegment() != lastSeg) {
+                    lastSeg = r.recordSegment();
+                    progress.segment(lastSeg);
+                }
                 byte[] rec = r.record();
                 int len = r.recordLength();
                 int type = Records.type(rec, len);
@@ -400,6 +429,8 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     }
 
     private void replaySamples(Records.SampleBatch b, Map<Long, MemSeries> aliases, long[] stats) {
+        long newChunks = 0;
+        long appendedBefore = stats[1];
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
         for (int i = 0; i < b.size; i++) {
@@ -417,7 +448,9 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             }
             boolean added;
             synchronized (s) {
+                int before = s.chunkCount();
                 added = s.append(t, Double.doubleToRawLongBits(b.vs[i]), options.chunkRange(), options.samplesPerChunk(), slab);
+                newChunks += s.chunkCount() - before;
             }
             if (added) {
                 stats[1]++;
@@ -428,6 +461,8 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
         if (hi != Long.MIN_VALUE) {
             updateTimes(lo, hi);
         }
+        this.stats.chunks.add(newChunks);
+        this.stats.samplesAppended.add(stats[1] - appendedBefore);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -440,15 +475,21 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
      */
     public void truncate(long mint) {
         synchronized (truncateLock) {
+            truncationEpoch.incrementAndGet();
             if (mint > minValidTime) {
                 minValidTime = mint;
             }
             MemSeries.HandleList freed = new MemSeries.HandleList();
             List<MemSeries> removed = new ArrayList<>();
             long newMin = Long.MAX_VALUE;
+            long chunksBefore = 0;
+            long chunksAfter = 0;
             for (MemSeries s : series.all()) {
                 synchronized (s) {
-                    if (s.truncateBefore(mint, freed)) {
+                    chunksBefore += s.chunkCount();
+                    boolean empty = s.truncateBefore(mint, freed);
+                    chunksAfter += s.chunkCount();
+                    if (empty) {
                         s.removed = true;
                         removed.add(s);
                     } else {
@@ -466,6 +507,9 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             }
             Arrays.sort(refs);
             postings.delete(refs, labels);
+            stats.chunks.add(chunksAfter - chunksBefore);
+            stats.seriesRemoved.add(removed.size());
+            stats.truncations.increment();
             synchronized (pendingFree) {
                 pendingFree.add(Arrays.copyOf(freed.a, freed.n));
             }
@@ -572,6 +616,39 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
      */
     public static long rangeEnd(long t, long width) {
         return MemSeries.rangeEnd(t, width);
+    }
+
+    /** WAL segment fsyncs so far (0 without a WAL). Thread-safe, lock-free. */
+    public long walFsyncCount() {
+        return wal == null ? 0 : wal.fsyncCount();
+    }
+
+    /** Seconds spent in WAL fsyncs (0 without a WAL). Thread-safe, lock-free. */
+    public double walFsyncSeconds() {
+        return wal == null ? 0 : wal.fsyncSeconds();
+    }
+
+    /**
+     * Truncations started so far (incremented before any data is removed). A reader that saw the
+     * same value before and after reading knows no truncation removed data in between.
+     */
+    public long truncationEpoch() {
+        return truncationEpoch.get();
+    }
+
+    /** The head's counters (cheap, thread-safe reads). */
+    public HeadStats stats() {
+        return stats;
+    }
+
+    /**
+     * Cardinality statistics for {@code /api/v1/status/tsdb}, computed from the postings index
+     * (never from samples): the top {@code limit} entries of each list, largest first.
+     * Thread-safe; takes the postings read lock for one pass over the label pairs.
+     */
+    public HeadCardinality cardinality(int limit) {
+        long chunks = stats.chunks();
+        return postings.cardinality(limit, series.size(), chunks, isEmpty() ? 0 : minTime(), isEmpty() ? 0 : maxTime());
     }
 
     /** Bytes held for full chunks (off-heap memory, or head chunk file bytes). */
