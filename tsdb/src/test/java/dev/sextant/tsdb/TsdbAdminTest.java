@@ -191,6 +191,30 @@ class TsdbAdminTest {
     }
 
     @Test
+    void blockCompactionDropsTombstonedSamples() {
+        long from = H;
+        long to = H + 10 * 60_000;
+        try (Tsdb db = Tsdb.open(dir, manual())) {
+            fill(db, 0, 5 * H, STEP, A, B);
+            db.compact();
+            assertThat(db.blocks()).hasSize(1);
+            db.deleteSeries(from, to, JOB_A);
+            assertThat(db.blocks().get(0).numTombstones()).isEqualTo(1);
+            fill(db, 5 * H, 11 * H, STEP, A, B);
+            db.compact(); // cuts [2h, 4h) .. [6h, 8h), then merges [0, 6h) into one level-2 block
+            BlockMeta merged = db.blocks().get(0);
+            assertThat(merged.level()).isEqualTo(2);
+            assertThat(merged.minTime()).isZero();
+            assertThat(merged.maxTime()).isEqualTo(6 * H);
+            assertThat(merged.numTombstones()).isZero();
+            assertThat(merged.numSamples()).isEqualTo(2 * 3 * 480 - 41);
+            Map<Labels, List<Sample>> got = all(db);
+            assertThat(got.get(A)).isEqualTo(without(expected(0, 11 * H, STEP, 0), from, to));
+            assertThat(got.get(B)).isEqualTo(expected(0, 11 * H, STEP, 1));
+        }
+    }
+
+    @Test
     void snapshotOpensWithTheSameData() {
         Path snaps = dir.resolve("snapshots");
         Path data = dir.resolve("data");
