@@ -516,7 +516,7 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
         return head.stats().chunks();
     }
 
-    /** Samples appended to the head, including WAL replay ({@code prometheus_tsdb_head_samples_appended_total}). */
+    /** Samples committed to the head since open; WAL replay is not counted ({@code prometheus_tsdb_head_samples_appended_total}). */
     public long samplesAppendedTotal() {
         return head.stats().samplesAppended();
     }

@@ -430,7 +430,6 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
 
     private void replaySamples(Records.SampleBatch b, Map<Long, MemSeries> aliases, long[] stats) {
         long newChunks = 0;
-        long appendedBefore = stats[1];
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
         for (int i = 0; i < b.size; i++) {
@@ -462,7 +461,6 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             updateTimes(lo, hi);
         }
         this.stats.chunks.add(newChunks);
-        this.stats.samplesAppended.add(stats[1] - appendedBefore);
     }
 
     // ---------------------------------------------------------------------------------------------

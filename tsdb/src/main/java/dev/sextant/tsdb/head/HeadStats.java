@@ -26,7 +26,7 @@ public final class HeadStats {
         return chunks.sum();
     }
 
-    /** Samples appended by commits and WAL replay ({@code prometheus_tsdb_head_samples_appended_total}). */
+    /** Samples appended by commits, not counting WAL replay ({@code prometheus_tsdb_head_samples_appended_total}). */
     public long samplesAppended() {
         return samplesAppended.sum();
     }
