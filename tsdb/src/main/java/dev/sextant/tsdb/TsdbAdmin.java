@@ -9,10 +9,12 @@ import dev.sextant.tsdb.model.LabelsBuilder;
 import dev.sextant.tsdb.model.Matcher;
 import dev.sextant.tsdb.query.PostingsForMatchers;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -163,6 +165,9 @@ final class TsdbAdmin {
                     Files.createLink(d, p);
                 } catch (IOException | UnsupportedOperationException e) {
                     Files.copy(p, d, StandardCopyOption.COPY_ATTRIBUTES);
+                    try (FileChannel ch = FileChannel.open(d, StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    }
                 }
             }
         }
