@@ -7,9 +7,10 @@ import dev.sextant.tsdb.block.Ulid;
 import dev.sextant.tsdb.compact.BlockMerger;
 import dev.sextant.tsdb.compact.LeveledPlanner;
 import dev.sextant.tsdb.head.Head;
+import dev.sextant.tsdb.head.HeadCardinality;
 import dev.sextant.tsdb.head.HeadOptions;
+import dev.sextant.tsdb.head.WalReplayProgress;
 import dev.sextant.tsdb.model.Labels;
-import dev.sextant.tsdb.query.MergeQuerier;
 import dev.sextant.tsdb.retention.Retention;
 import dev.sextant.tsdb.storage.Appendable;
 import dev.sextant.tsdb.storage.Appender;
@@ -28,10 +29,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class Tsdb implements Appendable, Queryable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Tsdb.class);
     private static final String TMP_DELETION = ".tmp-for-deletion";
+    /** How often background retention runs when background compaction is on. */
+    static final long RETENTION_INTERVAL_MILLIS = 60_000;
 
     private final Path dir;
     private final TsdbOptions options;
@@ -62,13 +66,20 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
     private final DirectoryLock lock;
     private final Head head;
     private volatile List<Block> blocks = List.of();
-    private final Object compactLock = new Object();
-    private final ExecutorService compactor;
+    final Object compactLock = new Object();
+    private final TsdbAdmin admin = new TsdbAdmin(this);
+    private final ScheduledExecutorService compactor;
+    private final WalReplayProgress replayProgress;
+    private final LongAdder compactions = new LongAdder();
+    private final LongAdder compactionsFailed = new LongAdder();
+    private volatile long blocksBytes;
     private final AtomicBoolean compactionQueued = new AtomicBoolean();
     private volatile boolean closed;
 
-    private Tsdb(Path dir, TsdbOptions options) throws IOException {
+    private Tsdb(Path dir, TsdbOptions options, WalReplayProgress progress, long retentionIntervalMillis)
+            throws IOException {
         this.dir = dir;
+        this.replayProgress = progress != null ? progress : new WalReplayProgress();
         this.options = options;
         this.planner = new LeveledPlanner(LeveledPlanner.exponentialRanges(options.blockRange(), options.maxBlockDuration()));
         Files.createDirectories(dir);
@@ -83,7 +94,7 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
                 minValid = Math.max(minValid, b.meta().maxTime());
             }
             HeadOptions ho = new HeadOptions(options.blockRange(), options.samplesPerChunk(), 1024, options.walSegmentSize());
-            h = Head.open(dir.resolve("wal"), dir.resolve("chunks_head"), ho, minValid);
+            h = Head.open(dir.resolve("wal"), dir.resolve("chunks_head"), ho, minValid, replayProgress);
             removeChunkSnapshots();
         } catch (IOException | RuntimeException e) {
             releaseLock();
@@ -91,20 +102,53 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
         }
         this.head = h;
         this.compactor = options.backgroundCompaction()
-                ? Executors.newSingleThreadExecutor(r -> {
+                ? Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "tsdb-compactor");
                     t.setDaemon(true);
                     return t;
                 })
                 : null;
+        if (compactor != null && (options.retentionMillis() > 0 || options.retentionBytes() > 0)) {
+            compactor.scheduleWithFixedDelay(this::retentionTick, retentionIntervalMillis, retentionIntervalMillis,
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Opens (creating if needed) the TSDB in {@code dir}. */
     public static Tsdb open(Path dir, TsdbOptions options) {
+        return open(dir, options, null);
+    }
+
+    /**
+     * Opens (creating if needed) the TSDB in {@code dir}, reporting WAL replay progress to {@code
+     * progress}: open is synchronous, so create the progress object first, hand it to this call on
+     * one thread and poll {@link WalReplayProgress#get()} from another (e.g. for {@code
+     * /api/v1/status/walreplay}) until it reports {@code "done"}. Null: progress is only available
+     * through {@link #walReplayStatus()} after open returns.
+     */
+    public static Tsdb open(Path dir, TsdbOptions options, WalReplayProgress progress) {
+        return open(dir, options, progress, RETENTION_INTERVAL_MILLIS);
+    }
+
+    static Tsdb open(Path dir, TsdbOptions options, WalReplayProgress progress, long retentionIntervalMillis) {
         try {
-            return new Tsdb(dir, options);
+            return new Tsdb(dir, options, progress, retentionIntervalMillis);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs on the compactor thread every minute: time and size retention without waiting for a compaction. */
+    private void retentionTick() {
+        synchronized (compactLock) {
+            if (closed) {
+                return;
+            }
+            try {
+                applyRetention();
+            } catch (IOException | RuntimeException e) {
+                LOG.error("retention failed", e);
+            }
         }
     }
 
@@ -123,6 +167,78 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
             out.add(b.meta());
         }
         return out;
+    }
+
+    public TsdbOptions options() {
+        return options;
+    }
+
+    /** The loaded blocks, oldest first (an immutable snapshot). */
+    List<Block> blockList() {
+        return blocks;
+    }
+
+    /** Swaps a reopened block (e.g. with new tombstones) into the block list. Call under compactLock. */
+    void replaceBlock(Block old, Block fresh) {
+        List<Block> next = new ArrayList<>(blocks);
+        next.replaceAll(b -> b == old ? fresh : b);
+        setBlocks(next);
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("tsdb closed");
+        }
+    }
+
+    /**
+     * Deletes the samples in the closed range {@code [mint, maxt]} of every series matching all
+     * {@code matchers} (Prometheus's {@code /api/v1/admin/tsdb/delete_series}). Every overlapping
+     * block gets tombstones (its {@code tombstones} file is rewritten via a temporary file, fsync and
+     * rename); the head logs tombstone records to the WAL before applying them, so the deletion
+     * survives restarts and checkpoints. Queries stop returning the samples at once; compaction and
+     * {@link #cleanTombstones()} drop them from disk. Thread-safe; serialised with compaction.
+     *
+     * @throws UncheckedIOException when a block's tombstones cannot be written
+     */
+    public void deleteSeries(long mint, long maxt, dev.sextant.tsdb.model.Matcher... matchers) {
+        try {
+            admin.deleteSeries(mint, maxt, matchers);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Rewrites every block that has tombstones into a new block (new ULID, same level, the old block
+     * recorded as parent) without the deleted samples and deletes the old block (Prometheus's
+     * {@code /api/v1/admin/tsdb/clean_tombstones}). Query results do not change. Thread-safe;
+     * serialised with compaction.
+     */
+    public void cleanTombstones() {
+        try {
+            admin.cleanTombstones();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes a snapshot (Prometheus's {@code /api/v1/admin/tsdb/snapshot}): a new directory
+     * {@code <snapshotsDir>/<YYYYMMDDTHHMMSSZ>-<16 hex digits>/} holding hard links (copies where
+     * linking fails) of every block and, unless {@code skipHead}, one more block with the head's
+     * current data, and an empty {@code wal/}. The directory can be opened as a data directory (by
+     * {@code Tsdb.open} and by {@code promtool tsdb dump}). Thread-safe; serialised with
+     * compaction.
+     *
+     * @return the new snapshot directory
+     */
+    public Path snapshot(Path snapshotsDir, boolean skipHead) {
+        try {
+            return admin.snapshot(snapshotsDir, skipHead);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -155,14 +271,7 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("tsdb closed");
         }
-        List<Querier> qs = new ArrayList<>();
-        for (Block b : blocks) {
-            if (b.overlaps(mint, maxt)) {
-                qs.add(b.querier(mint, maxt));
-            }
-        }
-        qs.add(head.querier(mint, maxt));
-        return new MergeQuerier(qs);
+        return new TsdbQuerier(this, head, mint, maxt);
     }
 
     private boolean headCompactable() {
@@ -198,46 +307,57 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
                 return;
             }
             try {
-                while (headCompactable()) {
-                    long mint = head.minTime();
-                    // The same window arithmetic as chunk cutting (truncating division), so chunks
-                    // never cross the block's end.
-                    long maxt = Head.rangeEnd(mint, options.blockRange());
-                    BlockWriter.write(dir, mint, maxt, head.chunksForRange(mint, maxt), BlockWriter.Origin.head(),
-                            options.clock().getAsLong(), options.samplesPerChunk());
-                    reloadBlocks();
-                    head.truncate(maxt);
-                    if (head.minTime() <= mint) {
-                        LOG.error("head did not advance past {} after truncation; stopping compaction", mint);
-                        break;
-                    }
-                }
-                while (true) {
-                    List<BlockMeta> plan = planner.plan(blocks());
-                    if (plan.isEmpty()) {
-                        break;
-                    }
-                    List<Block> inputs = new ArrayList<>();
-                    for (Block b : blocks) {
-                        for (BlockMeta m : plan) {
-                            if (m.ulid().equals(b.meta().ulid())) {
-                                inputs.add(b);
-                            }
-                        }
-                    }
-                    BlockMeta merged = BlockMerger.merge(dir, inputs, options.clock().getAsLong(), options.samplesPerChunk());
-                    if (merged == null) {
-                        for (Block b : inputs) {
-                            deleteBlock(b.dir());
-                        }
-                    }
-                    reloadBlocks(); // deletes the parents of the new block
-                }
-                applyRetention();
+                compactLocked();
             } catch (IOException e) {
+                compactionsFailed.increment();
                 throw new UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                compactionsFailed.increment();
+                throw e;
             }
         }
+    }
+
+    /** The body of {@link #compact()}; call under compactLock. */
+    private void compactLocked() throws IOException {
+        while (headCompactable()) {
+            long mint = head.minTime();
+            // The same window arithmetic as chunk cutting (truncating division), so chunks
+            // never cross the block's end.
+            long maxt = Head.rangeEnd(mint, options.blockRange());
+            BlockWriter.write(dir, mint, maxt, head.chunksForRange(mint, maxt), BlockWriter.Origin.head(),
+                    options.clock().getAsLong(), options.samplesPerChunk());
+            compactions.increment();
+            reloadBlocks();
+            head.truncate(maxt);
+            if (head.minTime() <= mint) {
+                LOG.error("head did not advance past {} after truncation; stopping compaction", mint);
+                break;
+            }
+        }
+        while (true) {
+            List<BlockMeta> plan = planner.plan(blocks());
+            if (plan.isEmpty()) {
+                break;
+            }
+            List<Block> inputs = new ArrayList<>();
+            for (Block b : blocks) {
+                for (BlockMeta m : plan) {
+                    if (m.ulid().equals(b.meta().ulid())) {
+                        inputs.add(b);
+                    }
+                }
+            }
+            BlockMeta merged = BlockMerger.merge(dir, inputs, options.clock().getAsLong(), options.samplesPerChunk());
+            compactions.increment();
+            if (merged == null) {
+                for (Block b : inputs) {
+                    deleteBlock(b.dir());
+                }
+            }
+            reloadBlocks(); // deletes the parents of the new block
+        }
+        applyRetention();
     }
 
     private void applyRetention() throws IOException {
@@ -258,7 +378,7 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
     }
 
     /** Loads every block directory; deletes blocks marked deletable or superseded by a compaction. */
-    private void reloadBlocks() throws IOException {
+    void reloadBlocks() throws IOException {
         Map<String, Block> loaded = new HashMap<>();
         for (Block b : blocks) {
             loaded.put(b.meta().ulid(), b);
@@ -295,7 +415,16 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
             next = kept;
         }
         next.sort(Comparator.comparingLong(b -> b.meta().minTime()));
+        setBlocks(next);
+    }
+
+    private void setBlocks(List<Block> next) {
+        long bytes = 0;
+        for (Block b : next) {
+            bytes += b.sizeBytes();
+        }
         blocks = List.copyOf(next);
+        blocksBytes = bytes;
     }
 
     private static List<BlockMeta> metas(List<Block> bs) {
@@ -306,7 +435,7 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
         return out;
     }
 
-    private void deleteBlock(Path blockDir) throws IOException {
+    void deleteBlock(Path blockDir) throws IOException {
         Path tmp = blockDir.resolveSibling(blockDir.getFileName() + TMP_DELETION);
         BlockWriter.deleteRecursively(tmp);
         Files.move(blockDir, tmp, StandardCopyOption.ATOMIC_MOVE);
@@ -372,6 +501,111 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
 
     private void releaseLock() {
         lock.close();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Statistics: cheap, lock-free reads for /metrics and /api/v1/status/tsdb. Thread-safe.
+
+    /** WAL replay progress of open; {@code "done"} once open returned. */
+    public WalReplayProgress.Status walReplayStatus() {
+        return replayProgress.get();
+    }
+
+    /** Chunks in the head ({@code prometheus_tsdb_head_chunks}). */
+    public long headChunks() {
+        return head.stats().chunks();
+    }
+
+    /** Samples committed to the head since open; WAL replay is not counted ({@code prometheus_tsdb_head_samples_appended_total}). */
+    public long samplesAppendedTotal() {
+        return head.stats().samplesAppended();
+    }
+
+    /** Head series created ({@code prometheus_tsdb_head_series_created_total}). */
+    public long seriesCreatedTotal() {
+        return head.stats().seriesCreated();
+    }
+
+    /** Head series removed by truncation ({@code prometheus_tsdb_head_series_removed_total}). */
+    public long seriesRemovedTotal() {
+        return head.stats().seriesRemoved();
+    }
+
+    /** Samples rejected as out of order ({@code prometheus_tsdb_out_of_order_samples_total}). */
+    public long outOfOrderSamplesTotal() {
+        return head.stats().outOfOrderRejected();
+    }
+
+    /** Samples rejected as duplicates with a different value. */
+    public long duplicateSamplesTotal() {
+        return head.stats().duplicateRejected();
+    }
+
+    /** Samples rejected as out of bounds ({@code prometheus_tsdb_out_of_bounds_samples_total}). */
+    public long outOfBoundsSamplesTotal() {
+        return head.stats().outOfBoundsRejected();
+    }
+
+    /** Head truncations ({@code prometheus_tsdb_head_truncations_total}). */
+    public long headTruncationsTotal() {
+        return head.stats().truncations();
+    }
+
+    /** WAL corruptions repaired on open ({@code prometheus_tsdb_wal_corruptions_total}). */
+    public long walCorruptionsTotal() {
+        return head.stats().walCorruptionsRepaired();
+    }
+
+    /** WAL fsyncs ({@code prometheus_tsdb_wal_fsync_duration_seconds_count}). */
+    public long walFsyncCount() {
+        return head.walFsyncCount();
+    }
+
+    /** Seconds spent in WAL fsyncs ({@code prometheus_tsdb_wal_fsync_duration_seconds_sum}). */
+    public double walFsyncSecondsSum() {
+        return head.walFsyncSeconds();
+    }
+
+    /**
+     * Bytes of the WAL directory, checkpoints included ({@code prometheus_tsdb_wal_storage_size_bytes});
+     * lists the few WAL files. Best effort: 0 on I/O errors.
+     */
+    public long walSizeBytes() {
+        try {
+            return dirSize(dir.resolve("wal"));
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    /** Compactions run: head blocks written and block merges ({@code prometheus_tsdb_compactions_total}). */
+    public long compactionsTotal() {
+        return compactions.sum();
+    }
+
+    /** Failed compaction rounds ({@code prometheus_tsdb_compactions_failed_total}). */
+    public long compactionsFailedTotal() {
+        return compactionsFailed.sum();
+    }
+
+    /** Blocks currently loaded ({@code prometheus_tsdb_blocks_loaded}). */
+    public int blocksLoaded() {
+        return blocks.size();
+    }
+
+    /** Bytes of all loaded blocks on disk, measured when the block list changes ({@code prometheus_tsdb_storage_blocks_bytes}). */
+    public long blocksBytes() {
+        return blocksBytes;
+    }
+
+    /**
+     * Head cardinality statistics for {@code /api/v1/status/tsdb}: label pairs, chunks, time range
+     * and the top {@code limit} entries by series per metric name, values per label name, value
+     * bytes per label name and series per label pair. Computed from the head's postings index in
+     * one pass (no sample is read).
+     */
+    public HeadCardinality headCardinality(int limit) {
+        return head.cardinality(limit);
     }
 
     @Override

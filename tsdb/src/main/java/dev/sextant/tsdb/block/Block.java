@@ -81,6 +81,24 @@ public final class Block implements Queryable {
         }
     }
 
+    /** The block's deleted intervals per series ref. */
+    public Tombstones tombstones() {
+        return tombstones;
+    }
+
+    /** Whether every chunk {@code c[first..last)} (triples) lies inside a deleted interval: the series is skipped. */
+    private static boolean allDeleted(long[] c, int first, int last, long[] del) {
+        if (del == null) {
+            return false;
+        }
+        for (int i = first; i < last; i += 3) {
+            if (!Tombstones.covers(del, c[i], c[i + 1])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public boolean overlaps(long mint, long maxt) {
         return meta.minTime() <= maxt && mint < meta.maxTime();
     }
@@ -157,9 +175,9 @@ public final class Block implements Queryable {
                 while (last > first && c[last - 3] > hi) {
                     last -= 3;
                 }
-                if (last > first) {
-                    out.add(new BlockSeries(e.labels(), java.util.Arrays.copyOfRange(c, first, last), tombstones.get(ref),
-                            mint, maxt));
+                long[] del = tombstones.get(ref);
+                if (last > first && !allDeleted(c, first, last, del)) {
+                    out.add(new BlockSeries(e.labels(), java.util.Arrays.copyOfRange(c, first, last), del, mint, maxt));
                 }
             }
             if (sorted) {

@@ -8,10 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Re-encodes chunks without the samples inside deleted intervals (used when compacting). Stateless, thread-safe. */
-final class ChunkDeletion {
+public final class ChunkDeletion {
     private ChunkDeletion() {}
 
-    static List<ChunkMeta> apply(List<ChunkMeta> chunks, long[] deleted) {
+    /** The chunks with every sample inside a closed interval of {@code deleted} removed; emptied chunks are dropped. */
+    public static List<ChunkMeta> apply(List<ChunkMeta> chunks, long[] deleted) {
         List<ChunkMeta> out = new ArrayList<>(chunks.size());
         XorIterator it = new XorIterator();
         for (ChunkMeta c : chunks) {

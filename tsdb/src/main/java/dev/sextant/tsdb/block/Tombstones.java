@@ -18,7 +18,7 @@ import java.util.Map;
  * ({@code uvarint} series ref, {@code varint} mint, {@code varint} maxt; closed intervals), then a
  * CRC32C over the entries only. See {@code docs/format/tombstones.md}.
  *
- * <p>Immutable once read.
+ * <p>Thread-safety: immutable once read; the static helpers are stateless.
  */
 public final class Tombstones {
     public static final int MAGIC = 0x0130BA30;
@@ -34,6 +34,61 @@ public final class Tombstones {
     /** Deleted intervals of a series as {@code [min0, max0, ...]}, or null. */
     public long[] get(long ref) {
         return intervals.get(ref);
+    }
+
+    /** A copy of every series' deleted intervals (ref to {@code [min0, max0, ...]}). */
+    public Map<Long, long[]> asMap() {
+        return new HashMap<>(intervals);
+    }
+
+    /**
+     * Adds the closed interval {@code [mint, maxt]} to {@code cur} (sorted, disjoint; may be null)
+     * and returns a new sorted array with overlapping or adjacent intervals merged. Never mutates
+     * {@code cur}, so readers holding the old array are unaffected.
+     */
+    public static long[] addInterval(long[] cur, long mint, long maxt) {
+        int n = cur == null ? 0 : cur.length;
+        long[] all = new long[n + 2];
+        int w = 0;
+        boolean placed = false;
+        for (int i = 0; i < n; i += 2) {
+            if (!placed && mint < cur[i]) {
+                all[w++] = mint;
+                all[w++] = maxt;
+                placed = true;
+            }
+            all[w++] = cur[i];
+            all[w++] = cur[i + 1];
+        }
+        if (!placed) {
+            all[w++] = mint;
+            all[w++] = maxt;
+        }
+        long[] out = new long[all.length];
+        int o = 0;
+        for (int i = 0; i < all.length; i += 2) {
+            // Merge with the previous interval when they overlap or touch (closed integer intervals).
+            if (o > 0 && (out[o - 1] == Long.MAX_VALUE || all[i] <= out[o - 1] + 1)) {
+                out[o - 1] = Math.max(out[o - 1], all[i + 1]);
+            } else {
+                out[o++] = all[i];
+                out[o++] = all[i + 1];
+            }
+        }
+        return Arrays.copyOf(out, o);
+    }
+
+    /** Whether one interval of {@code iv} (sorted, merged; may be null) contains all of {@code [mint, maxt]}. */
+    public static boolean covers(long[] iv, long mint, long maxt) {
+        if (iv == null) {
+            return false;
+        }
+        for (int i = 0; i < iv.length; i += 2) {
+            if (iv[i] <= mint && maxt <= iv[i + 1]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public int size() {
@@ -65,11 +120,9 @@ public final class Tombstones {
             long ref = d.getUvarint();
             long mint = d.getVarint();
             long maxt = d.getVarint();
-            long[] cur = m.get(ref);
-            long[] next = cur == null ? new long[2] : Arrays.copyOf(cur, cur.length + 2);
-            next[next.length - 2] = mint;
-            next[next.length - 1] = maxt;
-            m.put(ref, next);
+            if (d.error() == null) {
+                m.put(ref, addInterval(m.get(ref), mint, maxt));
+            }
         }
         if (d.error() != null) {
             throw new IOException(file + ": " + d.error());
@@ -81,7 +134,7 @@ public final class Tombstones {
     public static void write(Path blockDir, Map<Long, long[]> stones) throws IOException {
         Encbuf e = new Encbuf(64);
         e.putBE32(MAGIC).putByte(1);
-        for (Map.Entry<Long, long[]> en : stones.entrySet()) {
+        for (Map.Entry<Long, long[]> en : new java.util.TreeMap<>(stones).entrySet()) {
             long[] iv = en.getValue();
             for (int i = 0; i < iv.length; i += 2) {
                 e.putUvarint(en.getKey()).putVarint(iv[i]).putVarint(iv[i + 1]);
@@ -94,5 +147,6 @@ public final class Tombstones {
             ch.force(true);
         }
         Files.move(tmp, blockDir.resolve("tombstones"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        BlockWriter.fsyncDir(blockDir);
     }
 }

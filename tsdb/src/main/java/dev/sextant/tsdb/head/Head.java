@@ -1,9 +1,14 @@
 package dev.sextant.tsdb.head;
 
+import dev.sextant.tsdb.block.ChunkDeletion;
+import dev.sextant.tsdb.block.Tombstones;
 import dev.sextant.tsdb.chunk.ChunkMeta;
 import dev.sextant.tsdb.chunk.SeriesChunks;
 import dev.sextant.tsdb.encoding.Encbuf;
 import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.model.Matcher;
+import dev.sextant.tsdb.query.IndexReader;
+import dev.sextant.tsdb.query.PostingsForMatchers;
 import dev.sextant.tsdb.storage.Appendable;
 import dev.sextant.tsdb.storage.Appender;
 import dev.sextant.tsdb.storage.Querier;
@@ -50,6 +55,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     final HeadOptions options;
     final SeriesStripes series;
     final MemPostings postings = new MemPostings();
+    final HeadStats stats = new HeadStats();
     final ChunkStore slab;
     private final AtomicLong lastRef = new AtomicLong();
     private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
@@ -61,10 +67,36 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     private final AtomicInteger readers = new AtomicInteger();
     private final List<long[]> pendingFree = new ArrayList<>();
     private final Object truncateLock = new Object();
+    private final AtomicLong truncationEpoch = new AtomicLong();
+    /** Postings lookups for {@link #delete}, outside any querier. */
+    private final IndexReader index = new IndexReader() {
+        @Override
+        public long[] allPostings() {
+            return postings.get("", "");
+        }
+
+        @Override
+        public long[] postings(String name, String value) {
+            return postings.get(name, value);
+        }
+
+        @Override
+        public List<String> labelValues(String name) {
+            return postings.values(name);
+        }
+
+        @Override
+        public List<String> labelNames() {
+            return postings.names();
+        }
+    };
     private volatile boolean closed;
 
-    private Head(Path walDir, Path chunksDir, HeadOptions options, long minValidTime) {
+    private final WalReplayProgress progress;
+
+    private Head(Path walDir, Path chunksDir, HeadOptions options, long minValidTime, WalReplayProgress progress) {
         this.options = options;
+        this.progress = progress != null ? progress : new WalReplayProgress();
         this.slab = chunksDir != null ? new HeadChunkFiles(chunksDir) : new SlabChunkStore();
         this.series = new SeriesStripes(options.stripes());
         this.walDir = walDir;
@@ -83,6 +115,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
         } else {
             this.wal = null;
         }
+        this.progress.done();
     }
 
     /**
@@ -92,7 +125,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
      *     and rejected as out of bounds on append
      */
     public static Head open(Path walDir, HeadOptions options, long minValidTime) {
-        return new Head(walDir, null, options, minValidTime);
+        return new Head(walDir, null, options, minValidTime, null);
     }
 
     /**
@@ -100,7 +133,21 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
      * files in {@code chunksDir} ({@code chunks_head/}) instead of off-heap memory.
      */
     public static Head open(Path walDir, Path chunksDir, HeadOptions options, long minValidTime) {
-        return new Head(walDir, chunksDir, options, minValidTime);
+        return new Head(walDir, chunksDir, options, minValidTime, null);
+    }
+
+    /**
+     * Like {@link #open(Path, Path, HeadOptions, long)}, reporting WAL replay progress to {@code
+     * progress} (which another thread may poll meanwhile).
+     */
+    public static Head open(Path walDir, Path chunksDir, HeadOptions options, long minValidTime,
+            WalReplayProgress progress) {
+        return new Head(walDir, chunksDir, options, minValidTime, progress);
+    }
+
+    /** Progress of the WAL replay done by open ({@code "done"} once open returned). */
+    public WalReplayProgress.Status walReplayStatus() {
+        return progress.get();
     }
 
     public HeadOptions options() {
@@ -182,6 +229,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     /** Runs under the series' stripe lock, before anyone else can see the new series. */
     private void onCreate(MemSeries s) {
         postings.add(s.ref, s.labels);
+        stats.seriesCreated.increment();
         if (wal != null && !replaying) {
             Encbuf enc = new Encbuf(64);
             Records.encodeSeries(enc, List.of(new Records.RefSeries(s.ref, s.labels)));
@@ -214,6 +262,62 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
         wal.flush();
     }
 
+    /**
+     * Deletes the samples in {@code [mint, maxt]} (closed) of every series matching all matchers:
+     * each interval, clipped to the series' current time span, is logged to the WAL as a tombstone
+     * record (and synced) before it is applied, so it survives restarts and checkpoints. Queries
+     * and blocks cut from the head afterwards no longer see those samples. Thread-safe.
+     *
+     * @return the number of series that received a tombstone
+     */
+    public int delete(long mint, long maxt, Matcher... matchers) {
+        if (closed) {
+            throw new IllegalStateException("head closed");
+        }
+        if (mint > maxt) {
+            return 0;
+        }
+        long[] refs = PostingsForMatchers.select(index, matchers);
+        Records.TombstoneBatch batch = new Records.TombstoneBatch();
+        List<MemSeries> hit = new ArrayList<>();
+        for (long ref : refs) {
+            MemSeries s = series.getByRef(ref);
+            if (s == null) {
+                continue;
+            }
+            synchronized (s) {
+                long lo = Math.max(mint, s.minTime());
+                long hi = Math.min(maxt, s.lastT);
+                if (s.lastT == Long.MIN_VALUE || lo > hi) {
+                    continue;
+                }
+                batch.add(ref, lo, hi);
+                hit.add(s);
+            }
+        }
+        if (batch.size == 0) {
+            return 0;
+        }
+        if (wal != null) {
+            Encbuf enc = new Encbuf(16 + batch.size * 24);
+            Records.encodeTombstones(enc, batch);
+            wal.log(enc.array(), 0, enc.len());
+            syncWal();
+        }
+        for (int i = 0; i < batch.size; i++) {
+            MemSeries s = hit.get(i);
+            synchronized (s) {
+                s.deleted = Tombstones.addInterval(s.deleted, batch.mints[i], batch.maxts[i]);
+            }
+        }
+        return batch.size;
+    }
+
+    /** Flushes and fsyncs the WAL. */
+    void syncWal() {
+        wal.sync();
+    }
+
     // ---------------------------------------------------------------------------------------------
     // WAL replay
 
@@ -238,11 +342,13 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                     segs.add(s);
                 }
             }
+            progress.start(segs.isEmpty() ? -1 : segs.get(0), segs.isEmpty() ? -1 : segs.get(segs.size() - 1));
             WalCorruptionException c = replay(walDir, segs, aliases, stats);
             if (c != null) {
                 LOG.warn("WAL is corrupt; truncating segment {} at offset {} and dropping later data: {}",
                         c.segment(), c.offset(), c.getMessage());
                 Wal.repair(walDir, c.segment(), c.offset());
+                this.stats.walCorruptions.increment();
             }
             if (stats[0] > 0) {
                 LOG.warn("WAL replay dropped {} samples of unknown series", stats[0]);
@@ -257,8 +363,15 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             throws IOException {
         List<Records.RefSeries> rs = new ArrayList<>();
         Records.SampleBatch batch = new Records.SampleBatch();
+        Records.TombstoneBatch stones = new Records.TombstoneBatch();
+        int lastSeg = -1;
+        boolean track = dir.equals(walDir);
         try (WalReader r = new WalReader(dir, segs)) {
             while (r.next()) {
+                if (track && r.recordSegment() != lastSeg) {
+                    lastSeg = r.recordSegment();
+                    progress.segment(lastSeg);
+                }
                 byte[] rec = r.record();
                 int len = r.recordLength();
                 int type = Records.type(rec, len);
@@ -274,11 +387,24 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                     err = type == Records.SAMPLES ? Records.decodeSamples(rec, len, batch)
                             : Records.decodeSamplesV2(rec, len, batch);
                     replaySamples(batch, aliases, stats);
+                } else if (type == Records.TOMBSTONES) {
+                    stones.size = 0;
+                    err = Records.decodeTombstones(rec, len, stones);
+                    for (int i = 0; i < stones.size; i++) {
+                        MemSeries s = series.getByRef(stones.refs[i]);
+                        if (s == null) {
+                            s = aliases.get(stones.refs[i]);
+                        }
+                        if (s != null) {
+                            synchronized (s) {
+                                s.deleted = Tombstones.addInterval(s.deleted, stones.mints[i], stones.maxts[i]);
+                            }
+                        }
+                    }
                 } else if (type >= 7 && type <= 13 && type != 11) {
                     throw new StorageException("WAL holds native-histogram records (type " + type
                             + "), which this version cannot read; refusing to drop them");
                 }
-                // Tombstones in the head and other record types are not applied yet.
                 if (err != null) {
                     return new WalCorruptionException(r.recordSegment(), r.recordOffset(), err);
                 }
@@ -303,6 +429,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     }
 
     private void replaySamples(Records.SampleBatch b, Map<Long, MemSeries> aliases, long[] stats) {
+        long newChunks = 0;
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
         for (int i = 0; i < b.size; i++) {
@@ -320,7 +447,9 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             }
             boolean added;
             synchronized (s) {
+                int before = s.chunkCount();
                 added = s.append(t, Double.doubleToRawLongBits(b.vs[i]), options.chunkRange(), options.samplesPerChunk(), slab);
+                newChunks += s.chunkCount() - before;
             }
             if (added) {
                 stats[1]++;
@@ -331,6 +460,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
         if (hi != Long.MIN_VALUE) {
             updateTimes(lo, hi);
         }
+        this.stats.chunks.add(newChunks);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -343,15 +473,21 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
      */
     public void truncate(long mint) {
         synchronized (truncateLock) {
+            truncationEpoch.incrementAndGet();
             if (mint > minValidTime) {
                 minValidTime = mint;
             }
             MemSeries.HandleList freed = new MemSeries.HandleList();
             List<MemSeries> removed = new ArrayList<>();
             long newMin = Long.MAX_VALUE;
+            long chunksBefore = 0;
+            long chunksAfter = 0;
             for (MemSeries s : series.all()) {
                 synchronized (s) {
-                    if (s.truncateBefore(mint, freed)) {
+                    chunksBefore += s.chunkCount();
+                    boolean empty = s.truncateBefore(mint, freed);
+                    chunksAfter += s.chunkCount();
+                    if (empty) {
                         s.removed = true;
                         removed.add(s);
                     } else {
@@ -369,6 +505,9 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             }
             Arrays.sort(refs);
             postings.delete(refs, labels);
+            stats.chunks.add(chunksAfter - chunksBefore);
+            stats.seriesRemoved.add(removed.size());
+            stats.truncations.increment();
             synchronized (pendingFree) {
                 pendingFree.add(Arrays.copyOf(freed.a, freed.n));
             }
@@ -462,6 +601,9 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             if (s.open != null && s.appender.count() > 0 && s.openMaxT >= mint && s.openMinT < maxt) {
                 out.add(new ChunkMeta(s.openMinT, s.openMaxT, s.open.bytes()));
             }
+            if (s.deleted != null && !out.isEmpty()) {
+                out = ChunkDeletion.apply(out, s.deleted);
+            }
         }
         return out.isEmpty() ? null : new SeriesChunks(s.labels, out);
     }
@@ -472,6 +614,39 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
      */
     public static long rangeEnd(long t, long width) {
         return MemSeries.rangeEnd(t, width);
+    }
+
+    /** WAL segment fsyncs so far (0 without a WAL). Thread-safe, lock-free. */
+    public long walFsyncCount() {
+        return wal == null ? 0 : wal.fsyncCount();
+    }
+
+    /** Seconds spent in WAL fsyncs (0 without a WAL). Thread-safe, lock-free. */
+    public double walFsyncSeconds() {
+        return wal == null ? 0 : wal.fsyncSeconds();
+    }
+
+    /**
+     * Truncations started so far (incremented before any data is removed). A reader that saw the
+     * same value before and after reading knows no truncation removed data in between.
+     */
+    public long truncationEpoch() {
+        return truncationEpoch.get();
+    }
+
+    /** The head's counters (cheap, thread-safe reads). */
+    public HeadStats stats() {
+        return stats;
+    }
+
+    /**
+     * Cardinality statistics for {@code /api/v1/status/tsdb}, computed from the postings index
+     * (never from samples): the top {@code limit} entries of each list, largest first.
+     * Thread-safe; takes the postings read lock for one pass over the label pairs.
+     */
+    public HeadCardinality cardinality(int limit) {
+        long chunks = stats.chunks();
+        return postings.cardinality(limit, series.size(), chunks, isEmpty() ? 0 : minTime(), isEmpty() ? 0 : maxTime());
     }
 
     /** Bytes held for full chunks (off-heap memory, or head chunk file bytes). */

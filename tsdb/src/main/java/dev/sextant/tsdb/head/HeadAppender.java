@@ -35,6 +35,7 @@ final class HeadAppender implements Appender {
             throw new IllegalStateException("appender already committed or rolled back");
         }
         if (t < minValid) {
+            head.stats.outOfBounds.increment();
             throw new StorageException.OutOfBounds();
         }
         MemSeries s = ref != 0 ? head.series.getByRef(ref) : null;
@@ -52,9 +53,11 @@ final class HeadAppender implements Appender {
                 if (!s.removed) {
                     int c = s.check(t, bits);
                     if (c == -1) {
+                        head.stats.outOfOrder.increment();
                         throw new StorageException.OutOfOrder();
                     }
                     if (c == -2) {
+                        head.stats.duplicate.increment();
                         throw new StorageException.DuplicateSample();
                     }
                     s.pendingAppends++;
@@ -107,12 +110,17 @@ final class HeadAppender implements Appender {
         long hi = Long.MIN_VALUE;
         long range = head.options.chunkRange();
         int spc = head.options.samplesPerChunk();
+        long appended = 0;
+        long newChunks = 0;
         for (int i = 0; i < n; i++) {
             MemSeries s = series[i];
             long t = ts[i];
             synchronized (s) {
                 s.pendingAppends--;
+                int before = s.chunkCount();
                 if (s.append(t, Double.doubleToRawLongBits(vs[i]), range, spc, head.slab)) {
+                    appended++;
+                    newChunks += s.chunkCount() - before;
                     if (t < lo) {
                         lo = t;
                     }
@@ -126,6 +134,8 @@ final class HeadAppender implements Appender {
         if (hi != Long.MIN_VALUE) {
             head.updateTimes(lo, hi);
         }
+        head.stats.samplesAppended.add(appended);
+        head.stats.chunks.add(newChunks);
         n = 0;
     }
 

@@ -1,5 +1,6 @@
 package dev.sextant.tsdb.head;
 
+import dev.sextant.tsdb.block.Tombstones;
 import dev.sextant.tsdb.model.Labels;
 import dev.sextant.tsdb.model.Matcher;
 import dev.sextant.tsdb.query.ByteScratch;
@@ -101,7 +102,12 @@ final class HeadQuerier implements Querier, IndexReader {
             if (n == 0 && !withOpen) {
                 return null;
             }
+            long[] del = s.deleted;
+            if (del != null && allDeleted(s, first, last, withOpen, del)) {
+                return null;
+            }
             HeadSeries hs = new HeadSeries(s.labels, head, mint, maxt);
+            hs.deleted = del;
             hs.handles = Arrays.copyOfRange(s.handles, first, last);
             hs.mints = Arrays.copyOfRange(s.mints, first, last);
             hs.maxts = Arrays.copyOfRange(s.maxts, first, last);
@@ -112,6 +118,16 @@ final class HeadQuerier implements Querier, IndexReader {
             }
             return hs;
         }
+    }
+
+    /** Whether every snapshotted chunk lies inside one deleted interval (the series is then skipped). */
+    private static boolean allDeleted(MemSeries s, int first, int last, boolean withOpen, long[] del) {
+        for (int i = first; i < last; i++) {
+            if (!Tombstones.covers(del, s.mints[i], s.maxts[i])) {
+                return false;
+            }
+        }
+        return !withOpen || Tombstones.covers(del, s.openMinT, s.openMaxT);
     }
 
     private List<Labels> matchingLabels(Matcher... matchers) {
@@ -174,6 +190,7 @@ final class HeadQuerier implements Querier, IndexReader {
         byte[] open;
         long openMinT;
         long openMaxT;
+        long[] deleted;
 
         HeadSeries(Labels labels, Head head, long mint, long maxt) {
             this.labels = labels;
@@ -206,6 +223,11 @@ final class HeadQuerier implements Querier, IndexReader {
         @Override
         public long maxT(int i) {
             return i < handles.length ? maxts[i] : openMaxT;
+        }
+
+        @Override
+        public long[] deleted() {
+            return deleted;
         }
 
         @Override

@@ -4,10 +4,12 @@ import dev.sextant.tsdb.model.Labels;
 import dev.sextant.tsdb.query.Postings;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -92,6 +94,97 @@ final class MemPostings {
             }
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /** One pass over the label pairs under the read lock; see {@link Head#cardinality(int)}. */
+    HeadCardinality cardinality(int limit, long numSeries, long chunks, long minTime, long maxTime) {
+        TopN metrics = new TopN(limit);
+        TopN valueCounts = new TopN(limit);
+        TopN memory = new TopN(limit);
+        TopN pairs = new TopN(limit);
+        long numPairs = 0;
+        lock.readLock().lock();
+        try {
+            for (Map.Entry<String, Map<String, RefList>> e : index.entrySet()) {
+                String name = e.getKey();
+                if (name.isEmpty()) {
+                    continue;
+                }
+                long bytes = 0;
+                for (Map.Entry<String, RefList> v : e.getValue().entrySet()) {
+                    int n = v.getValue().n;
+                    if (name.equals("__name__")) {
+                        metrics.offer(v.getKey(), n);
+                    }
+                    pairs.offer(name, v.getKey(), n);
+                    bytes += utf8Length(v.getKey());
+                }
+                numPairs += e.getValue().size();
+                valueCounts.offer(name, e.getValue().size());
+                memory.offer(name, bytes);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        return new HeadCardinality(numSeries, numPairs, chunks, minTime, maxTime, metrics.sorted(), valueCounts.sorted(),
+                memory.sorted(), pairs.sorted());
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    /** Keeps the {@code limit} largest entries (ties: smaller name wins) in a bounded min-heap. */
+    private static final class TopN {
+        private static final Comparator<HeadCardinality.Entry> ORDER = Comparator
+                .comparingLong(HeadCardinality.Entry::value).reversed().thenComparing(HeadCardinality.Entry::name);
+        private final int limit;
+        private final PriorityQueue<HeadCardinality.Entry> heap;
+
+        TopN(int limit) {
+            this.limit = Math.max(0, limit);
+            this.heap = new PriorityQueue<>(ORDER.reversed());
+        }
+
+        void offer(String name, String value, long count) {
+            if (wouldKeep(count)) {
+                offer(name + "=" + value, count);
+            }
+        }
+
+        private boolean wouldKeep(long count) {
+            return limit > 0 && (heap.size() < limit || count >= heap.peek().value());
+        }
+
+        void offer(String name, long count) {
+            if (!wouldKeep(count)) {
+                return;
+            }
+            heap.add(new HeadCardinality.Entry(name, count));
+            if (heap.size() > limit) {
+                heap.poll();
+            }
+        }
+
+        List<HeadCardinality.Entry> sorted() {
+            List<HeadCardinality.Entry> out = new ArrayList<>(heap);
+            out.sort(ORDER);
+            return List.copyOf(out);
         }
     }
 

@@ -38,6 +38,11 @@ final class MemSeries {
     int pendingAppends;
     /** Set (under the series lock) when truncation collects the series; appenders then look it up again. */
     boolean removed;
+    /**
+     * Deleted closed intervals {@code [min0, max0, ...]} (sorted, merged), or null. Replaced, never
+     * mutated, so queriers may keep the array they snapshotted.
+     */
+    long[] deleted;
 
     MemSeries(long ref, Labels labels) {
         this.ref = ref;
@@ -120,6 +125,11 @@ final class MemSeries {
         fullCount++;
         open = null;
         appender = null;
+    }
+
+    /** Chunks held: full ones plus the open one. */
+    int chunkCount() {
+        return fullCount + (open != null ? 1 : 0);
     }
 
     long minTime() {

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Writes Prometheus's write-ahead log: numbered segment files ({@code 00000000}, ...) made of 32 KiB
@@ -23,7 +24,7 @@ import java.util.List;
  * #log} buffers into the current page; {@link #flush()} hands the bytes to the OS (called at every
  * commit); segments are fsynced when finished and on {@link #close()}.
  *
- * <p>Thread-safety: all public methods are synchronized.
+ * <p>Thread-safety: all public methods are synchronized, except the lock-free fsync statistics.
  */
 public final class Wal implements AutoCloseable {
     public static final int PAGE_SIZE = 32 * 1024;
@@ -44,6 +45,8 @@ public final class Wal implements AutoCloseable {
     private int segment = -1;
     private FileChannel channel;
     private boolean closed;
+    private final LongAdder fsyncs = new LongAdder();
+    private final LongAdder fsyncNanos = new LongAdder();
 
     public Wal(Path dir, long segmentSize) {
         if (segmentSize % PAGE_SIZE != 0 || segmentSize <= 0) {
@@ -182,10 +185,28 @@ public final class Wal implements AutoCloseable {
     public synchronized void sync() {
         flush();
         try {
-            channel.force(false);
+            force();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** fsyncs the current segment, timing it for {@link #fsyncCount()} and {@link #fsyncSeconds()}. */
+    private void force() throws IOException {
+        long t0 = System.nanoTime();
+        channel.force(false);
+        fsyncNanos.add(System.nanoTime() - t0);
+        fsyncs.increment();
+    }
+
+    /** Segment fsyncs so far ({@code prometheus_tsdb_wal_fsync_duration_seconds_count}); lock-free. */
+    public long fsyncCount() {
+        return fsyncs.sum();
+    }
+
+    /** Total seconds spent in segment fsyncs ({@code ..._fsync_duration_seconds_sum}); lock-free. */
+    public double fsyncSeconds() {
+        return fsyncNanos.sum() / 1e9;
     }
 
     private void finishSegment() throws IOException {
@@ -193,7 +214,7 @@ public final class Wal implements AutoCloseable {
             alloc = PAGE_SIZE; // zero-fill the last page
             completePage();
         }
-        channel.force(false);
+        force();
         channel.close();
     }
 
