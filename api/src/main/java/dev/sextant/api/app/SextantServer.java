@@ -11,7 +11,7 @@ import dev.sextant.api.web.FederateHandler;
 import dev.sextant.api.v1.BuildInfo;
 import dev.sextant.api.v1.DiscoveryApi;
 import dev.sextant.api.v1.QueryApi;
-import dev.sextant.api.v1.QueryableTsdbStatus;
+import dev.sextant.api.v1.AdminApi;
 import dev.sextant.api.v1.RulesApi;
 import dev.sextant.api.v1.RuntimeInfo;
 import dev.sextant.api.v1.SeriesApi;
@@ -22,6 +22,7 @@ import dev.sextant.promql.engine.QueryEngine;
 import dev.sextant.scrape.loop.ScrapeManager;
 import dev.sextant.tsdb.Tsdb;
 import dev.sextant.tsdb.TsdbOptions;
+import dev.sextant.tsdb.head.WalReplayProgress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -58,6 +59,7 @@ public final class SextantServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private ScrapeManager scrapeManager;
     private RulesWiring rules;
+    private WalReplayProgress walProgress;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -84,10 +86,12 @@ public final class SextantServer implements AutoCloseable {
         Files.createDirectories(options.dataDir());
         ServerMetrics metrics = new ServerMetrics();
         metrics.configReloaded(true, System.currentTimeMillis());
+        WalReplayProgress progress = new WalReplayProgress();
         Tsdb tsdb = Tsdb.open(options.dataDir(), TsdbOptions.defaults()
                 .withRetention(options.retentionTime().toMillis())
-                .withRetentionBytes(options.retentionSize()));
+                .withRetentionBytes(options.retentionSize()), progress);
         SextantServer server = new SextantServer(options, config, tsdb, metrics);
+        server.walProgress = progress;
         try {
             // Replicas scrape the same targets at different offsets, as Prometheus seeds by host name.
             server.scrapeManager = new ScrapeManager(tsdb, Clock.systemUTC(), new ScrapeManager.Options(
@@ -121,7 +125,8 @@ public final class SextantServer implements AutoCloseable {
 
     private Router routes() {
         QueryEngine engine = engine();
-        TsdbStatus tsdbStatus = new QueryableTsdbStatus(storage, Long.MIN_VALUE / 2);
+        TsdbStatus tsdbStatus = TsdbAdapters.status(storage, walProgress);
+        AdminApi admin = new AdminApi(options.enableAdminApi(), TsdbAdapters.admin(storage));
         QueryApi query = new QueryApi(engine, storage, System::currentTimeMillis, metrics::observeQuery,
                 options.queryMaxConcurrency());
         SeriesApi series = new SeriesApi(storage);
@@ -131,16 +136,7 @@ public final class SextantServer implements AutoCloseable {
         RulesApi rulesApi = new RulesApi(rules);
         metrics.counter("sextant_rule_evaluation_failures_total", "The total number of rule evaluation failures.",
                 () -> rules.manager().evaluationFailuresTotal());
-        metrics.gauge("sextant_tsdb_head_series", "Total number of series in the head block.",
-                () -> storage.head().numSeries());
-        metrics.gauge("sextant_tsdb_head_min_time", "Lowest timestamp value stored in the head block.",
-                () -> storage.head().minTime());
-        metrics.gauge("sextant_tsdb_head_max_time", "Highest timestamp value stored in the head block.",
-                () -> storage.head().maxTime());
-        metrics.gauge("sextant_tsdb_blocks_loaded", "Number of currently loaded data blocks.",
-                () -> storage.blocks().size());
-        metrics.gauge("sextant_tsdb_head_offheap_bytes", "Off-heap bytes held by head chunks.",
-                () -> storage.head().offHeapBytes());
+        TsdbAdapters.registerMetrics(metrics, storage);
 
         Router r = new Router();
         r.getPost("/api/v1/query", gated(query.instant()));
@@ -163,6 +159,14 @@ public final class SextantServer implements AutoCloseable {
         r.get("/api/v1/status/runtimeinfo", gated(status.runtimeInfo()));
         r.get("/api/v1/status/tsdb", gated(status.tsdb()));
         r.get("/api/v1/status/walreplay", status.walReplay());
+        for (String op : new String[] {"delete_series", "clean_tombstones", "snapshot"}) {
+            Handler h = switch (op) {
+                case "delete_series" -> admin.deleteSeries();
+                case "clean_tombstones" -> admin.cleanTombstones();
+                default -> admin.snapshot();
+            };
+            r.add("/api/v1/admin/tsdb/" + op, Set.of("POST", "PUT"), gated(h));
+        }
         if (options.enableRemoteWriteReceiver()) {
             r.post("/api/v1/write", gated(new RemoteWriteHandler(storage, new RemoteWriteHandler.Listener() {
                 @Override

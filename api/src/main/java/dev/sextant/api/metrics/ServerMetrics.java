@@ -9,6 +9,7 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.SummaryWithCallback;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -96,6 +97,14 @@ public final class ServerMetrics implements HttpServer.RequestObserver {
     public void counter(String name, String help, DoubleSupplier value) {
         CounterWithCallback.builder().name(name).help(help)
                 .callback(cb -> cb.call(value.getAsDouble())).register(registry);
+    }
+
+    /** Registers a summary (count and sum only, no quantiles) read at scrape time. */
+    public void summary(String name, String help, java.util.function.LongSupplier count, DoubleSupplier sum) {
+        SummaryWithCallback.builder().name(name).help(help)
+                .callback(cb -> cb.call(count.getAsLong(), sum.getAsDouble(),
+                        io.prometheus.metrics.model.snapshots.Quantiles.EMPTY))
+                .register(registry);
     }
 
     /** {@code GET /metrics}: OpenMetrics when the client asks for it, else text 0.0.4. */
