@@ -265,16 +265,16 @@ public final class SextantServer implements AutoCloseable {
         Map<String, String> f = new java.util.TreeMap<>();
         f.put("config.file", options.configFile() == null ? "" : options.configFile().toString());
         f.put("storage.tsdb.path", options.dataDir().toString());
-        f.put("storage.tsdb.retention.time", dev.sextant.api.json.PromDuration.format(options.retentionTime().toMillis()));
+        f.put("storage.tsdb.retention.time", dev.sextant.tsdb.model.PromDuration.format(options.retentionTime().toMillis()));
         f.put("web.listen-address", options.listenHost() + ":" + options.listenPort());
         f.put("web.enable-remote-write-receiver", Boolean.toString(options.enableRemoteWriteReceiver()));
         f.put("web.enable-lifecycle", Boolean.toString(options.enableLifecycle()));
         f.put("web.enable-admin-api", Boolean.toString(options.enableAdminApi()));
-        f.put("query.timeout", dev.sextant.api.json.PromDuration.format(options.queryTimeout().toMillis()));
+        f.put("query.timeout", dev.sextant.tsdb.model.PromDuration.format(options.queryTimeout().toMillis()));
         f.put("query.max-samples", Long.toString(options.queryMaxSamples()));
         f.put("query.max-concurrency", Integer.toString(options.queryMaxConcurrency()));
         f.put("storage.tsdb.retention.size", options.retentionSize() + "B");
-        f.put("query.lookback-delta", dev.sextant.api.json.PromDuration.format(options.lookbackDelta().toMillis()));
+        f.put("query.lookback-delta", dev.sextant.tsdb.model.PromDuration.format(options.lookbackDelta().toMillis()));
         return f;
     }
 
@@ -292,7 +292,7 @@ public final class SextantServer implements AutoCloseable {
         return new RuntimeInfo(startTime.toString(), Path.of("").toAbsolutePath().toString(), host,
                 Instant.now().toString(), lastReloadOk, lastConfigTime.toString(), 0,
                 ManagementFactory.getThreadMXBean().getThreadCount(), rt.availableProcessors(), rt.maxMemory(), "", "",
-                dev.sextant.api.json.PromDuration.format(options.retentionTime().toMillis()));
+                dev.sextant.tsdb.model.PromDuration.format(options.retentionTime().toMillis()));
     }
 
     public int port() {

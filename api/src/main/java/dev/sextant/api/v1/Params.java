@@ -72,48 +72,12 @@ public final class Params {
         return true;
     }
 
-    private static final String[] UNITS = {"y", "w", "d", "h", "m", "s", "ms"};
-    private static final long[] UNIT_MS = {365L * 86_400_000, 7L * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1};
-
     /** Prometheus's model.ParseDuration; returns -1 when invalid. */
     static long parsePrometheusDuration(String s) {
-        if (s.isEmpty()) {
+        try {
+            return dev.sextant.tsdb.model.PromDuration.parseMillis(s);
+        } catch (IllegalArgumentException e) {
             return -1;
         }
-        if (s.equals("0")) {
-            return 0;
-        }
-        long total = 0;
-        int i = 0;
-        int lastUnit = -1;
-        while (i < s.length()) {
-            int start = i;
-            while (i < s.length() && Character.isDigit(s.charAt(i))) {
-                i++;
-            }
-            if (i == start) {
-                return -1;
-            }
-            long n;
-            try {
-                n = Long.parseLong(s.substring(start, i));
-            } catch (NumberFormatException e) {
-                return -1;
-            }
-            int unit = -1;
-            for (int u = UNITS.length - 1; u >= 0; u--) {
-                if (s.startsWith(UNITS[u], i) && (u != 4 || !s.startsWith("ms", i))) {
-                    unit = u;
-                    break;
-                }
-            }
-            if (unit < 0 || unit <= lastUnit) {
-                return -1;
-            }
-            i += UNITS[unit].length();
-            lastUnit = unit;
-            total = Math.addExact(total, Math.multiplyExact(n, UNIT_MS[unit]));
-        }
-        return total;
     }
 }

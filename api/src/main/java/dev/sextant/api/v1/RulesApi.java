@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sextant.api.http.Handler;
 import dev.sextant.tsdb.model.Matcher;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -230,31 +229,6 @@ public final class RulesApi {
 
     /** Go's {@code %e}-shortest rendering used for alert values: {@code 1e+00}, {@code 1.5e+02}. */
     static String goExponent(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return "0e+00";
-        }
-        BigDecimal d = new BigDecimal(dev.sextant.api.json.PromFormat.value(Math.abs(v))).stripTrailingZeros();
-        String digits = d.unscaledValue().toString();
-        int exp = digits.length() - 1 - d.scale();
-        StringBuilder sb = new StringBuilder();
-        if (v < 0) {
-            sb.append('-');
-        }
-        sb.append(digits.charAt(0));
-        if (digits.length() > 1) {
-            sb.append('.').append(digits, 1, digits.length());
-        }
-        sb.append('e').append(exp < 0 ? '-' : '+');
-        int e = Math.abs(exp);
-        if (e < 10) {
-            sb.append('0');
-        }
-        return sb.append(e).toString();
+        return dev.sextant.promql.template.GoFormat.formatFloat(v, 'e', -1);
     }
 }

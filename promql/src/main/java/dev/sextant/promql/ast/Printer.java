@@ -238,30 +238,9 @@ public final class Printer {
         }
     }
 
-    /** Seconds as Prometheus prints durations: {@code 5m}, {@code 1h30m}, {@code -5m}, {@code 0s}. */
+    /** Seconds as Prometheus prints durations: {@code 5m}, {@code 1h30m}, {@code 0s}. */
     static String promDuration(double secs) {
-        long ms = Math.round(secs * 1000);
-        if (ms == 0) {
-            return "0s";
-        }
-        StringBuilder sb = new StringBuilder();
-        if (ms < 0) {
-            sb.append('-');
-            ms = -ms;
-        }
-        long[] sizes = {365L * 86_400_000, 7L * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1};
-        String[] units = {"y", "w", "d", "h", "m", "s", "ms"};
-        for (int i = 0; i < sizes.length; i++) {
-            if (i < 2 && ms % sizes[i] != 0) {
-                continue; // years and weeks only when exact, like Prometheus
-            }
-            long n = ms / sizes[i];
-            if (n > 0) {
-                sb.append(n).append(units[i]);
-                ms -= n * sizes[i];
-            }
-        }
-        return sb.toString();
+        return dev.sextant.tsdb.model.PromDuration.format(Math.round(secs * 1000));
     }
 
     static String number(double v) {

@@ -16,61 +16,12 @@ public final class Durations {
 
     /** Parses a duration, or throws {@link IllegalArgumentException} naming the text. */
     public static long parseMillis(String s) {
-        if (s == null || s.isEmpty()) {
-            throw new IllegalArgumentException("empty duration string");
-        }
-        if (s.equals("0")) {
-            return 0;
-        }
-        long total = 0;
-        int i = 0;
-        int lastUnit = -1;
-        while (i < s.length()) {
-            int start = i;
-            while (i < s.length() && Character.isDigit(s.charAt(i))) {
-                i++;
-            }
-            if (i == start || i - start > 18) {
-                throw new IllegalArgumentException("not a valid duration string: \"" + s + "\"");
-            }
-            long n = Long.parseLong(s, start, i, 10);
-            int unit = -1;
-            if (s.startsWith("ms", i)) {
-                unit = 6;
-                i += 2;
-            } else if (i < s.length()) {
-                String u = s.substring(i, i + 1);
-                for (int k = 0; k < 6; k++) {
-                    if (UNITS[k].equals(u)) {
-                        unit = k;
-                    }
-                }
-                i++;
-            }
-            if (unit < 0 || unit <= lastUnit) {
-                throw new IllegalArgumentException("not a valid duration string: \"" + s + "\"");
-            }
-            lastUnit = unit;
-            total = Math.addExact(total, Math.multiplyExact(n, MILLIS[unit]));
-        }
-        return total;
+        return dev.sextant.tsdb.model.PromDuration.parseMillis(s);
     }
 
     /** Renders like Prometheus's {@code model.Duration.String()}: {@code 1m30s}, {@code 15s}, {@code 0s}. */
     public static String format(long millis) {
-        if (millis == 0) {
-            return "0s";
-        }
-        StringBuilder sb = new StringBuilder();
-        long rest = millis;
-        for (int k = 0; k < UNITS.length; k++) {
-            long n = rest / MILLIS[k];
-            if (n > 0) {
-                sb.append(n).append(UNITS[k]);
-                rest -= n * MILLIS[k];
-            }
-        }
-        return sb.toString();
+        return dev.sextant.tsdb.model.PromDuration.format(millis);
     }
 
     /**
