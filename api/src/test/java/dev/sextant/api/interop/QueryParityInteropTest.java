@@ -99,7 +99,7 @@ class QueryParityInteropTest {
             "time()",
             "sum(rate(node_cpu_seconds_total[10s] offset 5s))",
             "rate(node_cpu_seconds_total[10s:2s])",
-            "max_over_time(rate(node_network_receive_bytes_total[5s])[10s:1s])",
+            "max_over_time(rate(node_network_receive_bytes_total[5s])[10s:2s])",
             "exp(-node_load1) + sqrt(node_load1)",
             "ln(node_memory_MemTotal_bytes) + log2(node_memory_MemTotal_bytes) + log10(node_memory_MemTotal_bytes)",
             "sgn(node_load1 - 1)",
@@ -149,6 +149,12 @@ class QueryParityInteropTest {
         // Collect ~25 s of data, then pick an evaluation time both servers hold completely.
         Thread.sleep(25_000);
         evalTime = System.currentTimeMillis() / 1000 - 5;
+        // Odd seconds: Prometheus 3 (Sextant's semantics) excludes a subquery point that falls exactly
+        // on the window's left edge, 2.42 includes it. With 2s subquery steps and odd evaluation
+        // times no point ever falls on an edge, so both versions must agree exactly.
+        if (evalTime % 2 == 0) {
+            evalTime--;
+        }
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode r = query(sextant.port(), "/api/v1/query", "query=" + enc("max(timestamp(up))") + "&time=" + (evalTime + 3));
