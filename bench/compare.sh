@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Runs one workload against Sextant, Prometheus and VictoriaMetrics in turn, on 127.0.0.1, each
+# with a fresh data directory, and prints one table with ratios against Prometheus.
+#
+#   bench/compare.sh remote-write-100k   # 100k series x 20 samples by remote write
+#   bench/compare.sh query-set           # the same ingest, then the fixed query set
+#   bench/compare.sh remote-write-1m     # 1M series x 10 samples
+#
+# Environment (all optional):
+#   SERVERS="sextant prometheus victoria-metrics"   which servers, in this order
+#   SEXTANT_JAR=api/target/sextant.jar              the Sextant server jar (built when missing)
+#   SEXTANT_JAVA_OPTS=...                           extra JVM options for Sextant (e.g. -Xmx2g)
+#   SERIES, SAMPLES, INTERVAL (15s), BATCH (2000), CONCURRENCY (2)   override the workload
+#   LOAD_TIMEOUT=240s                               stop sending after this long (per server)
+#   QUERY_REPEAT=5                                  timed repetitions of each query
+#   SETTLE_SECONDS=10                               wait after ingest before measuring RSS/queries
+#   KEEP=1                                          keep the work directory (logs, data dirs)
+#
+# Measured from outside: client samples/s and latency (RemoteWriteLoad), server CPU-seconds per
+# million samples (utime+stime of the server process from /proc/<pid>/stat, before and after the
+# load), peak RSS (VmHWM) and RSS per series (VmRSS after the settle wait / series), disk bytes
+# per sample (du of the data directory after a graceful shutdown), query median/p90 latency and
+# whether each query's result digest equals Prometheus's. Writes bench/results/<workload>-<date>.json.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+workload="${1:-}"
+case "$workload" in
+  remote-write-100k) series=100000 samples=20 queries=0 ;;
+  query-set)         series=100000 samples=20 queries=1 ;;
+  remote-write-1m)   series=1000000 samples=10 queries=0 ;;
+  *) echo "usage: $0 remote-write-100k|query-set|remote-write-1m" >&2; exit 2 ;;
+esac
+series="${SERIES:-$series}"
+samples="${SAMPLES:-$samples}"
+interval="${INTERVAL:-15s}"
+batch="${BATCH:-2000}"
+concurrency="${CONCURRENCY:-2}"
+load_timeout="${LOAD_TIMEOUT:-240s}"
+query_repeat="${QUERY_REPEAT:-5}"
+settle="${SETTLE_SECONDS:-10}"
+servers="${SERVERS:-sextant prometheus victoria-metrics}"
+sextant_jar="${SEXTANT_JAR:-$root/api/target/sextant.jar}"
+bench_jar="$root/bench/target/benchmarks.jar"
+jvm_flags=(--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED)
+clk_tck="$(getconf CLK_TCK)"
+
+log() { printf '%s compare: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+if [ ! -f "$bench_jar" ]; then
+  log "building bench/target/benchmarks.jar"
+  (cd "$root" && ./mvnw -B -q -pl bench -am package -DskipTests)
+fi
+if [[ " $servers " == *" sextant "* && ! -f "$sextant_jar" ]]; then
+  log "building $sextant_jar"
+  (cd "$root" && ./mvnw -B -q -pl api -am package -DskipTests)
+fi
+
+work="$(mktemp -d /tmp/sextant-compare.XXXXXX)"
+server_pid=""
+stop_server() {
+  local pid="$1"
+  [ -z "$pid" ] && return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 60); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    sleep 0.5
+  done
+  log "pid $pid did not stop within 30s; killing it"
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  stop_server "$server_pid"
+  server_pid=""
+  if [ "${KEEP:-0}" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  local p
+  for p in $(seq "$1" $(( $1 + 100 ))); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+
+# Samples are stamped end - (samples-1-i) * interval with the same end for every server, so all
+# servers hold identical data and the query set's digests can be compared.
+interval_ms=$(( ${interval%s} * 1000 ))
+end_ms=$(( $(date +%s) * 1000 / interval_ms * interval_ms ))
+start_ms=$(( end_ms - (samples - 1) * interval_ms ))
+
+{
+  printf 'date\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  printf 'machine\t%s cores, %s MiB RAM, %s\n' "$(nproc)" "$(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo)" "$(uname -sr)"
+  printf 'load_avg_at_start\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+  printf 'workload\t%s series x %s samples every %s, batch %s, concurrency %s\n' "$series" "$samples" "$interval" "$batch" "$concurrency"
+  printf 'prometheus_version\t%s\n' "$(prometheus --version 2>&1 | head -1)"
+  printf 'victoria_metrics_version\t%s\n' "$(dpkg-query -W -f='${Version}' victoria-metrics 2>/dev/null || echo unknown)"
+  printf 'sextant_version\t%s\n' "$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown) ($(basename "$sextant_jar"))"
+  printf 'java_version\t%s\n' "$(java -version 2>&1 | head -1)"
+} > "$work/meta.tsv"
+
+port_base=19090
+for server in $servers; do
+  sd="$work/$server"
+  mkdir -p "$sd/data"
+  port="$(free_port $port_base)"
+  port_base=$(( port + 1 ))
+  url="http://127.0.0.1:$port"
+  case "$server" in
+    sextant)
+      java "${jvm_flags[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" --web.enable-remote-write-receiver \
+        --storage.tsdb.path="$sd/data" --web.listen-address="127.0.0.1:$port" >"$sd/server.log" 2>&1 &
+      ready="$url/-/ready" ;;
+    prometheus)
+      printf 'global:\n  scrape_interval: 15s\n' > "$sd/prometheus.yml"
+      prometheus --config.file="$sd/prometheus.yml" --storage.tsdb.path="$sd/data" \
+        --web.listen-address="127.0.0.1:$port" --web.enable-remote-write-receiver >"$sd/server.log" 2>&1 &
+      ready="$url/-/ready" ;;
+    victoria-metrics)
+      # latencyOffset=0s: answer queries up to the newest sample (default hides the last 30s);
+      # disableCache: time the evaluation, not VictoriaMetrics's rollup result cache.
+      victoria-metrics -httpListenAddr="127.0.0.1:$port" -storageDataPath="$sd/data" \
+        -search.latencyOffset=0s -search.disableCache >"$sd/server.log" 2>&1 &
+      ready="$url/health" ;;
+    *) log "unknown server $server"; exit 2 ;;
+  esac
+  server_pid=$!
+  log "$server: pid $server_pid on $url"
+  ok=0
+  for _ in $(seq 1 120); do
+    if curl -sf -o /dev/null "$ready"; then ok=1; break; fi
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  if [ "$ok" != 1 ]; then
+    log "$server did not become ready; log tail:"; tail -5 "$sd/server.log" >&2 || true
+    stop_server "$server_pid"; server_pid=""
+    continue
+  fi
+  sleep 2
+  rss_idle="$(status_kib "$server_pid" VmRSS)"
+  cpu0="$(cpu_ticks "$server_pid")"
+  log "$server: sending $series series x $samples samples"
+  java -cp "$bench_jar" dev.sextant.bench.load.RemoteWriteLoad --url="$url/api/v1/write" --series="$series" \
+    --samples="$samples" --interval="$interval" --batch="$batch" --concurrency="$concurrency" \
+    --end-ms="$end_ms" --timeout="$load_timeout" --json-out="$sd/load.json" 2>"$sd/load.log" | tee -a "$sd/load.log" >&2 || true
+  cpu1="$(cpu_ticks "$server_pid")"
+  log "$server: settling ${settle}s"
+  sleep "$settle"
+  rss_after="$(status_kib "$server_pid" VmRSS)"
+  samples_ok="$(jq -r '.samples_ok // 0' "$sd/load.json" 2>/dev/null || echo 0)"
+  if [ "$queries" = 1 ]; then
+    log "$server: running the query set"
+    java -cp "$bench_jar" dev.sextant.bench.load.QuerySetRunner --url="$url" --start-ms="$start_ms" \
+      --end-ms="$end_ms" --step="$interval" --repeat="$query_repeat" --json-out="$sd/queries.json" \
+      >"$sd/queries.log" 2>&1 || true
+    cat "$sd/queries.log" >&2
+  fi
+  hwm="$(status_kib "$server_pid" VmHWM)"
+  log "$server: stopping"
+  stop_server "$server_pid"; server_pid=""
+  disk="$(du -sb "$sd/data" | cut -f1)"
+  awk -v ticks=$(( cpu1 - cpu0 )) -v tck="$clk_tck" -v ok="$samples_ok" -v hwm="$hwm" -v rss="$rss_after" \
+      -v idle="$rss_idle" -v series="$series" -v disk="$disk" 'BEGIN {
+    OFS = "\t"
+    cpu = ticks / tck
+    print "server_cpu_s", cpu
+    if (ok > 0) print "cpu_s_per_million", cpu / (ok / 1e6)
+    print "peak_rss_mib", hwm / 1024
+    print "rss_after_ingest_mib", rss / 1024
+    print "rss_idle_mib", idle / 1024
+    print "rss_per_series_kib", rss / series
+    print "rss_growth_per_series_kib", (rss - idle) / series
+    print "disk_bytes", disk
+    if (ok > 0) print "disk_bytes_per_sample", disk / ok
+  }' > "$sd/metrics.tsv"
+done
+
+mkdir -p "$here/results"
+out="$here/results/$workload-$(date -u +%Y%m%dT%H%M%SZ).json"
+printf 'load_avg_at_end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/meta.tsv"
+java -cp "$bench_jar" dev.sextant.bench.load.CompareReport --workload="$workload" --dir="$work" \
+  --servers="$(echo $servers | tr ' ' ',')" --json-out="$out"
