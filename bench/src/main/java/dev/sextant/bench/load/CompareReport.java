@@ -36,6 +36,9 @@ public final class CompareReport {
     private static final List<Row> ROWS = List.of(
             new Row("client samples/s", "samples_per_s", "%.0f"),
             new Row("samples written", "samples_ok", "%.0f"),
+            new Row("scrapes served in the window", "scrapes_served", "%.0f"),
+            new Row("scrapes expected in the window", "scrapes_expected", "%.0f"),
+            new Row("scraped samples/s", "scraped_samples_per_s", "%.0f"),
             new Row("samples failed", "samples_failed", "%.0f"),
             new Row("remote-write p50 ms", "write_p50_ms", "%.1f"),
             new Row("remote-write p99 ms", "write_p99_ms", "%.1f"),

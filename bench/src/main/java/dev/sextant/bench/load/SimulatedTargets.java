@@ -34,7 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * with one static target per path: each sets {@code __metrics_path__} and a distinct
  * {@code instance} label, since all targets share one address.
  *
- * <p>Every 10 s it prints scrapes/s and bytes/s to stderr.
+ * <p>{@code /stats} answers {@code scrapes <n>} and {@code bytes <n>} served so far, so a script
+ * can count scraped samples from outside the scraper. Every 10 s it prints scrapes/s and bytes/s
+ * to stderr.
  */
 public final class SimulatedTargets {
     private final int targets;
@@ -144,6 +146,15 @@ public final class SimulatedTargets {
                     t = -1;
                 }
             }
+            if (path.equals("/stats")) {
+                byte[] body = String.format(Locale.ROOT, "scrapes %d%nbytes %d%n", served.get(), bytes.get())
+                        .getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(200, body.length);
+                try (OutputStream os = ex.getResponseBody()) {
+                    os.write(body);
+                }
+                return;
+            }
             if (t < 0 || t >= targets) {
                 ex.sendResponseHeaders(404, -1);
                 return;
@@ -163,7 +174,8 @@ public final class SimulatedTargets {
     /** Writes a Prometheus configuration scraping every target of this process. */
     static void writeConfig(Path file, int port, int targets, String interval) throws IOException {
         StringBuilder sb = new StringBuilder();
-        sb.append("global:\n  scrape_interval: ").append(interval).append("\n  scrape_timeout: 10s\n");
+        // No scrape_timeout: Prometheus then uses min(interval, 10s).
+        sb.append("global:\n  scrape_interval: ").append(interval).append("\n");
         sb.append("scrape_configs:\n  - job_name: simulated\n    static_configs:\n");
         for (int t = 0; t < targets; t++) {
             sb.append("      - targets: ['127.0.0.1:").append(port).append("']\n");
