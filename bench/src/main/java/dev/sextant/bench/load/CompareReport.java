@@ -47,8 +47,10 @@ public final class CompareReport {
             new Row("RSS per active series KiB", "rss_per_series_kib", "%.2f"),
             new Row("RSS growth per series KiB", "rss_growth_per_series_kib", "%.2f"),
             new Row("disk bytes per sample", "disk_bytes_per_sample", "%.2f"),
-            new Row("query median ms", "query_median_ms", "%.2f"),
-            new Row("query p90 ms", "query_p90_ms", "%.2f"),
+            new Row("query median ms (answered)", "query_median_ms", "%.2f"),
+            new Row("query p90 ms (answered)", "query_p90_ms", "%.2f"),
+            new Row("common queries: sum of medians ms", "common_query_median_sum_ms", "%.2f"),
+            new Row("common queries (all servers answered)", "common_queries", "%.0f"),
             new Row("queries answered", "queries_ok", "%.0f"),
             new Row("results same as Prometheus", "queries_same_as_prometheus", "%.0f"));
 
@@ -91,6 +93,7 @@ public final class CompareReport {
             }
             figures.put(s, f);
         }
+        commonQueries(queries, figures);
         JsonNode base = queries.get(BASELINE);
         if (base != null) {
             for (Map.Entry<String, JsonNode> e : queries.entrySet()) {
@@ -184,6 +187,40 @@ public final class CompareReport {
             Files.createDirectories(Path.of(json).toAbsolutePath().getParent());
             JSON.writeValue(Path.of(json).toFile(), doc);
             System.out.println("wrote " + json);
+        }
+    }
+
+    /**
+     * Sums, per server, the median latency of the queries that every server answered, so that a
+     * server is not flattered by quick errors nor penalised for answering more.
+     */
+    private static void commonQueries(Map<String, JsonNode> queries, Map<String, Map<String, Double>> figures) {
+        if (queries.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> common = null;
+        for (JsonNode q : queries.values()) {
+            java.util.Set<String> ok = new java.util.HashSet<>();
+            for (JsonNode one : q.path("queries")) {
+                if (!one.path("digest").asText().startsWith("error:")) {
+                    ok.add(one.path("name").asText() + "/" + one.path("kind").asText());
+                }
+            }
+            if (common == null) {
+                common = ok;
+            } else {
+                common.retainAll(ok);
+            }
+        }
+        for (Map.Entry<String, JsonNode> e : queries.entrySet()) {
+            double sum = 0;
+            for (JsonNode one : e.getValue().path("queries")) {
+                if (common.contains(one.path("name").asText() + "/" + one.path("kind").asText())) {
+                    sum += one.path("median_ms").asDouble();
+                }
+            }
+            figures.get(e.getKey()).put("common_query_median_sum_ms", common.isEmpty() ? Double.NaN : sum);
+            figures.get(e.getKey()).put("common_queries", (double) common.size());
         }
     }
 

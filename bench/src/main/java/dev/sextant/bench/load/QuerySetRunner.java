@@ -32,7 +32,8 @@ import java.util.TreeMap;
  * <p>The digest (16 hex characters of SHA-256) is over the result rendered canonically: one line
  * per point, {@code {sorted labels} ms value}, values rounded to 6 significant digits, lines
  * sorted. Two servers that agree on the result get the same digest regardless of series order or
- * float formatting. An error answer has digest {@code error:<errorType>}.
+ * float formatting. An error answer has digest {@code error:<errorType>}. The overall median and
+ * p90 are over successful requests only.
  */
 public final class QuerySetRunner {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -94,7 +95,9 @@ public final class QuerySetRunner {
                 long ns = System.nanoTime() - t0;
                 if (i >= warmup) {
                     lat.record(ns);
-                    all.record(ns);
+                    if (resp.statusCode() == 200) {
+                        all.record(ns); // errors are fast; they must not flatter the overall figure
+                    }
                 }
                 body = resp.body();
                 error = resp.statusCode() == 200 ? null : "http " + resp.statusCode();
