@@ -8,7 +8,8 @@
 #   bench/compare.sh scrape-1k-targets   # every server scrapes the same simulated targets
 #
 # Environment (all optional):
-#   SERVERS="sextant prometheus victoria-metrics"   which servers, in this order
+#   SERVERS="sextant prometheus victoria-metrics"   which servers, in this order; sextant-xmx1g
+#                                                   (any size) is Sextant with -Xmx1g
 #   SEXTANT_JAR=api/target/sextant.jar              the Sextant server jar (built when missing)
 #   SEXTANT_JAVA_OPTS=...                           extra JVM options for Sextant (e.g. -Xmx2g)
 #   SERIES, SAMPLES, INTERVAL (15s), BATCH (2000), CONCURRENCY (2)   override the workload
@@ -147,8 +148,12 @@ for server in $servers; do
   port_base=$(( port + 1 ))
   url="http://127.0.0.1:$port"
   case "$server" in
-    sextant)
-      java "${jvm_flags[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" --web.enable-remote-write-receiver \
+    sextant|sextant-xmx*)
+      # sextant-xmx2g etc.: the same server with a bounded heap (-Xmx2g), to tell the live data
+      # from a JVM heap that grows because it may (default max heap: 1/4 of RAM).
+      heap=()
+      if [[ "$server" == sextant-xmx* ]]; then heap=("-Xmx${server#sextant-xmx}"); fi
+      java "${jvm_flags[@]}" "${heap[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" --web.enable-remote-write-receiver \
         "${config_args_prom[@]}" --storage.tsdb.path="$sd/data" --web.listen-address="127.0.0.1:$port" >"$sd/server.log" 2>&1 &
       ready="$url/-/ready" ;;
     prometheus)
