@@ -22,4 +22,26 @@ class SextantParsersTest {
             assertThat(config.ruleFiles()).isNotEmpty();
         }
     }
+
+    @Test
+    void renderedRuleFilesLoadInSextantsRuleParser(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        int files = 0;
+        for (String rendered : new String[] {Chart.renderDefaults(), Chart.renderAllOn()}) {
+            JsonNode data = Chart.find(Chart.documents(rendered), "ConfigMap", Chart.RELEASE).path("data");
+            for (java.util.Iterator<String> it = data.fieldNames(); it.hasNext(); ) {
+                String name = it.next();
+                if (!name.endsWith(".rules.yml")) {
+                    continue;
+                }
+                java.nio.file.Path f = dir.resolve(files++ + "-" + name);
+                java.nio.file.Files.writeString(f, data.path(name).asText());
+                for (dev.sextant.promql.rules.RuleFiles.CheckResult r : dev.sextant.promql.rules.RuleFiles.check(List.of(f))) {
+                    assertThat(r.ok()).as(r.report()).isTrue();
+                    assertThat(r.rules()).as(name).isPositive();
+                }
+            }
+        }
+        assertThat(files).as("rule files rendered").isGreaterThanOrEqualTo(2);
+    }
 }
