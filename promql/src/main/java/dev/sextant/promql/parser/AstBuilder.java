@@ -36,7 +36,7 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
 
     @Override
     public Expr visitNumberLiteral(PromQLParser.NumberLiteralContext ctx) {
-        return new NumberLiteral(Numbers.parse(ctx.NUMBER().getText()), pos(ctx));
+        return new NumberLiteral(Numbers.parse(ctx.NUMBER().getSymbol()), pos(ctx));
     }
 
     @Override
@@ -108,7 +108,7 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
         Double fillLeft = null;
         Double fillRight = null;
         for (PromQLParser.FillModifierContext f : mod.fillModifier()) {
-            double v = Numbers.parse(f.NUMBER().getText());
+            double v = Numbers.parse(f.NUMBER().getSymbol());
             if (f.sign != null && f.sign.getType() == PromQLLexer.SUB) {
                 v = -v;
             }
@@ -214,7 +214,7 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
         PromQLParser.AtValueContext av = ctx.atValue();
         AtModifier at;
         if (av.NUMBER() != null || av.DURATION() != null) {
-            double secs = av.NUMBER() != null ? Numbers.parse(av.NUMBER().getText())
+            double secs = av.NUMBER() != null ? Numbers.parse(av.NUMBER().getSymbol())
                     : Durations.parse(av.DURATION().getSymbol()) / 1000.0;
             if (av.sign != null && av.sign.getType() == PromQLLexer.SUB) {
                 secs = -secs;
@@ -493,7 +493,7 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
             if (t.getType() == PromQLLexer.DURATION) {
                 return new DurationExpr.Constant(Durations.parse(t) / 1000.0);
             }
-            double v = Numbers.parse(t.getText());
+            double v = Numbers.parse(t);
             if (!Double.isFinite(v)) {
                 throw error(t, "invalid duration \"" + t.getText() + "\"");
             }

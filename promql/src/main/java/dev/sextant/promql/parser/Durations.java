@@ -46,7 +46,11 @@ final class Durations {
                 throw AstBuilder.error(t, "not a valid duration string: \"" + s + "\"");
             }
             lastRank = rank;
-            total = Math.addExact(total, Math.multiplyExact(n, mult));
+            try {
+                total = Math.addExact(total, Math.multiplyExact(n, mult));
+            } catch (ArithmeticException e) {
+                throw AstBuilder.error(t, "not a valid duration string: \"" + s + "\": duration out of range");
+            }
         }
         return total;
     }

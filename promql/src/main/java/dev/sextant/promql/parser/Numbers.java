@@ -4,6 +4,15 @@ package dev.sextant.promql.parser;
 final class Numbers {
     private Numbers() {}
 
+    /** Parses a number token; one that Go's ParseInt and ParseFloat both refuse is a parse error. */
+    static double parse(org.antlr.v4.runtime.Token t) {
+        try {
+            return parse(t.getText());
+        } catch (NumberFormatException e) {
+            throw AstBuilder.error(t, "error parsing number: " + t.getText());
+        }
+    }
+
     static double parse(String text) {
         String s = text.indexOf('_') >= 0 ? text.replace("_", "") : text;
         String lower = s.toLowerCase(java.util.Locale.ROOT);
