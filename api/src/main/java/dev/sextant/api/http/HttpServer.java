@@ -116,7 +116,10 @@ public final class HttpServer implements AutoCloseable {
         handlerPool.shutdownNow();
     }
 
+    /** One per connection (HTTP/1.1 without pipelining: at most one request in flight). */
     private final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private volatile java.util.concurrent.Future<?> inFlight;
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
             boolean keepAlive = HttpUtil.isKeepAlive(msg);
@@ -126,7 +129,7 @@ public final class HttpServer implements AutoCloseable {
             }
             ApiRequest request = RequestDecoder.decode(msg);
             try {
-                handlerPool.execute(() -> {
+                inFlight = handlerPool.submit(() -> {
                     long started = System.nanoTime();
                     Router.Route route = router.resolve(request.method(), request.path());
                     ApiResponse response;
@@ -137,11 +140,23 @@ public final class HttpServer implements AutoCloseable {
                         response = ApiResponse.text(500, "internal server error\n");
                     }
                     observer.observe(route.name(), response.status(), System.nanoTime() - started);
-                    write(ctx, response, keepAlive);
+                    if (ctx.channel().isActive()) {
+                        write(ctx, response, keepAlive);
+                    }
                 });
             } catch (RejectedExecutionException e) {
                 write(ctx, ApiResponse.text(503, "Service Unavailable\n"), false);
             }
+        }
+
+        /** The client went away: interrupt its running handler, which cancels a running query. */
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            java.util.concurrent.Future<?> f = inFlight;
+            if (f != null) {
+                f.cancel(true);
+            }
+            super.channelInactive(ctx);
         }
 
         @Override
