@@ -23,6 +23,8 @@ import dev.sextant.scrape.loop.ScrapeManager;
 import dev.sextant.tsdb.Tsdb;
 import dev.sextant.tsdb.TsdbOptions;
 import dev.sextant.tsdb.head.WalReplayProgress;
+import dev.sextant.tsdb.storage.Appendable;
+import dev.sextant.tsdb.storage.Queryable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -55,7 +57,10 @@ public final class SextantServer implements AutoCloseable {
 
     private final ServerOptions options;
     private final AtomicReference<ConfigFile> config;
-    private final Tsdb storage;
+    private volatile Tsdb storage;
+    /** Storage as the routes see it: usable once the TSDB is open (the readiness gate guards that). */
+    private final Queryable queryable = (mint, maxt) -> storage().querier(mint, maxt);
+    private final Appendable appendable = () -> storage().appender();
     private final ServerMetrics metrics;
     private ScrapeManager scrapeManager;
     private RulesWiring rules;
@@ -68,10 +73,9 @@ public final class SextantServer implements AutoCloseable {
     private volatile Instant lastConfigTime = Instant.now();
     private HttpServer http;
 
-    private SextantServer(ServerOptions options, ConfigFile config, Tsdb storage, ServerMetrics metrics) {
+    private SextantServer(ServerOptions options, ConfigFile config, ServerMetrics metrics) {
         this.options = options;
         this.config = new AtomicReference<>(config);
-        this.storage = storage;
         this.metrics = metrics;
     }
 
@@ -86,23 +90,26 @@ public final class SextantServer implements AutoCloseable {
         Files.createDirectories(options.dataDir());
         ServerMetrics metrics = new ServerMetrics();
         metrics.configReloaded(true, System.currentTimeMillis());
-        WalReplayProgress progress = new WalReplayProgress();
-        Tsdb tsdb = Tsdb.open(options.dataDir(), TsdbOptions.defaults()
-                .withRetention(options.retentionTime().toMillis())
-                .withRetentionBytes(options.retentionSize()), progress);
-        SextantServer server = new SextantServer(options, config, tsdb, metrics);
-        server.walProgress = progress;
+        SextantServer server = new SextantServer(options, config, metrics);
+        server.walProgress = new WalReplayProgress();
         try {
+            // Rule files are validated before the port opens: a bad file stops startup.
+            server.rules = new RulesWiring(server.engine(), server.queryable, server.appendable, config.externalLabels());
+            server.rules.apply(config);
             // Replicas scrape the same targets at different offsets, as Prometheus seeds by host name.
-            server.scrapeManager = new ScrapeManager(tsdb, Clock.systemUTC(), new ScrapeManager.Options(
+            // Nothing is scraped before applyConfig below, once storage is open.
+            server.scrapeManager = new ScrapeManager(server.appendable, Clock.systemUTC(), new ScrapeManager.Options(
                     ScrapeManager.Options.DEFAULT.discoveryDelayMs(), ScrapeManager.Options.DEFAULT.httpThreads(),
                     hostname().hashCode()));
-            server.scrapeManager.applyConfig(config.scrape());
-            server.rules = new RulesWiring(server.engine(), tsdb, tsdb, config.externalLabels());
-            server.rules.apply(config);
+            // Like Prometheus, listen while the WAL replays: API calls get 503 and walreplay shows progress.
             server.http = new HttpServer(options.listenHost(), options.listenPort(), server.routes(),
                     Math.max(4, Runtime.getRuntime().availableProcessors() * 2), metrics);
             server.http.start();
+            server.storage = Tsdb.open(options.dataDir(), TsdbOptions.defaults()
+                    .withRetention(options.retentionTime().toMillis())
+                    .withRetentionBytes(options.retentionSize()), server.walProgress);
+            TsdbAdapters.registerMetrics(metrics, server.storage);
+            server.scrapeManager.applyConfig(config.scrape());
         } catch (Exception e) {
             if (server.http != null) {
                 server.http.close();
@@ -113,7 +120,9 @@ public final class SextantServer implements AutoCloseable {
             if (server.rules != null) {
                 server.rules.close();
             }
-            tsdb.close();
+            if (server.storage != null) {
+                server.storage.close();
+            }
             throw e;
         }
         server.rules.start();
@@ -125,18 +134,17 @@ public final class SextantServer implements AutoCloseable {
 
     private Router routes() {
         QueryEngine engine = engine();
-        TsdbStatus tsdbStatus = TsdbAdapters.status(storage, walProgress);
-        AdminApi admin = new AdminApi(options.enableAdminApi(), TsdbAdapters.admin(storage));
-        QueryApi query = new QueryApi(engine, storage, System::currentTimeMillis, metrics::observeQuery,
+        TsdbStatus tsdbStatus = TsdbAdapters.status(this::storage, walProgress);
+        AdminApi admin = new AdminApi(options.enableAdminApi(), TsdbAdapters.admin(this::storage));
+        QueryApi query = new QueryApi(engine, queryable, System::currentTimeMillis, metrics::observeQuery,
                 options.queryMaxConcurrency());
-        SeriesApi series = new SeriesApi(storage);
+        SeriesApi series = new SeriesApi(queryable);
         StatusApi status = new StatusApi(buildInfo(), () -> config.get().toYamlWithSecretsHidden(), flags(),
                 this::runtimeInfo, tsdbStatus);
         DiscoveryApi discovery = new DiscoveryApi(new ScrapeTargetsView(scrapeManager, config::get));
         RulesApi rulesApi = new RulesApi(rules);
         metrics.counter("sextant_rule_evaluation_failures_total", "The total number of rule evaluation failures.",
                 () -> rules.manager().evaluationFailuresTotal());
-        TsdbAdapters.registerMetrics(metrics, storage);
 
         Router r = new Router();
         r.getPost("/api/v1/query", gated(query.instant()));
@@ -168,7 +176,7 @@ public final class SextantServer implements AutoCloseable {
             r.add("/api/v1/admin/tsdb/" + op, Set.of("POST", "PUT"), gated(h));
         }
         if (options.enableRemoteWriteReceiver()) {
-            r.post("/api/v1/write", gated(new RemoteWriteHandler(storage, new RemoteWriteHandler.Listener() {
+            r.post("/api/v1/write", gated(new RemoteWriteHandler(appendable, new RemoteWriteHandler.Listener() {
                 @Override
                 public void accepted(long samples) {
                     metrics.remoteWriteAccepted(samples);
@@ -183,9 +191,9 @@ public final class SextantServer implements AutoCloseable {
             r.post("/api/v1/write", req -> ApiResponse.text(404,
                     "remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n"));
         }
-        r.post("/api/v1/read", gated(new RemoteReadHandler(storage, () -> config.get().externalLabels(),
+        r.post("/api/v1/read", gated(new RemoteReadHandler(queryable, () -> config.get().externalLabels(),
                 REMOTE_READ_SAMPLE_LIMIT)));
-        r.get("/federate", gated(new FederateHandler(storage, System::currentTimeMillis,
+        r.get("/federate", gated(new FederateHandler(queryable, System::currentTimeMillis,
                 options.lookbackDelta().toMillis(), () -> config.get().externalLabels())));
         r.add("/-/healthy", Set.of("GET", "HEAD"), StatusApi.healthy());
         r.add("/-/ready", Set.of("GET", "HEAD"), StatusApi.ready(ready::get));
@@ -207,6 +215,14 @@ public final class SextantServer implements AutoCloseable {
                     options.queryMaxSamples()));
         }
         return engineInstance;
+    }
+
+    private Tsdb storage() {
+        Tsdb t = storage;
+        if (t == null) {
+            throw new dev.sextant.tsdb.storage.StorageException("storage is not open yet");
+        }
+        return t;
     }
 
     /** Until storage is ready (and while stopping), API handlers answer 503 like Prometheus's. */
@@ -331,7 +347,9 @@ public final class SextantServer implements AutoCloseable {
             scrapeManager.close();
             rules.close();
             try {
-                storage.close();
+                if (storage != null) {
+                    storage.close();
+                }
             } catch (RuntimeException e) {
                 log.error("msg=\"closing storage failed\" err=\"{}\"", e.getMessage(), e);
             }

@@ -15,11 +15,11 @@ import java.util.List;
 final class TsdbAdapters {
     private TsdbAdapters() {}
 
-    static TsdbStatus status(Tsdb tsdb, WalReplayProgress progress) {
+    static TsdbStatus status(java.util.function.Supplier<Tsdb> tsdb, WalReplayProgress progress) {
         return new TsdbStatus() {
             @Override
             public Stats stats(int limit) {
-                HeadCardinality c = tsdb.headCardinality(limit);
+                HeadCardinality c = tsdb.get().headCardinality(limit);
                 return new Stats(c.numSeries(), c.numLabelPairs(), c.chunkCount(), c.minTime(), c.maxTime(),
                         entries(c.seriesCountByMetricName()), entries(c.labelValueCountByLabelName()),
                         entries(c.memoryInBytesByLabelName()), entries(c.seriesCountByLabelValuePair()));
@@ -42,21 +42,21 @@ final class TsdbAdapters {
         return out;
     }
 
-    static AdminApi.Operations admin(Tsdb tsdb) {
+    static AdminApi.Operations admin(java.util.function.Supplier<Tsdb> tsdb) {
         return new AdminApi.Operations() {
             @Override
             public void deleteSeries(long mint, long maxt, Matcher... matchers) {
-                tsdb.deleteSeries(mint, maxt, matchers);
+                tsdb.get().deleteSeries(mint, maxt, matchers);
             }
 
             @Override
             public void cleanTombstones() {
-                tsdb.cleanTombstones();
+                tsdb.get().cleanTombstones();
             }
 
             @Override
             public String snapshot(boolean skipHead) {
-                Path p = tsdb.snapshot(tsdb.dir().resolve("snapshots"), skipHead);
+                Path p = tsdb.get().snapshot(tsdb.get().dir().resolve("snapshots"), skipHead);
                 return p.getFileName().toString();
             }
         };
