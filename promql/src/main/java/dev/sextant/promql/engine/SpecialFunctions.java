@@ -201,91 +201,12 @@ final class SpecialFunctions {
         return new Vec(out);
     }
 
-    /** Go regexp's template expansion: {@code $1}, {@code ${1}}, {@code $name}, {@code ${name}}, {@code $$}. */
+    /** Go regexp's template expansion ({@code $1}, {@code ${name}}, {@code $$}), as relabeling uses it. */
     static String expand(String template, com.google.re2j.Matcher m) {
-        StringBuilder sb = new StringBuilder();
-        int i = 0;
-        int n = template.length();
-        while (i < n) {
-            char ch = template.charAt(i);
-            if (ch != '$' || i + 1 >= n) {
-                sb.append(ch);
-                i++;
-                continue;
-            }
-            char next = template.charAt(i + 1);
-            if (next == '$') {
-                sb.append('$');
-                i += 2;
-                continue;
-            }
-            String name;
-            int end;
-            if (next == '{') {
-                int close = template.indexOf('}', i + 2);
-                if (close < 0) {
-                    sb.append(ch);
-                    i++;
-                    continue;
-                }
-                name = template.substring(i + 2, close);
-                end = close + 1;
-            } else {
-                int j = i + 1;
-                while (j < n && (Character.isLetterOrDigit(template.charAt(j)) || template.charAt(j) == '_')) {
-                    j++;
-                }
-                name = template.substring(i + 1, j);
-                end = j;
-            }
-            if (name.isEmpty() || !isWord(name)) {
-                sb.append(ch);
-                i++;
-                continue;
-            }
-            String g = null;
-            if (isDigits(name)) {
-                try {
-                    int idx = Integer.parseInt(name);
-                    if (idx <= m.groupCount()) {
-                        g = m.group(idx);
-                    }
-                } catch (NumberFormatException ignored) {
-                    // too large: no such group
-                }
-            } else {
-                try {
-                    g = m.group(name);
-                } catch (IllegalArgumentException ignored) {
-                    // unknown group name expands to nothing
-                }
-            }
-            if (g != null) {
-                sb.append(g);
-            }
-            i = end;
-        }
-        return sb.toString();
+        return dev.sextant.tsdb.model.RegexTemplate.expand(m, template);
     }
 
-    private static boolean isWord(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!Character.isLetterOrDigit(c) && c != '_') {
-                return false;
-            }
-        }
-        return true;
-    }
 
-    private static boolean isDigits(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (!Character.isDigit(s.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private Vec labelJoin(Call c, long t) {
         Vec v = ev.evalVector(c.args().get(0), t);
