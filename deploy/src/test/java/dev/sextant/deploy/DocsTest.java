@@ -138,6 +138,7 @@ class DocsTest {
         assertThat(sed.find()).isTrue();
         assertThat(RepoFiles.read(CopiesInSyncTest.MANIFESTS)).contains(sed.group(1));
         // Numbers nobody measured must not appear as measurements.
-        assertThat(doc).contains("to be measured by bench/");
+        // Sizing figures must come from a named bench run, not from guesses.
+        assertThat(doc).contains("Measured by `bench/compare.sh query-set`").doesNotContain("to be measured");
     }
 }
