@@ -137,7 +137,6 @@ class DocsTest {
         Matcher sed = Pattern.compile("s#(image: [^#]+)#").matcher(doc);
         assertThat(sed.find()).isTrue();
         assertThat(RepoFiles.read(CopiesInSyncTest.MANIFESTS)).contains(sed.group(1));
-        // Numbers nobody measured must not appear as measurements.
         // Sizing figures must come from a named bench run, not from guesses.
         assertThat(doc).contains("Measured by `bench/compare.sh query-set`").doesNotContain("to be measured");
     }
