@@ -236,47 +236,6 @@ public final class TestScript {
 
     /** Parses a Prometheus model duration ({@code 1h30m}, {@code 0}) into milliseconds. */
     static long parseDuration(String s) {
-        if (s.equals("0")) {
-            return 0;
-        }
-        if (s.isEmpty()) {
-            throw new IllegalArgumentException("empty duration");
-        }
-        long total = 0;
-        int i = 0;
-        int lastRank = Integer.MAX_VALUE;
-        while (i < s.length()) {
-            int st = i;
-            while (i < s.length() && Character.isDigit(s.charAt(i))) {
-                i++;
-            }
-            if (st == i) {
-                throw new IllegalArgumentException("bad duration: " + s);
-            }
-            long n = Long.parseLong(s.substring(st, i));
-            int us = i;
-            while (i < s.length() && Character.isLetter(s.charAt(i))) {
-                i++;
-            }
-            String unit = s.substring(us, i);
-            int rank;
-            long mult;
-            switch (unit) {
-                case "y" -> { rank = 7; mult = 365L * 86_400_000L; }
-                case "w" -> { rank = 6; mult = 7L * 86_400_000L; }
-                case "d" -> { rank = 5; mult = 86_400_000L; }
-                case "h" -> { rank = 4; mult = 3_600_000L; }
-                case "m" -> { rank = 3; mult = 60_000L; }
-                case "s" -> { rank = 2; mult = 1000L; }
-                case "ms" -> { rank = 1; mult = 1L; }
-                default -> throw new IllegalArgumentException("bad duration unit in: " + s);
-            }
-            if (rank >= lastRank) {
-                throw new IllegalArgumentException("bad duration order in: " + s);
-            }
-            lastRank = rank;
-            total += n * mult;
-        }
-        return total;
+        return dev.sextant.tsdb.model.PromDuration.parseMillis(s);
     }
 }
