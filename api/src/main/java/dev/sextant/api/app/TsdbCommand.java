@@ -8,6 +8,7 @@ import dev.sextant.scrape.exposition.OpenMetricsParser;
 import dev.sextant.scrape.exposition.ParseException;
 import dev.sextant.tsdb.Tsdb;
 import dev.sextant.tsdb.TsdbOptions;
+import dev.sextant.tsdb.block.BlockAnalyzer;
 import dev.sextant.tsdb.block.BlockMeta;
 import dev.sextant.tsdb.block.BlockWriter;
 import dev.sextant.tsdb.chunk.ChunkMeta;
@@ -37,9 +38,153 @@ import picocli.CommandLine.Spec;
 
 /** {@code sextant tsdb …}: work on a data directory, like {@code promtool tsdb …}. */
 @Command(name = "tsdb", description = "Run tsdb commands.",
-        subcommands = {TsdbCommand.Dump.class, TsdbCommand.CreateBlocksFrom.class})
+        subcommands = {TsdbCommand.Analyze.class, TsdbCommand.ListBlocks.class, TsdbCommand.Dump.class,
+                TsdbCommand.CreateBlocksFrom.class})
 final class TsdbCommand {
     static final long BLOCK_RANGE = 2 * 3600_000L;
+
+    /** {@code sextant tsdb analyze [--limit=20] [--extended] [<db path>] [<block id>]}, like promtool's. */
+    @Command(name = "analyze", description = "Analyze churn, label pair cardinality and compaction efficiency.")
+    static final class Analyze implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "db path", defaultValue = "data/", description = "Database path (default is data/).")
+        Path dir;
+
+        @Parameters(index = "1", paramLabel = "block id", defaultValue = "",
+                description = "Block to analyze (default is the last block).")
+        String blockId;
+
+        @Option(names = "--limit", defaultValue = "20", description = "How many items to show in each list.")
+        int limit;
+
+        @Option(names = "--extended", description = "Run extended analysis.")
+        boolean extended;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            BlockAnalyzer.Report r;
+            try {
+                r = BlockAnalyzer.analyze(dir, blockId, extended);
+            } catch (java.io.IOException | RuntimeException e) {
+                spec.commandLine().getErr().println("sextant: error: " + e.getMessage());
+                return 1;
+            }
+            BlockAnalyzer.print(r, limit, extended, spec.commandLine().getOut());
+            return 0;
+        }
+    }
+
+    /** {@code sextant tsdb list [-r] [<db path>]}: the blocks of a data directory, like promtool's. */
+    @Command(name = "list", description = "List tsdb blocks.")
+    static final class ListBlocks implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "db path", defaultValue = "data/")
+        Path dir;
+
+        @Option(names = {"-r", "--human-readable"}, description = "Print human readable values.")
+        boolean human;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            List<BlockMeta> blocks;
+            try {
+                blocks = BlockAnalyzer.listBlocks(dir);
+            } catch (java.io.IOException | RuntimeException e) {
+                spec.commandLine().getErr().println("sextant: error: " + e.getMessage());
+                return 1;
+            }
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"BLOCK ULID", "MIN TIME", "MAX TIME", "DURATION", "NUM SAMPLES", "NUM CHUNKS",
+                "NUM SERIES", "SIZE"});
+            for (BlockMeta m : blocks) {
+                rows.add(new String[] {m.ulid(), time(m.minTime()), time(m.maxTime()),
+                    BlockAnalyzer.goDuration((m.maxTime() - m.minTime()) * 1_000_000L), Long.toString(m.numSamples()),
+                    Long.toString(m.numChunks()), Long.toString(m.numSeries()), size(dir.resolve(m.ulid()))});
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(tabulate(rows));
+            out.flush();
+            return 0;
+        }
+
+        private String time(long ms) {
+            if (!human) {
+                return Long.toString(ms);
+            }
+            // Go's time.Time.String() of the whole seconds, in UTC: 2023-11-14 22:13:20 +0000 UTC
+            return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                    .format(java.time.Instant.ofEpochSecond(Math.floorDiv(ms, 1000)).atZone(java.time.ZoneOffset.UTC))
+                    + " +0000 UTC";
+        }
+
+        private String size(Path block) {
+            long n = 0;
+            try (java.util.stream.Stream<Path> s = Files.walk(block)) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    if (Files.isRegularFile(p)) {
+                        n += Files.size(p);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                return "?";
+            }
+            return human ? humanBytes(n) : Long.toString(n);
+        }
+    }
+
+    /**
+     * Sizes as promtool's {@code list -r} prints them (Go's {@code units.Base2Bytes}): each non-zero
+     * power-of-1024 part from the largest down, {@code 4KiB512B}, {@code 1MiB5B}.
+     */
+    static String humanBytes(long n) {
+        if (n <= 0) {
+            return "0B";
+        }
+        String[] units = {"EiB", "PiB", "TiB", "GiB", "MiB", "KiB", "B"};
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << (10 * (units.length - 1 - i));
+            if (n >= unit) {
+                sb.append(n / unit).append(units[i]);
+                n %= unit;
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Go's {@code text/tabwriter} as promtool sets it up (minimum width 13, padding 2, no flags):
+     * each cell but the last of a line is padded with spaces to its column's widest cell plus two,
+     * and to at least 13.
+     */
+    static String tabulate(List<String[]> rows) {
+        int cols = 0;
+        for (String[] r : rows) {
+            cols = Math.max(cols, r.length);
+        }
+        int[] width = new int[cols];
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length - 1; i++) {
+                width[i] = Math.max(width[i], r[i].codePointCount(0, r[i].length()));
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                sb.append(r[i]);
+                if (i < r.length - 1) {
+                    int cell = Math.max(13, width[i] + 2);
+                    sb.append(" ".repeat(cell - r[i].codePointCount(0, r[i].length())));
+                }
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
 
     /** {@code sextant tsdb dump [--match=…] [--min-time] [--max-time] <dir>}: {@code {labels} value timestamp} lines. */
     @Command(name = "dump", description = "Dump samples from a TSDB.")

@@ -7,6 +7,11 @@ public final class TsdbCommandBridge {
 
     private TsdbCommandBridge() {}
 
+    /** A fresh command line (set its out and err to capture them). */
+    public static picocli.CommandLine commandLine() {
+        return Main.commandLine();
+    }
+
     public static int run(String... args) {
         return Main.commandLine().execute(args);
     }

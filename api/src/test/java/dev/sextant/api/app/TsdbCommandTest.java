@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -59,5 +60,40 @@ class TsdbCommandTest {
         assertThat(cl.execute("tsdb", "create-blocks-from", "openmetrics", in.toString(), dir.resolve("db").toString()))
                 .isEqualTo(1);
         assertThat(err.toString()).contains("line 1");
+    }
+
+    @Test
+    void analyzeAndListTheBackfilledBlocks() throws Exception {
+        Path in = dir.resolve("in.om");
+        Files.writeString(in, OPENMETRICS);
+        Path db = dir.resolve("db");
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter()));
+        assertThat(cl.execute("tsdb", "create-blocks-from", "openmetrics", in.toString(), db.toString())).isZero();
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        assertThat(cl.execute("tsdb", "analyze", "--extended", db.toString())).isZero();
+        // The last block holds one sample of code="200": one series, one chunk of 1 sample (10 %).
+        assertThat(out.toString()).contains("Series: 1\nLabel names: 2\n")
+                .contains("\nHighest cardinality metric names:\n1 http_requests_total\n")
+                .contains("     10%: ####################################################################################################\n");
+        StringWriter list = new StringWriter();
+        cl.setOut(new PrintWriter(list));
+        assertThat(cl.execute("tsdb", "list", db.toString())).isZero();
+        List<String> lines = list.toString().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).isEqualTo("BLOCK ULID                  MIN TIME       MAX TIME       DURATION     "
+                + "NUM SAMPLES  NUM CHUNKS   NUM SERIES   SIZE");
+        assertThat(lines.get(1)).matches("[0-9A-Z]{26}  1699999200000  1700006400000  2h0m0s" + " ".repeat(7) + "3" + " ".repeat(12)
+                + "2" + " ".repeat(12) + "2" + " ".repeat(12) + "[0-9]+");
+    }
+
+    @Test
+    void tabulateAndSizesFollowPromtool() {
+        assertThat(TsdbCommand.humanBytes(0)).isEqualTo("0B");
+        assertThat(TsdbCommand.humanBytes(4608)).isEqualTo("4KiB512B");
+        assertThat(TsdbCommand.humanBytes(1024 * 1024 + 5)).isEqualTo("1MiB5B");
+        assertThat(TsdbCommand.tabulate(List.of(new String[] {"A", "BB", "C"}, new String[] {"long-cell-value-x", "1", "2"})))
+                .isEqualTo("A                  BB           C\nlong-cell-value-x  1            2\n");
     }
 }

@@ -109,6 +109,11 @@ public final class Block implements Queryable {
     }
 
     /** Every series with chunk bytes (tombstoned samples removed by re-encoding), in index order. */
+    /** Loads the raw payload of the chunk at segment reference {@code ref} (no tombstones applied). */
+    public void loadChunk(long ref, ByteScratch buf) {
+        chunks.load(ref, buf);
+    }
+
     public Iterator<SeriesChunks> allSeriesChunks() {
         long[] refs = index.allPostings();
         LabelsBuilder lb = new LabelsBuilder();
