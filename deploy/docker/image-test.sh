@@ -38,8 +38,6 @@ fail() { echo "image-test: FAIL: $*" >&2; exit 1; }
 for bin in podman runc debootstrap; do
   command -v "$bin" >/dev/null || fail "$bin is not installed (apt-get install podman runc debootstrap)"
 done
-[ -d "$jdk/jmods" ] || fail "$jdk/jmods is missing: jlink needs a JDK 17 with jmods (openjdk-17-jdk)"
-"$jdk/bin/java" -version 2>&1 | grep -q '"17\.' || fail "$jdk is not a JDK 17"
 
 # Podman configured for this directory only. runc, not Debian's crun 1.8: crun refuses hybrid
 # cgroup v1/v2 hosts ("cgroups in hybrid mode not supported"). The ulimits stay under this
@@ -66,7 +64,7 @@ graphroot = "$work/storage"
 runroot = "$work/run"
 EOF
 export CONTAINERS_CONF="$work/containers.conf" CONTAINERS_STORAGE_CONF="$work/storage.conf"
-export TMPDIR="$work/tmp" BUILDAH_ISOLATION=chroot
+export TMPDIR="$work/tmp"
 
 case "$cmd" in
   podman) exec podman "$@" ;;
@@ -81,21 +79,21 @@ esac
 
 [ -d "$m2/wrapper/dists" ] && [ -d "$m2/repository" ] \
   || fail "$m2 has no wrapper/dists or repository: run ./mvnw -B package in the clone first"
+[ -d "$jdk/jmods" ] || fail "$jdk/jmods is missing: jlink needs a JDK 17 with jmods (openjdk-17-jdk)"
+"$jdk/bin/java" -version 2>&1 | grep -q '"17\.' || fail "$jdk is not a JDK 17"
 
-# 1. Base images. The rootfs and bases are kept in the work dir and reused when present.
+# 1. Base images, kept in the work dir's storage and reused when present.
 if ! podman image exists localhost/sextant-test/minbase:bookworm; then
-  if [ ! -f "$work/rootfs.done" ]; then
-    step "debootstrap --variant=minbase bookworm from $mirror"
-    rm -rf "$work/rootfs"
-    debootstrap --variant=minbase --cache-dir=/var/cache/apt/archives bookworm "$work/rootfs" "$mirror" \
-      > "$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log" >&2; fail "debootstrap"; }
-    # What an image does not need: docs, man pages, translations, apt's package lists.
-    rm -rf "$work/rootfs"/usr/share/{doc,man,info,locale}/* "$work/rootfs"/var/lib/apt/lists/* \
-      "$work/rootfs"/var/cache/apt/*.bin "$work/rootfs"/var/log/*.log
-    touch "$work/rootfs.done"
-  fi
+  step "debootstrap --variant=minbase bookworm from $mirror"
+  rm -rf "$work/rootfs"
+  debootstrap --variant=minbase --cache-dir=/var/cache/apt/archives bookworm "$work/rootfs" "$mirror" \
+    > "$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log" >&2; fail "debootstrap"; }
+  # What an image does not need: docs, man pages, translations, apt's package lists.
+  rm -rf "$work/rootfs"/usr/share/{doc,man,info,locale}/* "$work/rootfs"/var/lib/apt/lists/* \
+    "$work/rootfs"/var/cache/apt/*.bin "$work/rootfs"/var/log/*.log
   step "importing the rootfs as localhost/sextant-test/minbase:bookworm"
   tar -C "$work/rootfs" -c . | podman import -q - localhost/sextant-test/minbase:bookworm >/dev/null
+  rm -rf "$work/rootfs"
 fi
 
 jre_modules="java.se,jdk.unsupported,jdk.charsets,jdk.crypto.cryptoki,jdk.crypto.ec,jdk.localedata,jdk.management,jdk.management.agent,jdk.management.jfr,jdk.jfr,jdk.naming.dns,jdk.net,jdk.nio.mapmode,jdk.zipfs,jdk.httpserver,jdk.security.auth,jdk.security.jgss,jdk.sctp,jdk.random"
@@ -109,6 +107,7 @@ for kind in jdk jre; do
     --strip-debug --no-header-files --no-man-pages --output "$work/base-$kind/java"
   step "building $image"
   podman build -q -f "$repo/deploy/docker/test/Base.Containerfile" -t "$image" "$work/base-$kind" >/dev/null
+  rm -rf "$work/base-$kind"
 done
 
 # 2. The Sextant image from the repository's Dockerfile.
