@@ -5,10 +5,10 @@
 #
 #   image-test.sh build <work-dir>
 #     1. Base images without a registry: a Debian bookworm minbase rootfs (debootstrap from
-#        deb.debian.org), plus a Java 17 runtime jlinked from this machine's JDK 17 jmods: every
-#        module (javac included) for the build stage, a JRE module set for the runtime stage. The
-#        Dockerfile takes them through its BUILD_IMAGE / RUNTIME_IMAGE build arguments; its
-#        defaults stay the public eclipse-temurin images.
+#        deb.debian.org), plus a Java 17 runtime jlinked from this machine's JDK 17 jmods: a JRE
+#        module set for the runtime stage, the same plus the JDK tools (javac, jar, ...) for the
+#        build stage. The Dockerfile takes them through its BUILD_IMAGE / RUNTIME_IMAGE build
+#        arguments; its defaults stay the public eclipse-temurin images.
 #     2. `podman build` of the Dockerfile, both stages, as localhost/sextant:image-test. The build
 #        stage runs the Maven wrapper (./mvnw package) inside the container with no network: the
 #        host's ~/.m2 (wrapper distribution and repository) is bind-mounted read-only.
@@ -69,6 +69,7 @@ export TMPDIR="$work/tmp"
 case "$cmd" in
   podman) exec podman "$@" ;;
   clean)
+    umount "$work/rootfs" 2>/dev/null || true
     podman rm -af -t 2 >/dev/null || true
     podman rmi -af >/dev/null || true
     rm -rf "$work"
@@ -82,31 +83,46 @@ esac
 [ -d "$jdk/jmods" ] || fail "$jdk/jmods is missing: jlink needs a JDK 17 with jmods (openjdk-17-jdk)"
 "$jdk/bin/java" -version 2>&1 | grep -q '"17\.' || fail "$jdk is not a JDK 17"
 
-# 1. Base images, kept in the work dir's storage and reused when present.
-if ! podman image exists localhost/sextant-test/minbase:bookworm; then
-  step "debootstrap --variant=minbase bookworm from $mirror"
-  rm -rf "$work/rootfs"
-  debootstrap --variant=minbase --cache-dir=/var/cache/apt/archives bookworm "$work/rootfs" "$mirror" \
-    > "$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log" >&2; fail "debootstrap"; }
-  # What an image does not need: docs, man pages, translations, apt's package lists.
-  rm -rf "$work/rootfs"/usr/share/{doc,man,info,locale}/* "$work/rootfs"/var/lib/apt/lists/* \
-    "$work/rootfs"/var/cache/apt/*.bin "$work/rootfs"/var/log/*.log
-  step "importing the rootfs as localhost/sextant-test/minbase:bookworm"
-  tar -C "$work/rootfs" -c . | podman import -q - localhost/sextant-test/minbase:bookworm >/dev/null
-  rm -rf "$work/rootfs"
-fi
-
+# 1. Base images, kept in the work dir's storage and reused when present. The two jlink runs go
+# in the background while debootstrap runs; debootstrap writes into a tmpfs, where dpkg's fsyncs
+# cost nothing, and only the import into podman's storage touches the disk.
 jre_modules="java.se,jdk.unsupported,jdk.charsets,jdk.crypto.cryptoki,jdk.crypto.ec,jdk.localedata,jdk.management,jdk.management.agent,jdk.management.jfr,jdk.jfr,jdk.naming.dns,jdk.net,jdk.nio.mapmode,jdk.zipfs,jdk.httpserver,jdk.security.auth,jdk.security.jgss,jdk.sctp,jdk.random"
+jdk_modules="$jre_modules,jdk.compiler,jdk.jartool,jdk.javadoc,jdk.jdeps,jdk.jlink,jdk.jcmd,jdk.attach,jdk.jdi,jdk.jdwp.agent"
+jlinks=()
 for kind in jdk jre; do
-  image="localhost/sextant-test/$kind:17"
-  podman image exists "$image" && continue
-  if [ "$kind" = jdk ]; then modules=ALL-MODULE-PATH; else modules="$jre_modules"; fi
-  step "jlink $kind 17 ($modules)"
+  podman image exists "localhost/sextant-test/$kind:17" && continue
+  if [ "$kind" = jdk ]; then modules="$jdk_modules"; else modules="$jre_modules"; fi
+  step "jlink $kind 17 in the background ($modules)"
   rm -rf "$work/base-$kind" && mkdir -p "$work/base-$kind"
   "$jdk/bin/jlink" --module-path "$jdk/jmods" --add-modules "$modules" \
-    --strip-debug --no-header-files --no-man-pages --output "$work/base-$kind/java"
-  step "building $image"
-  podman build -q -f "$repo/deploy/docker/test/Base.Containerfile" -t "$image" "$work/base-$kind" >/dev/null
+    --strip-debug --no-header-files --no-man-pages --output "$work/base-$kind/java" \
+    > "$work/jlink-$kind.log" 2>&1 &
+  jlinks+=("$kind:$!")
+done
+
+if ! podman image exists localhost/sextant-test/minbase:bookworm; then
+  rootfs="$work/rootfs"
+  mkdir -p "$rootfs"
+  mountpoint -q "$rootfs" || mount -t tmpfs -o size=2g,mode=0755 sextant-image-test "$rootfs"
+  trap 'umount "$rootfs" 2>/dev/null || true' EXIT
+  step "debootstrap --variant=minbase bookworm from $mirror"
+  debootstrap --variant=minbase --cache-dir=/var/cache/apt/archives bookworm "$rootfs" "$mirror" \
+    > "$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log" >&2; fail "debootstrap"; }
+  # What an image does not need: docs, man pages, translations, apt's package lists.
+  rm -rf "$rootfs"/usr/share/{doc,man,info,locale}/* "$rootfs"/var/lib/apt/lists/* \
+    "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/log/*.log
+  step "importing the rootfs as localhost/sextant-test/minbase:bookworm"
+  tar -C "$rootfs" -c . | podman import -q - localhost/sextant-test/minbase:bookworm >/dev/null
+  umount "$rootfs" && rmdir "$rootfs"
+  trap - EXIT
+fi
+
+for job in "${jlinks[@]}"; do
+  kind="${job%%:*}"
+  wait "${job#*:}" || { cat "$work/jlink-$kind.log" >&2; fail "jlink $kind"; }
+  step "building localhost/sextant-test/$kind:17"
+  podman build -q -f "$repo/deploy/docker/test/Base.Containerfile" -t "localhost/sextant-test/$kind:17" \
+    "$work/base-$kind" >/dev/null
   rm -rf "$work/base-$kind"
 done
 
