@@ -14,6 +14,8 @@
 #        host's ~/.m2 (wrapper distribution and repository) is bind-mounted read-only.
 #   image-test.sh podman <work-dir> <podman args...>
 #     podman with the same configuration (to run, exec, inspect and remove containers).
+#   image-test.sh release <work-dir>
+#     unmounts the storage's overlay directory when no container exists (so `mvn clean` works).
 #   image-test.sh clean <work-dir>
 #     removes every container and image in the work dir's storage, then the work dir.
 #
@@ -66,12 +68,22 @@ EOF
 export CONTAINERS_CONF="$work/containers.conf" CONTAINERS_STORAGE_CONF="$work/storage.conf"
 export TMPDIR="$work/tmp"
 
+# podman's overlay driver bind-mounts its storage directory onto itself and leaves it mounted;
+# `mvn clean` (or removing the clone) fails on that mount point until it is unmounted.
+release() {
+  if [ -z "$(podman ps -aq)" ]; then
+    while mountpoint -q "$work/storage/overlay"; do umount "$work/storage/overlay"; done
+  fi
+}
+
 case "$cmd" in
   podman) exec podman "$@" ;;
+  release) release; exit 0 ;;
   clean)
     umount "$work/rootfs" 2>/dev/null || true
     podman rm -af -t 2 >/dev/null || true
     podman rmi -af >/dev/null || true
+    release
     rm -rf "$work"
     exit 0 ;;
   build) ;;
@@ -136,3 +148,4 @@ podman build --layers=false \
   --network none --volume "$m2:/root/.m2:ro" \
   -f "$repo/deploy/docker/Dockerfile" -t "$tag" "$repo"
 echo "image-test: image build took $(( $(date +%s) - build_started ))s"
+release
