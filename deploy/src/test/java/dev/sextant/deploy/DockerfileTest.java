@@ -7,14 +7,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * No Docker engine runs on the build machines, so the image cannot be built in CI here. This test
- * parses the Dockerfile into instructions and checks the structure the deployment depends on.
+ * Parses the Dockerfile into instructions and checks the structure the deployment depends on, in
+ * every build. ImageInteropTest builds and runs the image for real (-Pinterop).
  */
 class DockerfileTest {
 
@@ -57,6 +59,20 @@ class DockerfileTest {
         return out;
     }
 
+    /** The ARGs before the first FROM (the only ones a FROM line may use), name to default value. */
+    static Map<String, String> globalArgs() {
+        Map<String, String> args = new LinkedHashMap<>();
+        for (Instruction i : parse(RepoFiles.read(RepoFiles.path("deploy/docker/Dockerfile")))) {
+            if (i.keyword.equals("FROM")) {
+                break;
+            }
+            assertThat(i.keyword).as("only ARG may precede FROM").isEqualTo("ARG");
+            String[] kv = i.args.split("=", 2);
+            args.put(kv[0], kv.length > 1 ? kv[1] : "");
+        }
+        return args;
+    }
+
     static List<Stage> stages() {
         List<Stage> stages = new ArrayList<>();
         for (Instruction i : parse(RepoFiles.read(RepoFiles.path("deploy/docker/Dockerfile")))) {
@@ -64,6 +80,8 @@ class DockerfileTest {
                 String[] parts = i.args.split("\\s+");
                 String name = parts.length == 3 && parts[1].equalsIgnoreCase("AS") ? parts[2] : "";
                 stages.add(new Stage(parts[0], name, new ArrayList<>()));
+            } else if (stages.isEmpty() && i.keyword.equals("ARG")) {
+                continue;
             } else {
                 assertThat(stages).as("%s before FROM", i.keyword).isNotEmpty();
                 stages.get(stages.size() - 1).instructions.add(i);
@@ -86,13 +104,17 @@ class DockerfileTest {
         assertThat(stages).hasSize(2);
         Stage build = stages.get(0);
         Stage runtime = stages.get(1);
-        assertThat(build.from).isEqualTo("eclipse-temurin:17-jdk");
+        // The bases are build arguments (image-test.sh passes local ones); the defaults are what a
+        // user building the image pulls.
+        assertThat(globalArgs()).containsExactly(
+                Map.entry("BUILD_IMAGE", "eclipse-temurin:17-jdk"), Map.entry("RUNTIME_IMAGE", "eclipse-temurin:17-jre"));
+        assertThat(build.from).isEqualTo("${BUILD_IMAGE}");
         assertThat(build.name).isEqualTo("build");
         assertThat(build.all("RUN")).anySatisfy(run -> assertThat(run.args)
                 .contains("./mvnw -B -q -DskipTests -pl api -am package")
                 .contains("api/target/sextant.jar")
                 .contains("api/target/lib"));
-        assertThat(runtime.from).isEqualTo("eclipse-temurin:17-jre");
+        assertThat(runtime.from).isEqualTo("${RUNTIME_IMAGE}");
         assertThat(runtime.all("COPY")).anySatisfy(copy -> assertThat(copy.args)
                 .startsWith("--from=build").endsWith("/opt/sextant"));
     }
