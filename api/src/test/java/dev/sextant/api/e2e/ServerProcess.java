@@ -33,17 +33,37 @@ final class ServerProcess implements AutoCloseable {
     /** Starts the server on {@code data} with the remote-write receiver on plus {@code extraArgs}. */
     static ServerProcess start(Path data, Path log, String... extraArgs) throws IOException {
         int port = freePort();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-                "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), "dev.sextant.api.app.Main",
-                "--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:" + port,
-                "--web.enable-remote-write-receiver"));
+        List<String> cmd = javaMain("--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:" + port,
+                "--web.enable-remote-write-receiver");
         cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         return new ServerProcess(p, port);
+    }
+
+    private static List<String> javaMain(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+                "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), "dev.sextant.api.app.Main"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** What a server run that is expected to exit printed (stdout and stderr together). */
+    record Exit(int code, String output) {}
+
+    /** Runs {@code Main} with {@code args} and waits (at most 60 s) for it to exit. */
+    static Exit runToExit(String... args) throws Exception {
+        Process p = new ProcessBuilder(javaMain(args)).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("server did not exit; output:\n" + out);
+        }
+        return new Exit(p.exitValue(), out);
     }
 
     /** Waits (at most 60 s) for {@code /-/ready}; fails if the process dies first. */
