@@ -334,6 +334,9 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
             compactions.increment();
             reloadBlocks();
             head.truncate(maxt);
+            // Like Prometheus's reload after each persisted head block: with a backlog of head
+            // ranges (e.g. after a restart) retention must not wait until the loop is done.
+            applyRetention();
             if (head.minTime() <= mint) {
                 LOG.error("head did not advance past {} after truncation; stopping compaction", mint);
                 break;
