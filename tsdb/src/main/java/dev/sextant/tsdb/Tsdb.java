@@ -76,6 +76,8 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
     private final LongAdder compactions = new LongAdder();
     private final LongAdder compactionsFailed = new LongAdder();
     private final LongAdder blocksCorrupted = new LongAdder();
+    /** Blocks whose merge failed on damaged data: not planned again (in memory, until restart). */
+    private final Set<String> compactionFailedBlocks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile long blocksBytes;
     private final AtomicBoolean compactionQueued = new AtomicBoolean();
     private volatile boolean closed;
@@ -343,7 +345,9 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
             }
         }
         while (true) {
-            List<BlockMeta> plan = planner.plan(blocks());
+            List<BlockMeta> candidates = blocks();
+            candidates.removeIf(m -> compactionFailedBlocks.contains(m.ulid()));
+            List<BlockMeta> plan = planner.plan(candidates);
             if (plan.isEmpty()) {
                 break;
             }
@@ -355,7 +359,21 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
                     }
                 }
             }
-            BlockMeta merged = BlockMerger.merge(dir, inputs, options.clock().getAsLong(), options.samplesPerChunk());
+            BlockMeta merged;
+            try {
+                merged = BlockMerger.merge(dir, inputs, options.clock().getAsLong(), options.samplesPerChunk());
+            } catch (IllegalStateException e) {
+                // A damaged chunk or index entry (checked lazily): like Prometheus, stop planning
+                // these blocks instead of failing every round; they are still served (a query that
+                // reads the damaged chunk fails) until an operator replaces them.
+                compactionsFailed.increment();
+                for (Block b : inputs) {
+                    compactionFailedBlocks.add(b.meta().ulid());
+                }
+                LOG.error("compaction of blocks {} failed on damaged data; excluding them from compaction: {}",
+                        metas(inputs).stream().map(BlockMeta::ulid).toList(), e.getMessage());
+                continue;
+            }
             compactions.increment();
             if (merged == null) {
                 for (Block b : inputs) {

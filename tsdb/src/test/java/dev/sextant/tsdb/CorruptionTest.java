@@ -155,6 +155,45 @@ class CorruptionTest {
         }
     }
 
+    @Test
+    void aBlockWithADamagedChunkIsLeftOutOfCompactionAfterOneFailure() throws Exception {
+        Path d = tmp.resolve("compaction");
+        String damaged;
+        try (Tsdb db = Tsdb.open(d, TsdbTest.manual())) {
+            TsdbTest.fill(db, 0, 7 * HOUR, STEP, SERIES);
+            db.compact(); // blocks [0, 2h) and [2h, 4h); the head keeps [4h, 7h)
+            assertThat(db.blocks()).hasSize(2);
+            damaged = db.blocks().get(0).ulid();
+        }
+        Path seg = d.resolve(damaged).resolve("chunks").resolve("000001");
+        long p = 8;
+        try (RandomAccessFile f = new RandomAccessFile(seg.toFile(), "r")) {
+            f.seek(p);
+            while ((f.read() & 0x80) != 0) {
+                p++;
+            }
+        }
+        flip(seg, p + 1 + 1 + 3, 0x10); // inside the first chunk's XOR data
+        try (Tsdb db = Tsdb.open(d, TsdbTest.manual())) {
+            assertThat(db.blocksCorruptedTotal()).as("chunk data is not read on open").isZero();
+            TsdbTest.fill(db, 7 * HOUR, 10 * HOUR, STEP, SERIES);
+            // Writes [4h, 6h) and [6h, 8h); merging [0, 6h) (never the newest block) meets the damage.
+            db.compact();
+            assertThat(db.compactionsFailedTotal()).isEqualTo(1);
+            assertThat(db.blocks()).hasSize(4);
+            db.compact();
+            assertThat(db.compactionsFailedTotal()).as("not retried every round").isEqualTo(1);
+            assertThat(read(db, 0, 2 * HOUR)).as("the damaged range fails its query").isNull();
+            Map<Labels, List<Sample>> rest = read(db, 2 * HOUR, 10 * HOUR - 1);
+            for (Labels l : SERIES) {
+                assertThat(rest.get(l)).hasSize((int) (8 * HOUR / STEP));
+            }
+        }
+        try (Stream<Path> s = Files.list(d)) {
+            assertThat(s.map(x -> x.getFileName().toString()).filter(n -> n.contains(".tmp")).toList()).isEmpty();
+        }
+    }
+
     /** Opens a damaged copy and classifies the outcome; fails on anything but the three safe outcomes. */
     private void check(Path d, String what) {
         try (Tsdb db = Tsdb.open(d, TsdbTest.manual())) {
