@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * The TSDB: a data directory in Prometheus's layout with a WAL-backed head and persisted blocks.
  *
  * <p>{@link #open} takes the directory lock, removes leftovers of a crash ({@code *.tmp-for-creation},
- * {@code *.tmp-for-deletion}, {@code *.tmp}), loads the blocks, finishes interrupted compactions
+ * {@code *.tmp-for-deletion}, {@code *.tmp}), loads and verifies the blocks (one that fails is
+ * renamed to {@code <ULID>.corrupted}, logged and counted, see {@link Block#open}), finishes interrupted compactions
  * (blocks that are parents of a loaded block are deleted) and replays the WAL into the head.
  * Queries merge the blocks and the head, deduplicating identical timestamps. When the head spans
  * more than 1.5 block ranges its oldest range is written as a level-1 block and truncated from the
@@ -57,6 +58,8 @@ import org.slf4j.LoggerFactory;
 public final class Tsdb implements Appendable, Queryable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Tsdb.class);
     private static final String TMP_DELETION = ".tmp-for-deletion";
+    /** Suffix of a block directory set aside because it failed to open or verify. */
+    public static final String CORRUPTED = ".corrupted";
     /** How often background retention runs when background compaction is on. */
     static final long RETENTION_INTERVAL_MILLIS = 60_000;
 
@@ -72,6 +75,9 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
     private final WalReplayProgress replayProgress;
     private final LongAdder compactions = new LongAdder();
     private final LongAdder compactionsFailed = new LongAdder();
+    private final LongAdder blocksCorrupted = new LongAdder();
+    /** Blocks whose merge failed on damaged data: not planned again (in memory, until restart). */
+    private final Set<String> compactionFailedBlocks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile long blocksBytes;
     private final AtomicBoolean compactionQueued = new AtomicBoolean();
     private volatile boolean closed;
@@ -330,13 +336,18 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
             compactions.increment();
             reloadBlocks();
             head.truncate(maxt);
+            // Like Prometheus's reload after each persisted head block: with a backlog of head
+            // ranges (e.g. after a restart) retention must not wait until the loop is done.
+            applyRetention();
             if (head.minTime() <= mint) {
                 LOG.error("head did not advance past {} after truncation; stopping compaction", mint);
                 break;
             }
         }
         while (true) {
-            List<BlockMeta> plan = planner.plan(blocks());
+            List<BlockMeta> candidates = blocks();
+            candidates.removeIf(m -> compactionFailedBlocks.contains(m.ulid()));
+            List<BlockMeta> plan = planner.plan(candidates);
             if (plan.isEmpty()) {
                 break;
             }
@@ -348,7 +359,21 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
                     }
                 }
             }
-            BlockMeta merged = BlockMerger.merge(dir, inputs, options.clock().getAsLong(), options.samplesPerChunk());
+            BlockMeta merged;
+            try {
+                merged = BlockMerger.merge(dir, inputs, options.clock().getAsLong(), options.samplesPerChunk());
+            } catch (IllegalStateException e) {
+                // A damaged chunk or index entry (checked lazily): like Prometheus, stop planning
+                // these blocks instead of failing every round; they are still served (a query that
+                // reads the damaged chunk fails) until an operator replaces them.
+                compactionsFailed.increment();
+                for (Block b : inputs) {
+                    compactionFailedBlocks.add(b.meta().ulid());
+                }
+                LOG.error("compaction of blocks {} failed on damaged data; excluding them from compaction: {}",
+                        metas(inputs).stream().map(BlockMeta::ulid).toList(), e.getMessage());
+                continue;
+            }
             compactions.increment();
             if (merged == null) {
                 for (Block b : inputs) {
@@ -387,15 +412,15 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
-                if (!Files.isDirectory(p) || !Ulid.isValid(name) || !Files.exists(p.resolve("meta.json"))) {
+                if (!Files.isDirectory(p) || !Ulid.isValid(name)) {
                     continue;
                 }
                 Block b = loaded.get(name);
                 if (b == null) {
                     try {
                         b = Block.open(p);
-                    } catch (IOException e) {
-                        LOG.warn("skipping unreadable block {}: {}", name, e.getMessage());
+                    } catch (IOException | RuntimeException e) {
+                        setAside(p, e);
                         continue;
                     }
                 }
@@ -416,6 +441,27 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
         }
         next.sort(Comparator.comparingLong(b -> b.meta().minTime()));
         setBlocks(next);
+    }
+
+    /**
+     * Renames a block directory that cannot be opened to {@code <ULID>.corrupted} (numbered if that
+     * exists), so it is neither served nor compacted nor deleted by retention, and an operator can
+     * inspect or remove it. Counted in {@link #blocksCorruptedTotal()}.
+     */
+    private void setAside(Path blockDir, Exception why) throws IOException {
+        String reason = why.getMessage() != null ? why.getMessage() : why.toString();
+        if (why instanceof java.nio.file.NoSuchFileException) {
+            reason = "missing file " + why.getMessage();
+        }
+        Path target = blockDir.resolveSibling(blockDir.getFileName() + CORRUPTED);
+        for (int i = 1; Files.exists(target); i++) {
+            target = blockDir.resolveSibling(blockDir.getFileName() + CORRUPTED + "." + i);
+        }
+        Files.move(blockDir, target, StandardCopyOption.ATOMIC_MOVE);
+        BlockWriter.fsyncDir(dir);
+        blocksCorrupted.increment();
+        LOG.error("block {} is corrupted and was set aside as {}; its data is not served: {}",
+                blockDir.getFileName(), target.getFileName(), reason);
     }
 
     private void setBlocks(List<Block> next) {
@@ -586,6 +632,11 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
     /** Failed compaction rounds ({@code prometheus_tsdb_compactions_failed_total}). */
     public long compactionsFailedTotal() {
         return compactionsFailed.sum();
+    }
+
+    /** Block directories set aside as corrupted since open ({@code sextant_tsdb_blocks_corrupted_total}). */
+    public long blocksCorruptedTotal() {
+        return blocksCorrupted.sum();
     }
 
     /** Blocks currently loaded ({@code prometheus_tsdb_blocks_loaded}). */

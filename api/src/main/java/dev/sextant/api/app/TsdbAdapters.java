@@ -91,6 +91,9 @@ final class TsdbAdapters {
                 tsdb::compactionsTotal);
         m.counter("sextant_tsdb_compactions_failed_total", "Total number of compactions that failed.",
                 tsdb::compactionsFailedTotal);
+        m.counter("sextant_tsdb_blocks_corrupted_total",
+                "Total number of block directories set aside (renamed to <ULID>.corrupted) because they failed to open.",
+                tsdb::blocksCorruptedTotal);
         m.gauge("sextant_tsdb_blocks_loaded", "Number of currently loaded data blocks.", tsdb::blocksLoaded);
         m.gauge("sextant_tsdb_storage_blocks_bytes", "The number of bytes used by blocks on disk.", tsdb::blocksBytes);
         m.gauge("sextant_tsdb_head_offheap_bytes", "Off-heap bytes held by head chunks.",

@@ -26,9 +26,14 @@ import org.xerial.snappy.Snappy;
 
 /**
  * Starts the server as a child process, ingests steadily over remote write, SIGKILLs it at a random
- * moment (the data spans hours, so head compaction runs during ingestion), restarts it, and checks
- * that every sample whose write request was acknowledged is there and that no tmp directory is
- * left behind. Several rounds per run.
+ * moment, restarts it, and checks that every sample whose write request was acknowledged is there
+ * and that no tmp directory is left behind. Each write request carries an hour of data, so head
+ * compaction (block write, head truncation, WAL checkpoint) runs every couple of requests and
+ * block compaction every few; the kills land in all of them. Four rounds run with Prometheus's
+ * default retention, four more with {@code --storage.tsdb.retention.time=12h}, so that retention
+ * deletes blocks all the time too (on its own data directory, so its blocks stay 2h long): there the
+ * newest ten hours must be complete after each restart, and older data must be gone at the end.
+ * Both check that WAL checkpoints were written.
  */
 class CrashSafetyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,24 +45,57 @@ class CrashSafetyTest {
 
     @Test
     void acknowledgedSamplesSurviveSigkillAtRandomMoments() throws Exception {
-        Path data = dir.resolve("data");
-        Random random = new Random(42);
+        long acked = rounds(dir.resolve("data"), false, new Random(42));
+        assertThat(acked).as("batches acknowledged over all rounds").isGreaterThan(3);
+    }
+
+    @Test
+    void sigkillDuringRetentionAndCheckpointsLosesNothingRetained() throws Exception {
+        long acked = rounds(dir.resolve("data-retention"), true, new Random(43));
+        // Twelve hours of retention against 2h blocks: old blocks were deleted while the kills went on.
+        assertThat(acked).as("batches acknowledged over all rounds").isGreaterThan(14);
+    }
+
+    /**
+     * Four rounds of start, check, ingest, SIGKILL, then a last start and check. Returns the number
+     * of acknowledged batches.
+     */
+    private long rounds(Path data, boolean retention, Random random) throws Exception {
         long acked = 0; // number of batches acknowledged with 204
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        for (int round = 0; round < 4; round++) {
+        for (int round = 0; round <= 4; round++) {
             int port = freePort();
-            Process p = start(data, port);
+            Process p = start(data, port, retention);
             try {
                 awaitReady(client, port, p);
-                // Everything acknowledged in earlier rounds must be there after the restart.
-                assertThat(countSamples(client, port, acked)).as("round %d after restart", round)
-                        .isGreaterThanOrEqualTo(acked * SAMPLES_PER_BATCH);
-                long killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500 + random.nextInt(2500));
+                assertNoTmpDirs(data, round);
+                if (!retention) {
+                    // Everything acknowledged in earlier rounds must be there after the restart.
+                    assertThat(countSamples(client, port, acked)).as("round %d after restart", round)
+                            .isGreaterThanOrEqualTo(acked * SAMPLES_PER_BATCH);
+                } else {
+                    // Retention may delete what is older than 12h, never the newest ten hours.
+                    assertThat(countRecent(client, port, acked)).as("round %d: newest 10h after restart", round)
+                            .isEqualTo(Math.min(600, acked * SAMPLES_PER_BATCH));
+                }
+                if (round == 4) {
+                    if (retention) {
+                        assertThat(countSamples(client, port, acked)).as("retention deleted old blocks")
+                                .isLessThan(acked * SAMPLES_PER_BATCH);
+                    }
+                    try (Stream<Path> s = Files.list(data.resolve("wal"))) {
+                        assertThat(s.map(x -> x.getFileName().toString()).filter(n -> n.startsWith("checkpoint."))
+                                .toList()).as("WAL checkpoint written").isNotEmpty();
+                    }
+                    return acked;
+                }
+                long killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500 + random.nextInt(2000));
                 while (System.nanoTime() < killAt) {
                     int status = write(client, port, acked);
                     if (status == 204) {
                         acked++;
-                    } else if (status == 400 && countSamples(client, port, acked + 1) >= (acked + 1) * SAMPLES_PER_BATCH) {
+                    } else if (status == 400
+                            && countRecent(client, port, acked + 1) == Math.min(600, (acked + 1) * SAMPLES_PER_BATCH)) {
                         // The batch reached the WAL before the kill but its answer did not reach us:
                         // the restart replayed it, so the resend is out of order. It is there; go on.
                         acked++;
@@ -66,27 +104,30 @@ class CrashSafetyTest {
                     }
                 }
             } finally {
-                p.destroyForcibly(); // SIGKILL on Linux
+                if (round < 4) {
+                    p.destroyForcibly(); // SIGKILL on Linux
+                } else {
+                    p.destroy();
+                }
                 p.waitFor(20, TimeUnit.SECONDS);
             }
         }
-        int port = freePort();
-        Process last = start(data, port);
-        try {
-            awaitReady(client, port, last);
-            assertThat(acked).as("batches acknowledged over all rounds").isGreaterThan(3);
-            assertThat(countSamples(client, port, acked)).isGreaterThanOrEqualTo(acked * SAMPLES_PER_BATCH);
-            try (Stream<Path> s = Files.list(data)) {
-                assertThat(s.map(x -> x.getFileName().toString()).filter(n -> n.contains(".tmp")).toList())
-                        .as("tmp directories after restart").isEmpty();
+        throw new AssertionError("unreachable");
+    }
+
+    private static void assertNoTmpDirs(Path data, int round) throws IOException {
+        for (Path d : new Path[] {data, data.resolve("wal")}) {
+            if (!Files.isDirectory(d)) {
+                continue;
             }
-        } finally {
-            last.destroy();
-            last.waitFor(20, TimeUnit.SECONDS);
+            try (Stream<Path> s = Files.list(d)) {
+                assertThat(s.map(x -> x.getFileName().toString()).filter(n -> n.contains(".tmp")).toList())
+                        .as("tmp directories in %s after restart %d", d, round).isEmpty();
+            }
         }
     }
 
-    private static Process start(Path data, int port) throws IOException {
+    private static Process start(Path data, int port, boolean retention) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
                 "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
@@ -94,6 +135,9 @@ class CrashSafetyTest {
                 "-cp", System.getProperty("java.class.path"), "dev.sextant.api.app.Main",
                 "--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:" + port,
                 "--web.enable-remote-write-receiver"));
+        if (retention) {
+            cmd.add("--storage.tsdb.retention.time=12h");
+        }
         return new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolveSibling("server.log").toFile())).start();
     }
@@ -148,6 +192,20 @@ class CrashSafetyTest {
         String q = "count_over_time(crash_test[" + range + "])";
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                 + "/api/v1/query?time=" + (lastT / 1000) + "&query=" + java.net.URLEncoder.encode(q, "UTF-8"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode result = JSON.readTree(r.body()).path("data").path("result");
+        return result.size() == 0 ? 0 : Long.parseLong(result.get(0).path("value").get(1).asText());
+    }
+
+    /** Samples in the ten hours up to the last sample of batch {@code batches - 1}. */
+    private static long countRecent(HttpClient client, int port, long batches) throws Exception {
+        if (batches == 0) {
+            return 0;
+        }
+        long lastT = BASE + (batches * SAMPLES_PER_BATCH - 1) * 60_000L;
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/v1/query?time=" + (lastT / 1000) + "&query="
+                + java.net.URLEncoder.encode("count_over_time(crash_test[10h])", "UTF-8"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode result = JSON.readTree(r.body()).path("data").path("result");
         return result.size() == 0 ? 0 : Long.parseLong(result.get(0).path("value").get(1).asText());

@@ -207,11 +207,16 @@ class ScrapeManagerTest {
     void labelLimitsFailTheScrape() throws Exception {
         targets.set("/ll", FakeTargets.text("m{a=\"1\",b=\"2\",c=\"3\"} 1\n"));
         targets.set("/lv", FakeTargets.text("m{a=\"a-very-long-value\"} 1\n"));
-        apply(job("ll", "/ll", "    label_limit: 4\n"), job("lv", "/lv", "    label_value_length_limit: 5\n"));
+        targets.set("/ln", FakeTargets.text("m{a_very_long_label_name=\"v\"} 1\n"));
+        apply(job("ll", "/ll", "    label_limit: 4\n"), job("lv", "/lv", "    label_value_length_limit: 5\n"),
+                job("ln", "/ln", "    label_name_length_limit: 10\n"));
         awaitScrapes("ll", 2);
         awaitScrapes("lv", 2);
+        awaitScrapes("ln", 2);
         assertThat(target("ll").orElseThrow().lastError()).startsWith("label_limit exceeded (metric: m, number of labels: 7, limit: 4)");
         assertThat(target("lv").orElseThrow().lastError()).startsWith("label_value_length_limit exceeded");
+        assertThat(target("ln").orElseThrow().lastError()).startsWith(
+                "label_name_length_limit exceeded (metric: m, label name: a_very_long_label_name, length: 22, limit: 10)");
         assertThat(samples(storage, "m")).isEmpty();
     }
 

@@ -48,10 +48,57 @@ public final class Block implements Queryable {
         this.index = new BlockIndex(dir.resolve("index"));
         this.chunks = new ChunkSegments.Reader(dir.resolve("chunks"));
         this.tombstones = Tombstones.read(dir.resolve("tombstones"));
+        verify();
     }
 
+    /**
+     * Opens the block in {@code dir} and checks everything that can be checked without reading
+     * chunk data: meta.json (version, ULID equal to the directory name, a non-empty time range),
+     * the index (TOC, symbol and postings offset table checksums, every postings list and series
+     * entry with its CRC32C, symbol references), that every chunk reference lies inside its
+     * segment with its whole extent and inside the block's time range, and the tombstones'
+     * checksum. Chunk bytes are checked (CRC32C) when they are read: a query that meets a bad
+     * chunk fails with an error rather than returning wrong samples.
+     *
+     * @throws IOException when the block is unreadable or inconsistent; the message says why
+     */
     public static Block open(Path dir) throws IOException {
         return new Block(dir);
+    }
+
+    private void verify() throws IOException {
+        String name = dir.getFileName().toString();
+        if (!meta.ulid().equalsIgnoreCase(name)) {
+            throw new IOException("meta.json: ULID \"" + meta.ulid() + "\" does not match the directory name");
+        }
+        if (meta.minTime() >= meta.maxTime()) {
+            throw new IOException("meta.json: empty time range [" + meta.minTime() + ", " + meta.maxTime() + ")");
+        }
+        try {
+            for (String n : index.labelNames()) {
+                for (String v : index.labelValues(n)) {
+                    index.postings(n, v);
+                }
+            }
+            long[] all = index.allPostings();
+            if (meta.numSeries() != 0 && meta.numSeries() != all.length) {
+                throw new IOException("index holds " + all.length + " series, meta.json says " + meta.numSeries());
+            }
+            LabelsBuilder lb = new LabelsBuilder();
+            for (long ref : all) {
+                long[] c = index.series(ref, lb).chunks();
+                for (int k = 0; k < c.length; k += 3) {
+                    if (c[k] > c[k + 1] || c[k] < meta.minTime() || c[k + 1] > meta.maxTime()) {
+                        // Prometheus's compactor allows a chunk to end exactly at the block's maxTime.
+                        throw new IOException("series ref " + ref + ": chunk [" + c[k] + ", " + c[k + 1]
+                                + "] outside the block's range [" + meta.minTime() + ", " + meta.maxTime() + "]");
+                    }
+                    chunks.checkRef(c[k + 2]);
+                }
+            }
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     public Path dir() {

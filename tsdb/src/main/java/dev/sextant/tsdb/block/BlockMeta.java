@@ -28,7 +28,15 @@ public record BlockMeta(String ulid, long minTime, long maxTime, long numSamples
     public record Parent(String ulid, long minTime, long maxTime) {}
 
     public static BlockMeta read(Path blockDir) throws IOException {
-        JsonNode n = JSON.readTree(blockDir.resolve("meta.json").toFile());
+        JsonNode n;
+        try {
+            n = JSON.readTree(blockDir.resolve("meta.json").toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(blockDir.resolve("meta.json") + ": invalid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (n == null || n.isMissingNode()) {
+            throw new IOException(blockDir.resolve("meta.json") + ": empty file");
+        }
         int version = n.path("version").asInt(-1);
         if (version != 1) {
             throw new IOException(blockDir + "/meta.json: unsupported version " + version);

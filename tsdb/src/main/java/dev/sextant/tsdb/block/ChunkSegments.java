@@ -133,6 +133,44 @@ public final class ChunkSegments {
             }
         }
 
+        /**
+         * Checks that chunk {@code ref} and its whole extent (length, data, CRC) lie inside its
+         * segment, without reading the data.
+         *
+         * @throws IllegalStateException when it does not
+         */
+        public void checkRef(long ref) {
+            dataOffset(ref);
+        }
+
+        /** Offset of the encoding byte of chunk {@code ref}, after checking its extent. */
+        private int dataOffset(long ref) {
+            int seg = (int) (ref >>> 32);
+            int off = (int) ref;
+            if (seg < 0 || seg >= segs.length || off < 8 || off >= segs[seg].limit()) {
+                throw new IllegalStateException("chunk ref " + Long.toHexString(ref) + " out of range");
+            }
+            MappedByteBuffer m = segs[seg];
+            long len = 0;
+            int shift = 0;
+            int p = off;
+            while (true) {
+                if (p >= m.limit() || shift > 28) {
+                    throw new IllegalStateException("chunk ref " + Long.toHexString(ref) + ": bad length");
+                }
+                int c = m.get(p++) & 0xFF;
+                len |= (long) (c & 0x7F) << shift;
+                if (c < 0x80) {
+                    break;
+                }
+                shift += 7;
+            }
+            if (p + 1 + len + 4 > m.limit()) {
+                throw new IllegalStateException("chunk ref " + Long.toHexString(ref) + ": extends past segment end");
+            }
+            return p;
+        }
+
         /** Loads the XOR payload of chunk {@code ref} into {@code buf}, verifying its CRC. */
         public void load(long ref, ByteScratch buf) {
             int seg = (int) (ref >>> 32);

@@ -228,13 +228,19 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
 
     /** Runs under the series' stripe lock, before anyone else can see the new series. */
     private void onCreate(MemSeries s) {
-        postings.add(s.ref, s.labels);
-        stats.seriesCreated.increment();
         if (wal != null && !replaying) {
+            // Logged first: if the WAL cannot take the record (disk full), the series is not
+            // created at all, so no later sample can reach the WAL without its series record.
             Encbuf enc = new Encbuf(64);
             Records.encodeSeries(enc, List.of(new Records.RefSeries(s.ref, s.labels)));
-            wal.log(enc.array(), 0, enc.len());
+            try {
+                wal.log(enc.array(), 0, enc.len());
+            } catch (java.io.UncheckedIOException e) {
+                throw new StorageException("writing to WAL: " + e.getCause().getMessage(), e);
+            }
         }
+        postings.add(s.ref, s.labels);
+        stats.seriesCreated.increment();
     }
 
     /** Publishes new min and max sample times after a commit. */

@@ -2,6 +2,7 @@ package dev.sextant.tsdb.head;
 
 import dev.sextant.tsdb.encoding.Crc;
 import dev.sextant.tsdb.encoding.Encbuf;
+import dev.sextant.tsdb.mem.ChunkSlab;
 import dev.sextant.tsdb.mem.MappedRegion;
 import dev.sextant.tsdb.mem.MemoryTag;
 import java.io.IOException;
@@ -24,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * chunk (numbers stay consecutive). Sextant rebuilds the head from the WAL, so files found on open
  * are deleted rather than replayed (Prometheus does the same when it cannot use them).
  *
+ * <p>Disk space is reserved ahead of the mapping by writing zeros through a file channel, 1 MiB
+ * at a time, so a full disk shows up as an I/O error there and never as a fault while writing
+ * through the mapping (which would crash the JVM). While no space can be reserved, full chunks
+ * spill to an off-heap slab instead (their handles have the top bit set): the WAL holds every
+ * sample anyway, so nothing is lost and appends keep working; new chunks go to files again once
+ * space is back.
+ *
  * <p>Thread-safety: all methods are synchronized.
  */
 final class HeadChunkFiles implements ChunkStore {
@@ -33,11 +41,18 @@ final class HeadChunkFiles implements ChunkStore {
     static final int HEADER_SIZE = 8;
     /** series ref + mint + maxt + encoding. */
     private static final int ENTRY_FIXED = 8 + 8 + 8 + 1;
+    /** Disk space is reserved in steps of this many bytes ahead of the write position. */
+    static final long RESERVE_STEP = 1 << 20;
+    /** Marks the handle of a chunk held in {@link #spill} rather than in a file. */
+    private static final long SPILLED = Long.MIN_VALUE;
+    private static final byte[] ZEROS = new byte[64 * 1024];
 
     private static final class FileState {
         final MappedRegion region;
         long size;
         int live;
+        /** Bytes from the file's start known to be backed by disk blocks. */
+        long reserved;
 
         FileState(MappedRegion region) {
             this.region = region;
@@ -50,6 +65,8 @@ final class HeadChunkFiles implements ChunkStore {
     private final Encbuf enc = new Encbuf(1100);
     private final byte[] hdr = new byte[ENTRY_FIXED + 5];
     private boolean closed;
+    private ChunkSlab spill;
+    private boolean spilling;
 
     HeadChunkFiles(Path dir) {
         this.dir = dir;
@@ -69,22 +86,85 @@ final class HeadChunkFiles implements ChunkStore {
         }
     }
 
-    private void cut() {
+    /** Starts the next file; false (nothing changed but the old file's length) when the disk has no room. */
+    private boolean cut() {
         FileState cur = files.get(current);
-        if (cur != null) {
-            cur.region.truncateFile(cur.size); // drop the sparse preallocation; never read past size
+        if (cur != null && cur.reserved > cur.size) {
+            try {
+                cur.region.truncateFile(cur.size); // drop the preallocation; never read past size
+                cur.reserved = cur.size;
+            } catch (UncheckedIOException e) {
+                LOG.warn("could not shrink head chunk file {}: {}", cur.region.file(), e.getMessage());
+            }
+        }
+        Path file = dir.resolve(String.format("%06d", current + 1));
+        MappedRegion r;
+        try {
+            r = MappedRegion.create(file, MAX_FILE_SIZE, MemoryTag.HEAD_CHUNKS_MAPPED);
+        } catch (UncheckedIOException e) {
+            noSpace(e.getCause());
+            return false;
+        }
+        FileState fs = new FileState(r);
+        if (!reserve(fs, HEADER_SIZE)) {
+            r.close(-1);
+            return false;
         }
         current++;
-        MappedRegion r = MappedRegion.create(dir.resolve(String.format("%06d", current)), MAX_FILE_SIZE,
-                MemoryTag.HEAD_CHUNKS_MAPPED);
         byte[] h = new byte[HEADER_SIZE];
         Crc.writeBE32(h, 0, MAGIC);
         h[4] = 1;
         r.write(0, h, 0, HEADER_SIZE);
-        FileState fs = new FileState(r);
         fs.size = HEADER_SIZE;
         files.put(current, fs);
         deleteDeadPrefix();
+        return true;
+    }
+
+    /** Makes sure the first {@code end} bytes of the file have disk blocks; false when the disk is full. */
+    private boolean reserve(FileState fs, long end) {
+        if (end <= fs.reserved) {
+            return true;
+        }
+        long to = Math.min(MAX_FILE_SIZE, Math.max(end, fs.reserved + RESERVE_STEP));
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(fs.region.file(),
+                java.nio.file.StandardOpenOption.WRITE)) {
+            long pos = fs.reserved;
+            while (pos < to) {
+                java.nio.ByteBuffer zeros = java.nio.ByteBuffer.wrap(ZEROS, 0, (int) Math.min(ZEROS.length, to - pos));
+                while (zeros.hasRemaining()) {
+                    pos += ch.write(zeros, pos);
+                }
+            }
+            fs.reserved = to;
+        } catch (IOException e) {
+            noSpace(e);
+            return false;
+        }
+        if (spilling) {
+            spilling = false;
+            LOG.info("head chunks are written to {} again", dir);
+        }
+        return true;
+    }
+
+    private void noSpace(Throwable e) {
+        if (!spilling) {
+            spilling = true;
+            LOG.warn("cannot write head chunks to {} ({}); keeping full chunks in memory until there is room",
+                    dir, e == null ? "unknown error" : e.getMessage());
+        }
+    }
+
+    private long addSpilled(byte[] data, int off, int len) {
+        if (spill == null) {
+            spill = new ChunkSlab(ChunkSlab.DEFAULT_PAGE_SIZE, MemoryTag.HEAD_CHUNKS);
+        }
+        long h = spill.add(data, off, len);
+        if (h < 0) {
+            throw new IllegalStateException("slab handle out of range: " + h);
+        }
+        return h | SPILLED;
     }
 
     @Override
@@ -97,10 +177,15 @@ final class HeadChunkFiles implements ChunkStore {
         enc.putBE32(Crc.crc32c(enc.array(), 0, enc.len()));
         FileState fs = files.get(current);
         if (fs == null || fs.size + enc.len() > MAX_FILE_SIZE) {
-            cut();
+            if (!cut()) {
+                return addSpilled(data, off, len);
+            }
             fs = files.get(current);
         }
         long pos = fs.size;
+        if (!reserve(fs, pos + enc.len())) {
+            return addSpilled(data, off, len);
+        }
         fs.region.write(pos, enc.array(), 0, enc.len());
         fs.size += enc.len();
         fs.live++;
@@ -139,12 +224,18 @@ final class HeadChunkFiles implements ChunkStore {
 
     @Override
     public synchronized int length(long handle) {
+        if (handle < 0) {
+            return spill.length(handle & ~SPILLED);
+        }
         entry(file(handle), (int) handle);
         return (int) entryLen;
     }
 
     @Override
     public synchronized int read(long handle, byte[] dst) {
+        if (handle < 0) {
+            return spill.read(handle & ~SPILLED, dst);
+        }
         FileState fs = file(handle);
         entry(fs, (int) handle);
         fs.region.read(entryData, dst, 0, (int) entryLen);
@@ -153,6 +244,10 @@ final class HeadChunkFiles implements ChunkStore {
 
     @Override
     public synchronized void free(long handle) {
+        if (handle < 0) {
+            spill.free(handle & ~SPILLED);
+            return;
+        }
         FileState fs = file(handle);
         if (fs.live <= 0) {
             throw new IllegalStateException("head chunk freed twice: " + Long.toHexString(handle));
@@ -176,7 +271,7 @@ final class HeadChunkFiles implements ChunkStore {
     public synchronized void truncated() {
         FileState fs = files.get(current);
         if (fs != null && fs.size > HEADER_SIZE) {
-            cut();
+            cut(); // on a full disk the current file simply goes on
         }
     }
 
@@ -186,7 +281,7 @@ final class HeadChunkFiles implements ChunkStore {
         for (FileState fs : files.values()) {
             n += fs.size;
         }
-        return n;
+        return spill == null ? n : n + spill.allocatedBytes();
     }
 
     @Override
@@ -199,5 +294,8 @@ final class HeadChunkFiles implements ChunkStore {
             fs.region.close(fs.size);
         }
         files.clear();
+        if (spill != null) {
+            spill.close();
+        }
     }
 }

@@ -88,6 +88,10 @@ public final class BlockIndex implements IndexReader {
 
         Decbuf s = section(symbolsOff, name, "symbol table");
         int count = s.getBE32();
+        if (count < 0 || count > s.remaining()) {
+            // Each symbol takes at least its one-byte length: a larger count is damage, not a reason to allocate.
+            throw new IOException("index " + name + ": symbol table: bad symbol count " + count);
+        }
         symbols = new String[count];
         for (int i = 0; i < count; i++) {
             symbols[i] = s.getUvarintStr();
@@ -158,6 +162,9 @@ public final class BlockIndex implements IndexReader {
         try {
             Decbuf d = section(off, "", "postings list");
             int n = d.getBE32();
+            if (n < 0 || n > d.remaining() / 4) {
+                throw new IllegalStateException("corrupt postings list: bad length " + n);
+            }
             long[] out = new long[n];
             for (int i = 0; i < n; i++) {
                 out[i] = d.getBE32() & 0xFFFFFFFFL;
@@ -197,7 +204,7 @@ public final class BlockIndex implements IndexReader {
         Decbuf d = new Decbuf(head, 0, head.length);
         int len = d.getUvarint32();
         long start = off + d.position();
-        if (d.error() != null || start + (long) len + 4 > length) {
+        if (d.error() != null || len < 0 || start + (long) len + 4 > length) {
             throw new IllegalStateException("series ref " + ref + ": bad length");
         }
         byte[] body = slice(start, len + 4);
@@ -205,7 +212,10 @@ public final class BlockIndex implements IndexReader {
             throw new IllegalStateException("series ref " + ref + ": checksum mismatch");
         }
         d.reset(body, 0, len);
-        int nl = (int) d.getUvarint();
+        long nl = d.getUvarint();
+        if (nl < 0 || nl > d.remaining() / 2) {
+            throw new IllegalStateException("series ref " + ref + ": bad label count " + nl);
+        }
         lb.reset();
         for (int i = 0; i < nl; i++) {
             int n = d.getUvarint32();
@@ -215,7 +225,12 @@ public final class BlockIndex implements IndexReader {
             }
             lb.set(symbols[n], symbols[v]);
         }
-        int nc = (int) d.getUvarint();
+        long ncl = d.getUvarint();
+        if (ncl < 0 || ncl > d.remaining() / 3) {
+            // Each chunk takes at least three bytes: a larger count is damage.
+            throw new IllegalStateException("series ref " + ref + ": bad chunk count " + ncl);
+        }
+        int nc = (int) ncl;
         long[] chunks = new long[nc * 3];
         long prevMaxt = 0;
         long prevRef = 0;

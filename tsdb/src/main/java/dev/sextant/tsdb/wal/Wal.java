@@ -24,6 +24,12 @@ import java.util.concurrent.atomic.LongAdder;
  * #log} buffers into the current page; {@link #flush()} hands the bytes to the OS (called at every
  * commit); segments are fsynced when finished and on {@link #close()}.
  *
+ * <p>Write errors (a full disk) never leave a torn record behind: when {@link #log} or {@link
+ * #flush()} fails, the log is rewound to where the failed call started (buffer restored, file
+ * truncated there), so the next successful write continues a valid segment and a replay never
+ * stops at the failed record and drops what was acknowledged after it. If even the rewind fails,
+ * the log refuses further writes until it is reopened.
+ *
  * <p>Thread-safety: all public methods are synchronized, except the lock-free fsync statistics.
  */
 public final class Wal implements AutoCloseable {
@@ -90,9 +96,9 @@ public final class Wal implements AutoCloseable {
     }
 
     private void openSegment(int n) throws IOException {
-        segment = n;
         channel = FileChannel.open(dir.resolve(segmentName(n)),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        segment = n;
         donePages = 0;
         alloc = 0;
         flushed = 0;
@@ -105,10 +111,24 @@ public final class Wal implements AutoCloseable {
         return segment;
     }
 
-    /** Appends one record (a zero-length record is legal) to the log buffer. */
+    /**
+     * Appends one record (a zero-length record is legal) to the log buffer. On an I/O error the
+     * record is not logged at all (see the class comment) and an {@link UncheckedIOException} is
+     * thrown.
+     */
     public synchronized void log(byte[] rec, int off, int len) {
         ensureOpen();
+        beginWrite();
         try {
+            logRecord(rec, off, len);
+        } catch (IOException e) {
+            rewind(e);
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void logRecord(byte[] rec, int off, int len) throws IOException {
+        { // (a block, so the body keeps the indentation it had inside log's try)
             long used = (long) donePages * PAGE_SIZE + alloc;
             long needed = len + (long) HEADER_SIZE * (len / (PAGE_SIZE - HEADER_SIZE) + 2);
             if (used > 0 && used + needed > segmentSize) {
@@ -143,8 +163,71 @@ public final class Wal implements AutoCloseable {
                     break;
                 }
             } while (true);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        }
+    }
+
+    // Rewind state: where the current log call started. The page's content is copied only
+    // when the call completes the page (once per 32 KiB), so the common path copies nothing.
+    private int startSegment;
+    private int startDonePages;
+    private int startAlloc;
+    private int startFlushed;
+    private boolean pageSaved;
+    private final byte[] savedPage = new byte[PAGE_SIZE];
+    /** Set when a rewind failed: the on-disk state is unknown, so nothing more may be appended. */
+    private IOException broken;
+
+    private void beginWrite() {
+        if (broken != null) {
+            throw new UncheckedIOException("WAL unusable after a failed write; restart to repair it", broken);
+        }
+        if (channel == null) {
+            // A segment switch failed half-way: the previous segment is finished, start the next.
+            try {
+                openSegment(segment + 1);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        startSegment = segment;
+        startDonePages = donePages;
+        startAlloc = alloc;
+        startFlushed = flushed;
+        pageSaved = false;
+    }
+
+    /** Puts buffer and file back to the state at {@link #beginWrite()}; on failure marks the log broken. */
+    private void rewind(IOException cause) {
+        try {
+            if (segment != startSegment) {
+                // The failure came after the previous segment was finished: the new segment may
+                // hold part of the record; empty it and continue there.
+                if (channel != null) {
+                    channel.truncate(0);
+                }
+                donePages = 0;
+                alloc = 0;
+                flushed = 0;
+                Arrays.fill(page, (byte) 0);
+                return;
+            }
+            if (pageSaved) {
+                System.arraycopy(savedPage, 0, page, 0, PAGE_SIZE);
+            }
+            Arrays.fill(page, startAlloc, PAGE_SIZE, (byte) 0);
+            donePages = startDonePages;
+            alloc = startAlloc;
+            flushed = startFlushed;
+            if (channel != null) {
+                // Drop whatever part of the record reached the file; unwritten page bytes read as zeros.
+                long keep = (long) donePages * PAGE_SIZE + flushed;
+                if (channel.size() > keep) {
+                    channel.truncate(keep);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+            broken = cause;
         }
     }
 
@@ -153,6 +236,10 @@ public final class Wal implements AutoCloseable {
     }
 
     private void completePage() throws IOException {
+        if (!pageSaved && donePages == startDonePages && segment == startSegment) {
+            System.arraycopy(page, 0, savedPage, 0, PAGE_SIZE);
+            pageSaved = true;
+        }
         writePageBytes(PAGE_SIZE);
         donePages++;
         alloc = 0;
@@ -174,9 +261,16 @@ public final class Wal implements AutoCloseable {
     /** Writes buffered bytes to the OS (no fsync). */
     public synchronized void flush() {
         ensureOpen();
+        if (broken != null) {
+            throw new UncheckedIOException("WAL unusable after a failed write; restart to repair it", broken);
+        }
+        if (channel == null) {
+            return; // nothing buffered since a failed segment switch
+        }
         try {
             writePageBytes(alloc);
         } catch (IOException e) {
+            // The bytes stay buffered; positional writes make the next flush rewrite them.
             throw new UncheckedIOException(e);
         }
     }
@@ -193,6 +287,9 @@ public final class Wal implements AutoCloseable {
 
     /** fsyncs the current segment, timing it for {@link #fsyncCount()} and {@link #fsyncSeconds()}. */
     private void force() throws IOException {
+        if (channel == null) {
+            return;
+        }
         long t0 = System.nanoTime();
         channel.force(false);
         fsyncNanos.add(System.nanoTime() - t0);
@@ -210,12 +307,16 @@ public final class Wal implements AutoCloseable {
     }
 
     private void finishSegment() throws IOException {
+        if (channel == null) {
+            return; // already finished by a segment switch that failed to open the next one
+        }
         if (alloc > 0) {
             alloc = PAGE_SIZE; // zero-fill the last page
             completePage();
         }
         force();
         channel.close();
+        channel = null;
     }
 
     /** Closes the current segment and starts the next one; returns the new segment's number. */
