@@ -17,6 +17,11 @@
 #   QUERY_REPEAT=5                                  timed repetitions of each query
 #   SETTLE_SECONDS=10                               wait after ingest before measuring RSS/queries
 #   KEEP=1                                          keep the work directory (logs, data dirs)
+#   BENCH_JAR=bench/target/benchmarks.jar           the load tools' jar (copy it away for long runs,
+#                                                   so a rebuild cannot swap it under a running JVM)
+#   MIN_AVAILABLE_MIB=2048                          memory guard: a server is killed (and its figures
+#                                                   marked aborted) when MemAvailable drops below this,
+#                                                   so a run cannot push a shared machine into OOM
 #   scrape-1k-targets only: TARGETS (1000), TARGET_SERIES (200), SCRAPE_DURATION (120, seconds
 #   measured per server), SCRAPE_WARMUP (45, seconds before measuring: discovery, first scrapes
 #   and series creation are left out). The issue's 1,000 x 1,000 for 5 minutes is
@@ -28,6 +33,9 @@
 # per sample (du of the data directory after a graceful shutdown), query median/p90 latency and
 # whether each query's result digest equals Prometheus's. Writes bench/results/<workload>-<date>.json.
 set -euo pipefail
+# The whole script is one compound command, so bash has read all of it before running any:
+# editing this file during a long run cannot change the run.
+{
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -54,7 +62,8 @@ query_repeat="${QUERY_REPEAT:-5}"
 settle="${SETTLE_SECONDS:-10}"
 servers="${SERVERS:-sextant prometheus victoria-metrics}"
 sextant_jar="${SEXTANT_JAR:-$root/api/target/sextant.jar}"
-bench_jar="$root/bench/target/benchmarks.jar"
+bench_jar="${BENCH_JAR:-$root/bench/target/benchmarks.jar}"
+min_avail_mib="${MIN_AVAILABLE_MIB:-2048}"
 jvm_flags=(--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED)
 clk_tck="$(getconf CLK_TCK)"
@@ -86,6 +95,7 @@ stop_server() {
   wait "$pid" 2>/dev/null || true
 }
 cleanup() {
+  stop_guard
   stop_server "$server_pid"
   server_pid=""
   stop_server "$targets_pid"
@@ -102,8 +112,25 @@ free_port() {
   done
   return 1
 }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+avail_mib() { awk '/^MemAvailable:/ {print int($2 / 1024)}' /proc/meminfo; }
+# Memory guard: kills $1 when MemAvailable < $min_avail_mib and writes the figure to $2.
+guard_pid=""
+guard() {
+  local pid="$1" flag="$2" a
+  while kill -0 "$pid" 2>/dev/null; do
+    a="$(avail_mib)"
+    if [ "$a" -lt "$min_avail_mib" ]; then
+      echo "$a" > "$flag"
+      printf '%s compare: MemAvailable %s MiB < %s MiB: killing pid %s\n' "$(date -u +%H:%M:%S)" "$a" "$min_avail_mib" "$pid" >&2
+      kill -KILL "$pid" 2>/dev/null
+      return 0
+    fi
+    sleep 1
+  done
+}
+stop_guard() { if [ -n "$guard_pid" ]; then kill "$guard_pid" 2>/dev/null || true; wait "$guard_pid" 2>/dev/null || true; guard_pid=""; fi; }
 
 # Samples are stamped end - (samples-1-i) * interval with the same end for every server, so all
 # servers hold identical data and the query set's digests can be compared.
@@ -172,7 +199,9 @@ for server in $servers; do
     *) log "unknown server $server"; exit 2 ;;
   esac
   server_pid=$!
-  log "$server: pid $server_pid on $url"
+  log "$server: pid $server_pid on $url (MemAvailable $(avail_mib) MiB)"
+  guard "$server_pid" "$sd/aborted-low-memory" &
+  guard_pid=$!
   ok=0
   for _ in $(seq 1 120); do
     if curl -sf -o /dev/null "$ready"; then ok=1; break; fi
@@ -221,8 +250,14 @@ for server in $servers; do
     fi
   fi
   hwm="$(status_kib "$server_pid" VmHWM)"
-  log "$server: stopping"
+  log "$server: stopping (MemAvailable $(avail_mib) MiB)"
+  stop_guard
   stop_server "$server_pid"; server_pid=""
+  if [ -f "$sd/aborted-low-memory" ]; then
+    log "$server: ABORTED, MemAvailable fell to $(cat "$sd/aborted-low-memory") MiB; its figures are not valid"
+    printf 'aborted_low_memory_mib\t%s\n' "$(cat "$sd/aborted-low-memory")" > "$sd/metrics.tsv"
+    continue
+  fi
   disk="$(du -sb "$sd/data" | cut -f1)"
   awk -v ticks=$(( cpu1 - cpu0 )) -v tck="$clk_tck" -v ok="$samples_ok" -v hwm="$hwm" -v rss="$rss_after" \
       -v idle="$rss_idle" -v series="$series" -v disk="$disk" 'BEGIN {
@@ -246,3 +281,5 @@ out="$here/results/$workload-$(date -u +%Y%m%dT%H%M%SZ).json"
 printf 'load_avg_at_end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/meta.tsv"
 java -cp "$bench_jar" dev.sextant.bench.load.CompareReport --workload="$workload" --dir="$work" \
   --servers="$(echo $servers | tr ' ' ',')" --json-out="$out"
+exit
+}

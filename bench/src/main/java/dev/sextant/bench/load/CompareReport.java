@@ -34,6 +34,7 @@ public final class CompareReport {
     private record Row(String label, String key, String format) {}
 
     private static final List<Row> ROWS = List.of(
+            new Row("ABORTED: MemAvailable MiB when killed", "aborted_low_memory_mib", "%.0f"),
             new Row("client samples/s", "samples_per_s", "%.0f"),
             new Row("samples written", "samples_ok", "%.0f"),
             new Row("scrapes served in the window", "scrapes_served", "%.0f"),
