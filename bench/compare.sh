@@ -197,13 +197,15 @@ dump_sorted() { # dir out: promtool dump (needs a wal dir), sorted
   promtool tsdb dump "$1" 2>"$2.err" | LC_ALL=C sort -S 512M > "$2"
 }
 level2_stats() { # dir -> "blocks samples bytes" over blocks of compaction level >= 2
-  local d n=0 smp=0 bytes=0 all=0
+  local d n=0 smp=0 bytes=0 all=0 lvl
   for d in "$1"/*/; do
     [ -f "$d/meta.json" ] || continue
     all=$(( all + 1 ))
-    if [ "$(jq -r '.compaction.level' "$d/meta.json")" -ge 2 ]; then
+    # A block being written may lose its meta.json between the test and jq: count it as level 0.
+    lvl="$(jq -r '.compaction.level' "$d/meta.json" 2>/dev/null || echo 0)"
+    if [ "${lvl:-0}" -ge 2 ] 2>/dev/null; then
       n=$(( n + 1 ))
-      smp=$(( smp + $(jq -r '.stats.numSamples' "$d/meta.json") ))
+      smp=$(( smp + $(jq -r '.stats.numSamples' "$d/meta.json" 2>/dev/null || echo 0) ))
       bytes=$(( bytes + $(du -sb "$d" | cut -f1) ))
     fi
   done
