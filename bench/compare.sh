@@ -6,6 +6,7 @@
 #   bench/compare.sh query-set           # the same ingest, then the fixed query set
 #   bench/compare.sh remote-write-1m     # 1M series x 10 samples
 #   bench/compare.sh scrape-1k-targets   # every server scrapes the same simulated targets
+#   bench/compare.sh backfill            # OpenMetrics file -> blocks: sextant's CLI vs promtool's
 #
 # Environment (all optional):
 #   SERVERS="sextant prometheus victoria-metrics"   which servers, in this order; sextant-xmx1g
@@ -17,10 +18,16 @@
 #   QUERY_REPEAT=5                                  timed repetitions of each query
 #   SETTLE_SECONDS=10                               wait after ingest before measuring RSS/queries
 #   KEEP=1                                          keep the work directory (logs, data dirs)
-#   scrape-1k-targets only: TARGETS (1000), TARGET_SERIES (200), SCRAPE_DURATION (120, seconds
-#   measured per server), SCRAPE_WARMUP (45, seconds before measuring: discovery, first scrapes
-#   and series creation are left out). The issue's 1,000 x 1,000 for 5 minutes is
-#   TARGET_SERIES=1000 SCRAPE_DURATION=300: over 20 minutes for three servers on 2 cores.
+#   BENCH_JAR=bench/target/benchmarks.jar           the load tools' jar (copy it away for long runs,
+#                                                   so a rebuild cannot swap it under a running JVM)
+#   MIN_AVAILABLE_MIB=2048                          memory guard: a server is killed (and its figures
+#                                                   marked aborted) when MemAvailable drops below this,
+#                                                   so a run cannot push a shared machine into OOM
+#   scrape-1k-targets only: TARGETS (1000), TARGET_SERIES (1000), SCRAPE_DURATION (300, seconds
+#   measured per server), SCRAPE_WARMUP (60, seconds before measuring: discovery, first scrapes
+#   and series creation are left out). The default is the issue's 1,000 x 1,000 for 5 minutes
+#   (about 7 minutes per server, 1M active series each); SCRAPE_SMALL=1 is the quicker
+#   1,000 x 200 for 2 minutes after 45 s (TARGETS/TARGET_SERIES/... still override either).
 #
 # Measured from outside: client samples/s and latency (RemoteWriteLoad), server CPU-seconds per
 # million samples (utime+stime of the server process from /proc/<pid>/stat, before and after the
@@ -28,6 +35,9 @@
 # per sample (du of the data directory after a graceful shutdown), query median/p90 latency and
 # whether each query's result digest equals Prometheus's. Writes bench/results/<workload>-<date>.json.
 set -euo pipefail
+# The whole script is one compound command, so bash has read all of it before running any:
+# editing this file during a long run cannot change the run.
+{
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -37,12 +47,15 @@ case "$workload" in
   query-set)         mode=write series=100000 samples=20 queries=1 ;;
   remote-write-1m)   mode=write series=1000000 samples=10 queries=0 ;;
   scrape-1k-targets) mode=scrape series=0 samples=0 queries=0 ;;
-  *) echo "usage: $0 remote-write-100k|query-set|remote-write-1m|scrape-1k-targets" >&2; exit 2 ;;
+  backfill)          mode=backfill series=2300 samples=2400 queries=0 ;;
+  *) echo "usage: $0 remote-write-100k|query-set|remote-write-1m|scrape-1k-targets|backfill" >&2; exit 2 ;;
 esac
 targets="${TARGETS:-1000}"
-target_series="${TARGET_SERIES:-200}"
-scrape_duration="${SCRAPE_DURATION:-120}"
-scrape_warmup="${SCRAPE_WARMUP:-45}"
+if [ "${SCRAPE_SMALL:-0}" = 1 ]; then
+  target_series="${TARGET_SERIES:-200}"; scrape_duration="${SCRAPE_DURATION:-120}"; scrape_warmup="${SCRAPE_WARMUP:-45}"
+else
+  target_series="${TARGET_SERIES:-1000}"; scrape_duration="${SCRAPE_DURATION:-300}"; scrape_warmup="${SCRAPE_WARMUP:-60}"
+fi
 if [ "$mode" = scrape ]; then series=$(( targets * target_series )); fi
 series="${SERIES:-$series}"
 samples="${SAMPLES:-$samples}"
@@ -54,7 +67,8 @@ query_repeat="${QUERY_REPEAT:-5}"
 settle="${SETTLE_SECONDS:-10}"
 servers="${SERVERS:-sextant prometheus victoria-metrics}"
 sextant_jar="${SEXTANT_JAR:-$root/api/target/sextant.jar}"
-bench_jar="$root/bench/target/benchmarks.jar"
+bench_jar="${BENCH_JAR:-$root/bench/target/benchmarks.jar}"
+min_avail_mib="${MIN_AVAILABLE_MIB:-2048}"
 jvm_flags=(--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED)
 clk_tck="$(getconf CLK_TCK)"
@@ -86,6 +100,7 @@ stop_server() {
   wait "$pid" 2>/dev/null || true
 }
 cleanup() {
+  stop_guard
   stop_server "$server_pid"
   server_pid=""
   stop_server "$targets_pid"
@@ -102,14 +117,39 @@ free_port() {
   done
   return 1
 }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+avail_mib() { awk '/^MemAvailable:/ {print int($2 / 1024)}' /proc/meminfo; }
+# Memory guard: kills $1 when MemAvailable < $min_avail_mib and writes the figure to $2.
+guard_pid=""
+guard() {
+  local pid="$1" flag="$2" a
+  while kill -0 "$pid" 2>/dev/null; do
+    a="$(avail_mib)"
+    if [ "$a" -lt "$min_avail_mib" ]; then
+      echo "$a" > "$flag"
+      printf '%s compare: MemAvailable %s MiB < %s MiB: killing pid %s\n' "$(date -u +%H:%M:%S)" "$a" "$min_avail_mib" "$pid" >&2
+      kill -KILL "$pid" 2>/dev/null
+      return 0
+    fi
+    sleep 1
+  done
+}
+stop_guard() { if [ -n "$guard_pid" ]; then kill "$guard_pid" 2>/dev/null || true; wait "$guard_pid" 2>/dev/null || true; guard_pid=""; fi; }
 
 # Samples are stamped end - (samples-1-i) * interval with the same end for every server, so all
 # servers hold identical data and the query set's digests can be compared.
 interval_ms=$(( ${interval%s} * 1000 ))
 end_ms=$(( $(date +%s) * 1000 / interval_ms * interval_ms ))
 start_ms=$(( end_ms - (samples - 1) * interval_ms ))
+if [ "$mode" = backfill ]; then
+  # Start a day back on a 6h boundary, so that 10h of data (the default) makes five aligned 2h
+  # blocks of which both compactors merge the first three into one 6h block. (With only four,
+  # Prometheus would merge nothing: it leaves the newest block out, and promtool's blocks end at
+  # their last sample + 1 ms, so the remaining three neither fill 6h nor end before the newest.)
+  start_ms=$(( ($(date +%s) * 1000 / 21600000) * 21600000 - 86400000 ))
+  end_ms=$(( start_ms + (samples - 1) * interval_ms ))
+fi
 
 {
   printf 'date\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -117,6 +157,9 @@ start_ms=$(( end_ms - (samples - 1) * interval_ms ))
   printf 'load_avg_at_start\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
   if [ "$mode" = scrape ]; then
     printf 'workload\t%s targets x %s series every %s, %ss measured after %ss warm-up\n' "$targets" "$target_series" "$interval" "$scrape_duration" "$scrape_warmup"
+  elif [ "$mode" = backfill ]; then
+    printf 'workload\tOpenMetrics file of %s series x %s samples every %s (%s..%s ms)\n' "$series" "$samples" "$interval" "$start_ms" "$end_ms"
+    printf 'promtool_version\t%s\n' "$(promtool --version 2>&1 | head -1)"
   else
     printf 'workload\t%s series x %s samples every %s, batch %s, concurrency %s\n' "$series" "$samples" "$interval" "$batch" "$concurrency"
   fi
@@ -141,7 +184,134 @@ if [ "$mode" = scrape ]; then
 fi
 scrapes_served() { curl -sf "http://127.0.0.1:$targets_port/stats" | awk '$1 == "scrapes" {print $2}'; }
 
-for server in $servers; do
+# --- backfill: OpenMetrics file -> blocks, one CLI after the other (no server, no port). ---------
+# Per tool: /usr/bin/time gives wall, user+sys CPU and peak RSS of the CLI process; du of the
+# output; `promtool tsdb dump` of the output, sorted, compared line by line with promtool's. Then a
+# copy of the output is compacted by the tool's own server code (Prometheus: a prometheus server
+# started on the copy until its compactor has merged blocks; Sextant: CompactBlocks, the compactor
+# a Sextant server runs) and the merged (level >= 2) blocks' bytes per sample are measured.
+compact_wait="${COMPACT_WAIT:-240}"
+canon() { sed -E 's/(le|quantile)="([0-9]+)"/\1="\2.0"/' "$1" | LC_ALL=C sort -S 512M; }
+dump_sorted() { # dir out: promtool dump (needs a wal dir), sorted
+  mkdir -p "$1/wal"
+  promtool tsdb dump "$1" 2>"$2.err" | LC_ALL=C sort -S 512M > "$2"
+}
+level2_stats() { # dir -> "blocks samples bytes" over blocks of compaction level >= 2
+  local d n=0 smp=0 bytes=0 all=0 lvl
+  for d in "$1"/*/; do
+    [ -f "$d/meta.json" ] || continue
+    all=$(( all + 1 ))
+    # A block being written may lose its meta.json between the test and jq: count it as level 0.
+    lvl="$(jq -r '.compaction.level' "$d/meta.json" 2>/dev/null || echo 0)"
+    if [ "${lvl:-0}" -ge 2 ] 2>/dev/null; then
+      n=$(( n + 1 ))
+      smp=$(( smp + $(jq -r '.stats.numSamples' "$d/meta.json" 2>/dev/null || echo 0) ))
+      bytes=$(( bytes + $(du -sb "$d" | cut -f1) ))
+    fi
+  done
+  echo "$all $n $smp $bytes"
+}
+if [ "$mode" = backfill ]; then
+  input="$work/input.om"
+  log "writing $input: $series series x $samples samples"
+  java -cp "$bench_jar" dev.sextant.bench.load.OpenMetricsFile --out="$input" --series="$series" --samples="$samples" \
+    --interval="$interval" --end-ms="$end_ms" >&2
+  input_samples=$(( series * samples ))
+  printf 'input_bytes\t%s\n' "$(stat -c %s "$input")" >> "$work/meta.tsv"
+  for server in $servers; do
+    sd="$work/$server"
+    mkdir -p "$sd"
+    out="$sd/blocks"
+    case "$server" in
+      sextant|sextant-xmx*)
+        heap=()
+        if [[ "$server" == sextant-xmx* ]]; then heap=("-Xmx${server#sextant-xmx}"); fi
+        cmd=(java "${jvm_flags[@]}" "${heap[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" tsdb create-blocks-from openmetrics "$input" "$out") ;;
+      prometheus)
+        cmd=(promtool tsdb create-blocks-from openmetrics "$input" "$out") ;;
+      victoria-metrics)
+        printf 'note\t%s\n' "no equivalent CLI: VictoriaMetrics has no offline OpenMetrics-to-storage converter (vmctl and /api/v1/import/prometheus import into a running server), so it is not measured here" > "$sd/metrics.tsv"
+        continue ;;
+      *) log "unknown server $server"; exit 2 ;;
+    esac
+    log "$server: ${cmd[*]}"
+    if ! /usr/bin/time -f '%e %U %S %M' -o "$sd/time.txt" "${cmd[@]}" >"$sd/backfill.log" 2>&1; then
+      log "$server: backfill failed; log tail:"; tail -5 "$sd/backfill.log" >&2
+      continue
+    fi
+    read -r wall user sys maxrss < <(tail -1 "$sd/time.txt")
+    blocks="$(find "$out" -mindepth 2 -maxdepth 2 -name meta.json | wc -l)"
+    disk="$(du -sb "$out" | cut -f1)"
+    log "$server: ${wall}s wall, $(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}') CPU-s, peak RSS $(( maxrss / 1024 )) MiB, $blocks blocks, $disk bytes; dumping"
+    dump_sorted "$out" "$sd/dump.sorted"
+    # Compaction by the tool's own server code, on a copy.
+    cp -a "$out" "$sd/compact"
+    rm -rf "$sd/compact/wal" "$sd/compact/chunks_head"
+    case "$server" in
+      sextant*)
+        java "${jvm_flags[@]}" "${heap[@]}" -cp "$bench_jar" dev.sextant.bench.load.CompactBlocks --dir="$sd/compact" >"$sd/compact.log" 2>&1 \
+          || { log "$server: CompactBlocks failed"; tail -3 "$sd/compact.log" >&2; } ;;
+      prometheus)
+        port="$(free_port 19300)"
+        printf 'global:\n  scrape_interval: 15s\n' > "$sd/compact-prometheus.yml"
+        prometheus --config.file="$sd/compact-prometheus.yml" --storage.tsdb.path="$sd/compact" --storage.tsdb.retention.time=100y \
+          --web.listen-address="127.0.0.1:$port" >"$sd/compact.log" 2>&1 &
+        server_pid=$!
+        log "$server: prometheus (pid $server_pid) compacting a copy; waiting up to ${compact_wait}s"
+        for _ in $(seq 1 "$compact_wait"); do
+          sleep 1
+          read -r _all n2 _s _b < <(level2_stats "$sd/compact")
+          if [ "$n2" -gt 0 ] && ! ls -d "$sd/compact"/*.tmp* >/dev/null 2>&1; then sleep 5; break; fi
+        done
+        stop_server "$server_pid"; server_pid="" ;;
+    esac
+    rm -rf "$sd/compact/wal" "$sd/compact/chunks_head" "$sd/compact/lock" "$sd/compact/queries.active"
+    read -r c_all c_n c_samples c_bytes < <(level2_stats "$sd/compact")
+    dump_sorted "$sd/compact" "$sd/dump-compacted.sorted"
+    c_same=0; cmp -s "$sd/dump.sorted" "$sd/dump-compacted.sorted" && c_same=1
+    log "$server: compacted: $c_all blocks, $c_n of level >= 2 holding $c_samples samples in $c_bytes bytes; dump unchanged: $c_same"
+    awk -v wall="$wall" -v user="$user" -v sys="$sys" -v rss="$maxrss" -v n="$input_samples" -v blocks="$blocks" \
+        -v disk="$disk" -v dumped="$(wc -l < "$sd/dump.sorted")" -v c_all="$c_all" -v c_samples="$c_samples" \
+        -v c_bytes="$c_bytes" -v c_same="$c_same" 'BEGIN {
+      OFS = "\t"
+      cpu = user + sys
+      print "input_samples", n
+      print "backfill_wall_s", wall
+      print "backfill_cpu_s", cpu
+      print "backfill_cpu_s_per_million", cpu / (n / 1e6)
+      print "backfill_samples_per_s", (wall > 0 ? n / wall : 0)
+      print "backfill_peak_rss_mib", rss / 1024
+      print "blocks", blocks
+      print "blocks_bytes_per_sample", disk / n
+      print "dump_samples", dumped
+      print "compacted_blocks", c_all
+      if (c_samples > 0) {
+        print "compacted_samples", c_samples
+        print "compacted_bytes_per_sample", c_bytes / c_samples
+      }
+      print "compacted_dump_same", c_same
+    }' > "$sd/metrics.tsv"
+  done
+  # Same samples? Every dump against promtool's: raw lines, and with integer le/quantile values
+  # written as floats ("1" -> "1.0": Prometheus 3 and Sextant canonicalise them, 2.42 does not).
+  if [ -f "$work/prometheus/dump.sorted" ]; then
+    canon "$work/prometheus/dump.sorted" > "$work/prometheus/dump.canon"
+    for server in $servers; do
+      sd="$work/$server"
+      [ -f "$sd/dump.sorted" ] || continue
+      diff_raw="$(LC_ALL=C comm -3 "$sd/dump.sorted" "$work/prometheus/dump.sorted" | wc -l)"
+      canon "$sd/dump.sorted" > "$sd/dump.canon"
+      diff_canon="$(LC_ALL=C comm -3 "$sd/dump.canon" "$work/prometheus/dump.canon" | wc -l)"
+      printf 'dump_lines_differing\t%s\ndump_lines_differing_canonical\t%s\n' "$diff_raw" "$diff_canon" >> "$sd/metrics.tsv"
+      log "$server: dump lines differing from promtool's: $diff_raw raw, $diff_canon with le/quantile canonicalised"
+    done
+  fi
+  servers_loop=""
+else
+  servers_loop="$servers"
+fi
+
+for server in $servers_loop; do
   sd="$work/$server"
   mkdir -p "$sd/data"
   port="$(free_port $port_base)"
@@ -172,7 +342,9 @@ for server in $servers; do
     *) log "unknown server $server"; exit 2 ;;
   esac
   server_pid=$!
-  log "$server: pid $server_pid on $url"
+  log "$server: pid $server_pid on $url (MemAvailable $(avail_mib) MiB)"
+  guard "$server_pid" "$sd/aborted-low-memory" &
+  guard_pid=$!
   ok=0
   for _ in $(seq 1 120); do
     if curl -sf -o /dev/null "$ready"; then ok=1; break; fi
@@ -221,8 +393,14 @@ for server in $servers; do
     fi
   fi
   hwm="$(status_kib "$server_pid" VmHWM)"
-  log "$server: stopping"
+  log "$server: stopping (MemAvailable $(avail_mib) MiB)"
+  stop_guard
   stop_server "$server_pid"; server_pid=""
+  if [ -f "$sd/aborted-low-memory" ]; then
+    log "$server: ABORTED, MemAvailable fell to $(cat "$sd/aborted-low-memory") MiB; its figures are not valid"
+    printf 'aborted_low_memory_mib\t%s\n' "$(cat "$sd/aborted-low-memory")" > "$sd/metrics.tsv"
+    continue
+  fi
   disk="$(du -sb "$sd/data" | cut -f1)"
   awk -v ticks=$(( cpu1 - cpu0 )) -v tck="$clk_tck" -v ok="$samples_ok" -v hwm="$hwm" -v rss="$rss_after" \
       -v idle="$rss_idle" -v series="$series" -v disk="$disk" 'BEGIN {
@@ -246,3 +424,5 @@ out="$here/results/$workload-$(date -u +%Y%m%dT%H%M%SZ).json"
 printf 'load_avg_at_end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/meta.tsv"
 java -cp "$bench_jar" dev.sextant.bench.load.CompareReport --workload="$workload" --dir="$work" \
   --servers="$(echo $servers | tr ' ' ',')" --json-out="$out"
+exit
+}

@@ -34,6 +34,7 @@ public final class CompareReport {
     private record Row(String label, String key, String format) {}
 
     private static final List<Row> ROWS = List.of(
+            new Row("ABORTED: MemAvailable MiB when killed", "aborted_low_memory_mib", "%.0f"),
             new Row("client samples/s", "samples_per_s", "%.0f"),
             new Row("samples written", "samples_ok", "%.0f"),
             new Row("scrapes served in the window", "scrapes_served", "%.0f"),
@@ -52,7 +53,22 @@ public final class CompareReport {
             new Row("common queries: sum of medians ms", "common_query_median_sum_ms", "%.2f"),
             new Row("common queries (all servers answered)", "common_queries", "%.0f"),
             new Row("queries answered", "queries_ok", "%.0f"),
-            new Row("results same as Prometheus", "queries_same_as_prometheus", "%.0f"));
+            new Row("results same as Prometheus", "queries_same_as_prometheus", "%.0f"),
+            new Row("backfill: input samples", "input_samples", "%.0f"),
+            new Row("backfill: wall s", "backfill_wall_s", "%.1f"),
+            new Row("backfill: CPU-s (user+sys)", "backfill_cpu_s", "%.1f"),
+            new Row("backfill: CPU-s per 1M samples", "backfill_cpu_s_per_million", "%.2f"),
+            new Row("backfill: samples/s (wall)", "backfill_samples_per_s", "%.0f"),
+            new Row("backfill: peak RSS MiB", "backfill_peak_rss_mib", "%.0f"),
+            new Row("backfill: blocks written", "blocks", "%.0f"),
+            new Row("backfill: disk bytes per sample", "blocks_bytes_per_sample", "%.3f"),
+            new Row("backfill: samples in dump", "dump_samples", "%.0f"),
+            new Row("backfill: dump lines differing from promtool's", "dump_lines_differing", "%.0f"),
+            new Row("backfill: same, le/quantile canonicalised", "dump_lines_differing_canonical", "%.0f"),
+            new Row("compacted: blocks after", "compacted_blocks", "%.0f"),
+            new Row("compacted: samples in level>=2 blocks", "compacted_samples", "%.0f"),
+            new Row("compacted: disk bytes per sample (level>=2)", "compacted_bytes_per_sample", "%.3f"),
+            new Row("compacted: dump same as before (1 = yes)", "compacted_dump_same", "%.0f"));
 
     public static void main(String[] argv) throws IOException {
         Args a = new Args(argv, "workload", "dir", "servers", "json-out");
@@ -65,11 +81,16 @@ public final class CompareReport {
         ObjectNode byServer = doc.putObject("servers");
         Map<String, Map<String, Double>> figures = new LinkedHashMap<>();
         Map<String, JsonNode> queries = new LinkedHashMap<>();
+        Map<String, String> notes = new LinkedHashMap<>();
         for (String s : servers) {
             Map<String, Double> f = new LinkedHashMap<>();
             Path sd = dir.resolve(s);
             for (Map.Entry<String, String> e : readTsv(sd.resolve("metrics.tsv")).entrySet()) {
-                f.put(e.getKey(), parse(e.getValue()));
+                if (e.getKey().equals("note")) {
+                    notes.put(s, e.getValue());
+                } else {
+                    f.put(e.getKey(), parse(e.getValue()));
+                }
             }
             if (Files.exists(sd.resolve("load.json"))) {
                 JsonNode load = JSON.readTree(sd.resolve("load.json").toFile());
@@ -134,7 +155,7 @@ public final class CompareReport {
             for (String s : servers) {
                 Double v = figures.get(s).get(r.key());
                 any |= v != null;
-                cells.add(v == null || v.isNaN() ? "-" : String.format(Locale.ROOT, r.format(), v));
+                cells.add(v == null || v.isNaN() ? (notes.containsKey(s) ? "n/a" : "-") : String.format(Locale.ROOT, r.format(), v));
             }
             Double b = figures.getOrDefault(BASELINE, Map.of()).get(r.key());
             for (String s : servers) {
@@ -179,6 +200,11 @@ public final class CompareReport {
             ObjectNode sn = byServer.has(e.getKey()) ? (ObjectNode) byServer.get(e.getKey()) : byServer.putObject(e.getKey());
             ObjectNode fn = sn.putObject("figures");
             e.getValue().forEach(fn::put);
+        }
+        for (Map.Entry<String, String> e : notes.entrySet()) {
+            out.append("\n").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+            ObjectNode sn = byServer.has(e.getKey()) ? (ObjectNode) byServer.get(e.getKey()) : byServer.putObject(e.getKey());
+            sn.put("note", e.getValue());
         }
         System.out.print(out);
         doc.put("table", out.toString());
