@@ -15,10 +15,10 @@ import java.io.IOException;
 import java.util.List;
 
 /** Writes query results as {@code {"resultType":…,"result":…}}, never emitting stale markers. */
-final class ResultEncoder {
+public final class ResultEncoder {
     private ResultEncoder() {}
 
-    static void write(JsonOut out, Value value) throws IOException {
+    public static void write(JsonOut out, Value value) throws IOException {
         JsonGenerator g = out.gen();
         g.writeStartObject();
         g.writeStringField("resultType", value.type().apiName());
