@@ -112,6 +112,23 @@ public final class PromFormat {
         return d.toPlainString();
     }
 
+    /**
+     * Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}: the shortest round-tripping digits, never
+     * in exponent form ({@code 1e-07} is {@code 0.0000001}); {@code NaN}, {@code +Inf}, {@code -Inf}.
+     */
+    public static String goF(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        if (v == 0) {
+            return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
+        }
+        return shortest(v).toPlainString();
+    }
+
     /** Go's {@code strconv.FormatFloat(v, 'e', -1, 64)} for a non-zero finite value. */
     private static String scientific(BigDecimal d) {
         BigDecimal abs = d.abs();

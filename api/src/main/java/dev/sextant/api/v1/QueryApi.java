@@ -3,6 +3,7 @@ package dev.sextant.api.v1;
 import dev.sextant.api.http.ApiRequest;
 import dev.sextant.api.http.ApiResponse;
 import dev.sextant.api.http.Handler;
+import dev.sextant.promql.ast.Expr;
 import dev.sextant.promql.ast.Printer;
 import dev.sextant.promql.engine.QueryEngine;
 import dev.sextant.promql.engine.QueryException;
@@ -162,6 +163,22 @@ public final class QueryApi {
                 throw ApiException.invalidParam("query", e.getMessage());
             }
             return Envelope.success(out -> out.gen().writeString(q));
+        });
+    }
+
+    /**
+     * {@code GET|POST /api/v1/parse_query}: the query's syntax tree as JSON ({@link AstJson}), or
+     * the parse error in the {@code bad_data} envelope like {@code format_query}.
+     */
+    public Handler parse() {
+        return request -> guarded(() -> {
+            Expr expr;
+            try {
+                expr = QueryParser.parse(orEmpty(request.param("query")));
+            } catch (ParseException e) {
+                throw ApiException.invalidParam("query", e.getMessage());
+            }
+            return Envelope.success(out -> AstJson.write(out.gen(), expr));
         });
     }
 
