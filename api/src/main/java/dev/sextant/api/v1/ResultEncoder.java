@@ -18,7 +18,17 @@ import java.util.List;
 public final class ResultEncoder {
     private ResultEncoder() {}
 
+    /** Writes the fields of {@code data.stats}, which follows {@code result}. */
+    @FunctionalInterface
+    interface Trailer {
+        void write(JsonGenerator g) throws IOException;
+    }
+
     public static void write(JsonOut out, Value value) throws IOException {
+        write(out, value, null);
+    }
+
+    static void write(JsonOut out, Value value, Trailer trailer) throws IOException {
         JsonGenerator g = out.gen();
         g.writeStartObject();
         g.writeStringField("resultType", value.type().apiName());
@@ -34,6 +44,12 @@ public final class ResultEncoder {
             writeVector(out, v.samples());
         } else if (value instanceof Matrix m) {
             writeMatrix(out, m.series());
+        }
+        if (trailer != null) {
+            g.writeFieldName("stats");
+            g.writeStartObject();
+            trailer.write(g);
+            g.writeEndObject();
         }
         g.writeEndObject();
     }
