@@ -78,6 +78,7 @@ class ParseQueryTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
+        "sum(|invalid parameter \\\"query\\\": 1:5: parse error: unclosed left parenthesis",
         "rate(x)|invalid parameter \\\"query\\\": 1:6: parse error: expected type range vector in call to function \\\"rate\\\", got instant vector",
         "|invalid parameter \\\"query\\\": 1:1: parse error: no expression found in input",
     })
