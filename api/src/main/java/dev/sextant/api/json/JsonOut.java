@@ -22,6 +22,7 @@ public final class JsonOut implements AutoCloseable {
     private final ByteArrayOutputStream out;
     private final JsonGenerator gen;
     private final StringBuilder scratch = new StringBuilder(24);
+    private final char[] chars = new char[24];
 
     public JsonOut(int initialCapacity) {
         try {
@@ -46,11 +47,18 @@ public final class JsonOut implements AutoCloseable {
         return gen;
     }
 
-    /** Writes a millisecond timestamp as a JSON number of seconds. */
+    /** Writes a millisecond timestamp as a JSON number of seconds (no allocation per call). */
     public void timestamp(long ms) throws IOException {
+        long frac = ms % 1000;
+        if (frac == 0) {
+            gen.writeNumber(ms / 1000);
+            return;
+        }
         scratch.setLength(0);
         PromFormat.appendTimestamp(scratch, ms);
-        gen.writeNumber(scratch.toString());
+        int n = scratch.length();
+        scratch.getChars(0, n, chars, 0);
+        gen.writeRawValue(chars, 0, n);
     }
 
     /** Writes a sample value as a JSON string. */
