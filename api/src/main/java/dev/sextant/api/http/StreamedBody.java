@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The body of a streamed {@link ApiResponse}: an {@link OutputStream} over buffers from the
@@ -35,6 +36,8 @@ import java.util.Map;
  */
 final class StreamedBody extends OutputStream {
     static final int CHUNK = 64 * 1024;
+    /** A client that takes no bytes for this long loses its connection and frees the handler thread. */
+    static final int STALLED_CLIENT_SECONDS = 60;
 
     private final ChannelHandlerContext ctx;
     private final ApiResponse response;
@@ -89,7 +92,9 @@ final class StreamedBody extends OutputStream {
             lastWrite = ctx.writeAndFlush(new DefaultHttpContent(full));
             if (!ctx.channel().isWritable()) {
                 try {
-                    lastWrite.await();
+                    if (!lastWrite.await(STALLED_CLIENT_SECONDS, TimeUnit.SECONDS)) {
+                        throw new IOException("client read nothing for " + STALLED_CLIENT_SECONDS + "s");
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("response streaming interrupted");
