@@ -37,19 +37,30 @@ import java.util.List;
  * {@code startOrEnd} is {@code "start"}, {@code "end"} or null.
  */
 final class AstJson {
-    private AstJson() {}
+    private final JsonGenerator g;
+    private final String query;
 
-    static void write(JsonGenerator g, Expr e) throws IOException {
+    private AstJson(JsonGenerator g, String query) {
+        this.g = g;
+        this.query = query;
+    }
+
+    /** Writes the tree of {@code e}, parsed from {@code query} (whose text tells how a metric name was written). */
+    static void write(JsonGenerator g, Expr e, String query) throws IOException {
+        new AstJson(g, query).write(e);
+    }
+
+    private void write(Expr e) throws IOException {
         if (e == null) {
             g.writeNull();
         } else if (e instanceof AggregateExpr a) {
             g.writeStartObject();
             g.writeFieldName("expr");
-            write(g, a.expr());
+            write(a.expr());
             strings(g, "grouping", a.grouping());
             g.writeStringField("op", a.op().spelling());
             g.writeFieldName("param");
-            write(g, a.param());
+            write(a.param());
             g.writeStringField("type", "aggregation");
             g.writeBooleanField("without", a.without());
             g.writeEndObject();
@@ -57,19 +68,19 @@ final class AstJson {
             g.writeStartObject();
             g.writeBooleanField("bool", b.returnBool());
             g.writeFieldName("lhs");
-            write(g, b.lhs());
+            write(b.lhs());
             g.writeFieldName("matching");
             matching(g, b.matching());
             g.writeStringField("op", b.op().symbol());
             g.writeFieldName("rhs");
-            write(g, b.rhs());
+            write(b.rhs());
             g.writeStringField("type", "binaryExpr");
             g.writeEndObject();
         } else if (e instanceof Call c) {
             g.writeStartObject();
             g.writeArrayFieldStart("args");
             for (Expr a : c.args()) {
-                write(g, a);
+                write(a);
             }
             g.writeEndArray();
             FunctionSignature f = c.function();
@@ -88,7 +99,7 @@ final class AstJson {
         } else if (e instanceof MatrixSelector m) {
             VectorSelector vs = m.selector();
             g.writeStartObject();
-            matchers(g, vs);
+            matchers(vs);
             g.writeStringField("name", nameOf(vs));
             g.writeNumberField("offset", millis(vs.offset()));
             g.writeNumberField("range", millis(m.range()));
@@ -98,7 +109,7 @@ final class AstJson {
         } else if (e instanceof Subquery s) {
             g.writeStartObject();
             g.writeFieldName("expr");
-            write(g, s.expr());
+            write(s.expr());
             g.writeNumberField("offset", millis(s.offset()));
             g.writeNumberField("range", millis(s.range()));
             at(g, s.at(), "step", millis(s.step()));
@@ -112,7 +123,7 @@ final class AstJson {
         } else if (e instanceof ParenExpr p) {
             g.writeStartObject();
             g.writeFieldName("expr");
-            write(g, p.expr());
+            write(p.expr());
             g.writeStringField("type", "parenExpr");
             g.writeEndObject();
         } else if (e instanceof StringLiteral s) {
@@ -123,13 +134,13 @@ final class AstJson {
         } else if (e instanceof UnaryExpr u) {
             g.writeStartObject();
             g.writeFieldName("expr");
-            write(g, u.expr());
+            write(u.expr());
             g.writeStringField("op", "-");
             g.writeStringField("type", "unaryExpr");
             g.writeEndObject();
         } else if (e instanceof VectorSelector vs) {
             g.writeStartObject();
-            matchers(g, vs);
+            matchers(vs);
             g.writeStringField("name", nameOf(vs));
             g.writeNumberField("offset", millis(vs.offset()));
             at(g, vs.at());
@@ -140,8 +151,13 @@ final class AstJson {
         }
     }
 
-    private static String nameOf(VectorSelector vs) {
-        return vs.name() == null ? "" : vs.name();
+    /** Prometheus sets the name only for a name written before the braces, not for {@code {"name"}}. */
+    private String nameOf(VectorSelector vs) {
+        return vs.name() == null || quotedName(vs) ? "" : vs.name();
+    }
+
+    private boolean quotedName(VectorSelector vs) {
+        return vs.pos() >= 0 && vs.pos() < query.length() && query.charAt(vs.pos()) == '{';
     }
 
     private static void matching(JsonGenerator g, VectorMatching m) throws IOException {
@@ -166,10 +182,10 @@ final class AstJson {
      * Prometheus appends the matcher for a metric name written before the braces after the
      * others; Sextant's parser puts it first, so it moves to the end here.
      */
-    private static void matchers(JsonGenerator g, VectorSelector vs) throws IOException {
+    private void matchers(VectorSelector vs) throws IOException {
         List<Matcher> matchers = vs.matchers();
         int from = 0;
-        if (vs.name() != null && !matchers.isEmpty()) {
+        if (vs.name() != null && !quotedName(vs) && !matchers.isEmpty()) {
             Matcher first = matchers.get(0);
             if (first.name().equals(Labels.METRIC_NAME) && first.type() == Matcher.Type.EQUAL
                     && first.value().equals(vs.name())) {

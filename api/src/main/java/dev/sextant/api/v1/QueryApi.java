@@ -179,13 +179,14 @@ public final class QueryApi {
      */
     public Handler parse() {
         return request -> guarded(() -> {
+            String query = orEmpty(request.param("query"));
             Expr expr;
             try {
-                expr = QueryParser.parse(orEmpty(request.param("query")));
+                expr = QueryParser.parse(query);
             } catch (ParseException e) {
                 throw ApiException.invalidParam("query", e.getMessage());
             }
-            return Envelope.success(out -> AstJson.write(out.gen(), expr));
+            return Envelope.success(out -> AstJson.write(out.gen(), expr, query));
         });
     }
 

@@ -30,6 +30,9 @@ class ParseQueryTest {
         "foo{a=\"b\"}|{\"matchers\":[{\"name\":\"a\",\"type\":\"=\",\"value\":\"b\"},"
                 + "{\"name\":\"__name__\",\"type\":\"=\",\"value\":\"foo\"}],\"name\":\"foo\",\"offset\":0,"
                 + "\"startOrEnd\":null,\"timestamp\":null,\"type\":\"vectorSelector\"}",
+        "{\"foo\", a=\"b\"}|{\"matchers\":[{\"name\":\"__name__\",\"type\":\"=\",\"value\":\"foo\"},"
+                + "{\"name\":\"a\",\"type\":\"=\",\"value\":\"b\"}],\"name\":\"\",\"offset\":0,"
+                + "\"startOrEnd\":null,\"timestamp\":null,\"type\":\"vectorSelector\"}",
         "{job=~\"a.*\"} offset -5m @ 100.5|{\"matchers\":[{\"name\":\"job\",\"type\":\"=~\",\"value\":\"a.*\"}],"
                 + "\"name\":\"\",\"offset\":-300000,\"startOrEnd\":null,\"timestamp\":100500,\"type\":\"vectorSelector\"}",
         "foo[5m] @ start()|{\"matchers\":[{\"name\":\"__name__\",\"type\":\"=\",\"value\":\"foo\"}],\"name\":\"foo\","
