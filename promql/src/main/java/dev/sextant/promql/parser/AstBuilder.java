@@ -240,7 +240,7 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
             } else if (fn.equals("end")) {
                 at = new AtModifier(AtModifier.Kind.END, 0);
             } else {
-                throw error(av, "unexpected identifier \"" + fn + "\" in @");
+                throw error(av, "unexpected identifier \"" + fn + "\" in @, expected timestamp");
             }
         }
         if (e instanceof VectorSelector vs) {
@@ -366,7 +366,10 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
                 a = p.expr();
             }
             if (!(a instanceof VectorSelector vs) || vs.offset() != null || vs.at() != null) {
-                throw error(ctx.expr(1), "expected label selectors only, got " + a.type().documentedName());
+                throw error(ctx.expr(1), "expected label selectors only");
+            }
+            if (vs.name() != null && ctx.expr(1).getStart().getType() != PromQLLexer.LEFT_BRACE) {
+                throw error(ctx.expr(1), "expected label selectors only, got vector selector instead");
             }
             sel = vs;
         }
@@ -500,8 +503,13 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
             return u.op.getType() == PromQLLexer.SUB ? negate(inner) : inner;
         }
         PromQLParser.DurBinaryContext b = (PromQLParser.DurBinaryContext) ctx;
-        return new DurationExpr.Binary(b.op.getText().charAt(0), durationTree(b.durationExpr(0)),
-                durationTree(b.durationExpr(1)));
+        char op = b.op.getText().charAt(0);
+        DurationExpr rhs = durationTree(b.durationExpr(1));
+        DurationExpr lhs = durationTree(b.durationExpr(0));
+        if ((op == '/' || op == '%') && rhs.isConstant() && rhs.seconds(0, 0) == 0) {
+            throw error(b.op, op == '/' ? "division by zero" : "modulo by zero");
+        }
+        return new DurationExpr.Binary(op, lhs, rhs);
     }
 
     private DurationExpr durationAtom(PromQLParser.DurationAtomContext ctx) {
@@ -516,6 +524,10 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
             double v = Numbers.parse(t);
             if (!Double.isFinite(v)) {
                 throw error(t, "invalid duration \"" + t.getText() + "\"");
+            }
+            if (Math.abs(v) * 1e9 > Long.MAX_VALUE) {
+                // Prometheus keeps durations as int64 nanoseconds.
+                throw error(t, "duration out of range");
             }
             return new DurationExpr.Constant(v);
         }

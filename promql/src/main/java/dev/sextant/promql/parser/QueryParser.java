@@ -132,6 +132,21 @@ public final class QueryParser {
                 // Prometheus lexes "==" inside braces as two "=", and stops at the second.
                 throw at(query, offset + 1, "unexpected \"=\" in label matching, expected string");
             }
+            if (recognizer instanceof Parser p && t.getTokenIndex() >= 2) {
+                // "@ bar" and "offset x": Prometheus stops at the word that is no timestamp or duration.
+                Token word = p.getInputStream().get(t.getTokenIndex() - 1);
+                int before = p.getInputStream().get(t.getTokenIndex() - 2).getType();
+                if (word.getType() == PromQLLexer.IDENTIFIER && (before == PromQLLexer.AT || before == PromQLLexer.OFFSET)) {
+                    String w = word.getText().toLowerCase(java.util.Locale.ROOT);
+                    boolean known = before == PromQLLexer.AT ? w.equals("start") || w.equals("end")
+                            : w.equals("step") || w.equals("range") || w.equals("min_of") || w.equals("max_of");
+                    if (!known) {
+                        throw at(query, word.getStartIndex(), "unexpected " + describe(word) + (before == PromQLLexer.AT
+                                ? " in @, expected timestamp"
+                                : " in offset, expected number, duration, step(), or range()"));
+                    }
+                }
+            }
             String context = recognizer instanceof Parser p ? context(p.getInputStream(), t) : "";
             throw at(query, offset, "unexpected " + describe(t) + context);
         }

@@ -159,9 +159,24 @@ class ParserTableTest {
         "foo[5s s 5s]|1:8: parse error: unexpected character: 's', expected ':'",
         "1[5m] smoothed|1:2: parse error: ranges only allowed for vector selectors",
         "1[5m] anchored|1:2: parse error: ranges only allowed for vector selectors",
+        "foo[5s/0d]|1:7: parse error: division by zero",
+        "foo[5s%0d]|1:7: parse error: modulo by zero",
+        "foo offset (4d/0)|1:15: parse error: division by zero",
+        "foo offset 9.5e10|1:12: parse error: duration out of range",
+        "foo[9.5e10]|1:5: parse error: duration out of range",
+        "info(rate(http_request_counter_total{}[5m]), target_info{foo=\"bar\"})|1:46: parse error: expected label selectors only, got vector selector instead",
+        "info(http_request_counter_total{namespace=\"zzz\"}, {foo=\"bar\"} == 1)|1:51: parse error: expected label selectors only",
     })
     void invalidQueries(String query, String message) {
         assertThatThrownBy(() -> QueryParser.parse(query)).isInstanceOf(ParseException.class).hasMessage(message);
+    }
+
+    /** From the same table: a literal that overflows float64 (309 digits). */
+    @Test
+    void numberOutOfRangeIsGosParseFloatError() {
+        String nines = "9".repeat(309);
+        assertThatThrownBy(() -> QueryParser.parse(nines)).isInstanceOf(ParseException.class).hasMessage(
+                "1:1: parse error: error parsing number: strconv.ParseFloat: parsing \"" + nines + "\": value out of range");
     }
 
     private static double literal(String q) {
