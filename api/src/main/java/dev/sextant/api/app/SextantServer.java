@@ -151,6 +151,7 @@ public final class SextantServer implements AutoCloseable {
         r.getPost("/api/v1/query_range", gated(query.range()));
         r.getPost("/api/v1/query_exemplars", gated(query.exemplars()));
         r.getPost("/api/v1/format_query", gated(query.format()));
+        r.getPost("/api/v1/parse_query", gated(query.parse()));
         r.getPost("/api/v1/series", gated(series.series()));
         r.getPost("/api/v1/labels", gated(series.labelNames()));
         r.prefix("/api/v1/label/", Set.of("GET", "POST"), gated(series.labelValues()));

@@ -139,10 +139,14 @@ public final class HttpServer implements AutoCloseable {
                         log.error("msg=\"handler failed\" path={} err=\"{}\"", request.path(), e.toString(), e);
                         response = ApiResponse.text(500, "internal server error\n");
                     }
-                    observer.observe(route.name(), response.status(), System.nanoTime() - started);
                     if (ctx.channel().isActive()) {
-                        write(ctx, response, keepAlive);
+                        if (response.streamed()) {
+                            response = stream(ctx, request, response, keepAlive);
+                        } else {
+                            write(ctx, response, keepAlive);
+                        }
                     }
+                    observer.observe(route.name(), response.status(), System.nanoTime() - started);
                 });
             } catch (RejectedExecutionException e) {
                 write(ctx, ApiResponse.text(503, "Service Unavailable\n"), false);
@@ -163,6 +167,31 @@ public final class HttpServer implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             log.debug("msg=\"connection error\" err=\"{}\"", cause.toString());
             ctx.close();
+        }
+    }
+
+    /**
+     * Runs a streamed response's writer straight into the channel's buffers. A writer that fails
+     * before anything was sent still gets a 500; after that the connection is cut.
+     */
+    private static ApiResponse stream(ChannelHandlerContext ctx, ApiRequest request, ApiResponse r, boolean keepAlive) {
+        StreamedBody body = new StreamedBody(ctx, r, keepAlive);
+        try {
+            r.stream().writeTo(body);
+            body.finish();
+            return r;
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+            if (e instanceof java.io.IOException) {
+                log.debug("msg=\"response streaming stopped\" path={} err=\"{}\"", request.path(), e.toString());
+            } else {
+                log.error("msg=\"response streaming failed\" path={} err=\"{}\"", request.path(), e.toString(), e);
+            }
+            if (body.abort()) {
+                ApiResponse error = ApiResponse.text(500, "internal server error\n");
+                write(ctx, error, false);
+                return error;
+            }
+            return r;
         }
     }
 

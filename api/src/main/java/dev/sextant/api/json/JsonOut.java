@@ -5,20 +5,24 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /**
- * A streaming JSON writer over a growable byte buffer, with Prometheus's number rendering for
- * timestamps and sample values.
+ * A streaming JSON writer, with Prometheus's number rendering for timestamps and sample values.
+ * Either over a caller's {@link OutputStream} (the server passes one that fills Netty buffers) or
+ * over its own growable byte buffer ({@link #toBytes()}).
  *
  * <p>Thread-safety: not thread-safe; one per response.
  */
 public final class JsonOut implements AutoCloseable {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET).build();
 
     private final ByteArrayOutputStream out;
     private final JsonGenerator gen;
     private final StringBuilder scratch = new StringBuilder(24);
+    private final char[] chars = new char[24];
 
     public JsonOut(int initialCapacity) {
         try {
@@ -29,15 +33,32 @@ public final class JsonOut implements AutoCloseable {
         }
     }
 
+    /** Writes into {@code target}; {@link #close()} flushes but does not close it. */
+    public JsonOut(OutputStream target) {
+        try {
+            this.out = null;
+            this.gen = FACTORY.createGenerator(target, JsonEncoding.UTF8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public JsonGenerator gen() {
         return gen;
     }
 
-    /** Writes a millisecond timestamp as a JSON number of seconds. */
+    /** Writes a millisecond timestamp as a JSON number of seconds (no allocation per call). */
     public void timestamp(long ms) throws IOException {
+        long frac = ms % 1000;
+        if (frac == 0) {
+            gen.writeNumber(ms / 1000);
+            return;
+        }
         scratch.setLength(0);
         PromFormat.appendTimestamp(scratch, ms);
-        gen.writeNumber(scratch.toString());
+        int n = scratch.length();
+        scratch.getChars(0, n, chars, 0);
+        gen.writeRawValue(chars, 0, n);
     }
 
     /** Writes a sample value as a JSON string. */
@@ -53,7 +74,11 @@ public final class JsonOut implements AutoCloseable {
         gen.writeEndArray();
     }
 
+    /** The bytes written so far; only for a writer over its own buffer. */
     public byte[] toBytes() {
+        if (out == null) {
+            throw new IllegalStateException("JsonOut writes to a caller's stream");
+        }
         try {
             gen.flush();
         } catch (IOException e) {

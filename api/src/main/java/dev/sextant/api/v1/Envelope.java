@@ -24,20 +24,24 @@ public final class Envelope {
         return success(data, List.of(), List.of());
     }
 
+    /**
+     * A success envelope whose body is written when the server streams the response, straight
+     * into the connection's buffers; {@code data} must stay valid until then (it only reads
+     * values the handler already computed).
+     */
     public static ApiResponse success(DataWriter data, List<String> warnings, List<String> infos) {
-        try (JsonOut out = new JsonOut(256)) {
-            JsonGenerator g = out.gen();
-            g.writeStartObject();
-            g.writeStringField("status", "success");
-            g.writeFieldName("data");
-            data.write(out);
-            writeStrings(g, "warnings", warnings);
-            writeStrings(g, "infos", infos);
-            g.writeEndObject();
-            return ApiResponse.json(200, out.toBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ApiResponse.jsonStream(200, target -> {
+            try (JsonOut out = new JsonOut(target)) {
+                JsonGenerator g = out.gen();
+                g.writeStartObject();
+                g.writeStringField("status", "success");
+                g.writeFieldName("data");
+                data.write(out);
+                writeStrings(g, "warnings", warnings);
+                writeStrings(g, "infos", infos);
+                g.writeEndObject();
+            }
+        });
     }
 
     public static ApiResponse error(ApiException e) {

@@ -3,6 +3,7 @@ package dev.sextant.api.v1;
 import dev.sextant.api.http.ApiRequest;
 import dev.sextant.api.http.ApiResponse;
 import dev.sextant.api.http.Handler;
+import dev.sextant.promql.ast.Expr;
 import dev.sextant.promql.ast.Printer;
 import dev.sextant.promql.engine.QueryEngine;
 import dev.sextant.promql.engine.QueryException;
@@ -55,10 +56,12 @@ public final class QueryApi {
 
     /**
      * Runs a query once one of the {@code --query.max-concurrency} slots is free; waiting counts
-     * against the query's timeout, as in Prometheus's queue.
+     * against the query's timeout, as in Prometheus's queue. {@code queueNanos[0]} receives the wait.
      */
-    private QueryResult throttled(Duration timeout, java.util.function.Supplier<QueryResult> query) throws ApiException {
+    private QueryResult throttled(Duration timeout, long[] queueNanos,
+            java.util.function.Supplier<QueryResult> query) throws ApiException {
         long waitMs = timeout != null ? timeout.toMillis() : engine.options().timeout().toMillis();
+        long queued = System.nanoTime();
         try {
             if (!gate.tryAcquire(waitMs, TimeUnit.MILLISECONDS)) {
                 throw new ApiException(ErrorType.TIMEOUT, "query timed out in query execution (queue)");
@@ -67,6 +70,7 @@ public final class QueryApi {
             Thread.currentThread().interrupt();
             throw new ApiException(ErrorType.CANCELED, "query was canceled");
         }
+        queueNanos[0] = System.nanoTime() - queued;
         try {
             return query.get();
         } finally {
@@ -83,15 +87,17 @@ public final class QueryApi {
             int limit = Limit.of(request);
             String query = orEmpty(request.param("query"));
             long started = System.nanoTime();
+            long[] queueNanos = new long[1];
             QueryResult result;
             try {
-                result = throttled(options.timeout(), () -> engine.instantQuery(storage, query, time, options));
+                result = throttled(options.timeout(), queueNanos,
+                        () -> engine.instantQuery(storage, query, time, options));
             } catch (ParseException e) {
                 throw ApiException.invalidParam("query", e.getMessage());
             } finally {
                 observer.observe("instant", System.nanoTime() - started);
             }
-            return respond(result, limit);
+            return respond(result, limit, wantsStats(request), queueNanos[0], System.nanoTime() - started);
         });
     }
 
@@ -117,15 +123,17 @@ public final class QueryApi {
             int limit = Limit.of(request);
             String query = orEmpty(request.param("query"));
             long started = System.nanoTime();
+            long[] queueNanos = new long[1];
             QueryResult result;
             try {
-                result = throttled(options.timeout(), () -> engine.rangeQuery(storage, query, start, end, step, options));
+                result = throttled(options.timeout(), queueNanos,
+                        () -> engine.rangeQuery(storage, query, start, end, step, options));
             } catch (ParseException e) {
                 throw ApiException.invalidParam("query", e.getMessage());
             } finally {
                 observer.observe("range", System.nanoTime() - started);
             }
-            return respond(result, limit);
+            return respond(result, limit, wantsStats(request), queueNanos[0], System.nanoTime() - started);
         });
     }
 
@@ -165,6 +173,23 @@ public final class QueryApi {
         });
     }
 
+    /**
+     * {@code GET|POST /api/v1/parse_query}: the query's syntax tree as JSON ({@link AstJson}), or
+     * the parse error in the {@code bad_data} envelope like {@code format_query}.
+     */
+    public Handler parse() {
+        return request -> guarded(() -> {
+            String query = orEmpty(request.param("query"));
+            Expr expr;
+            try {
+                expr = QueryParser.parse(query);
+            } catch (ParseException e) {
+                throw ApiException.invalidParam("query", e.getMessage());
+            }
+            return Envelope.success(out -> AstJson.write(out.gen(), expr, query));
+        });
+    }
+
     private static QueryOptions options(ApiRequest request) throws ApiException {
         Duration timeout = null;
         String t = request.param("timeout");
@@ -176,10 +201,17 @@ public final class QueryApi {
         if (l != null && !l.isEmpty()) {
             lookback = Duration.ofMillis(Params.parseDuration("lookback_delta", l));
         }
-        return new QueryOptions(lookback, timeout, null);
+        return new QueryOptions(lookback, timeout, null, "all".equals(request.param("stats")));
     }
 
-    private static ApiResponse respond(QueryResult result, int limit) {
+    /** Prometheus adds {@code data.stats} for any non-empty {@code stats}; {@code all} adds per-step counts. */
+    private static boolean wantsStats(ApiRequest request) {
+        String s = request.param("stats");
+        return s != null && !s.isEmpty();
+    }
+
+    private static ApiResponse respond(QueryResult result, int limit, boolean stats, long queueNanos,
+            long execTotalNanos) {
         Value value = result.value();
         List<String> warnings = result.warnings();
         if (limit > 0) {
@@ -192,7 +224,11 @@ public final class QueryApi {
             }
         }
         Value finalValue = value;
-        return Envelope.success(out -> ResultEncoder.write(out, finalValue), warnings, result.infos());
+        if (!stats) {
+            return Envelope.success(out -> ResultEncoder.write(out, finalValue), warnings, result.infos());
+        }
+        return Envelope.success(out -> ResultEncoder.write(out, finalValue,
+                g -> StatsJson.write(g, result.stats(), queueNanos, execTotalNanos)), warnings, result.infos());
     }
 
     private static List<String> withTruncation(List<String> warnings) {

@@ -15,10 +15,20 @@ import java.io.IOException;
 import java.util.List;
 
 /** Writes query results as {@code {"resultType":…,"result":…}}, never emitting stale markers. */
-final class ResultEncoder {
+public final class ResultEncoder {
     private ResultEncoder() {}
 
-    static void write(JsonOut out, Value value) throws IOException {
+    /** Writes the fields of {@code data.stats}, which follows {@code result}. */
+    @FunctionalInterface
+    interface Trailer {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    public static void write(JsonOut out, Value value) throws IOException {
+        write(out, value, null);
+    }
+
+    static void write(JsonOut out, Value value, Trailer trailer) throws IOException {
         JsonGenerator g = out.gen();
         g.writeStartObject();
         g.writeStringField("resultType", value.type().apiName());
@@ -34,6 +44,12 @@ final class ResultEncoder {
             writeVector(out, v.samples());
         } else if (value instanceof Matrix m) {
             writeMatrix(out, m.series());
+        }
+        if (trailer != null) {
+            g.writeFieldName("stats");
+            g.writeStartObject();
+            trailer.write(g);
+            g.writeEndObject();
         }
         g.writeEndObject();
     }

@@ -214,4 +214,17 @@ class V1ApiTest {
                 .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(body).startsWith("{\"status\":\"success\",\"data\":[").contains("http_requests_total");
     }
+
+    @Test
+    void parseQueryAnswersTheTreeAndTheBadDataEnvelope() throws Exception {
+        HttpResponse<String> ok = http.post("/api/v1/parse_query", "query=" + enc("1 + 2"));
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo("{\"status\":\"success\",\"data\":{\"bool\":false,"
+                + "\"lhs\":{\"type\":\"numberLiteral\",\"val\":\"1\"},\"matching\":null,\"op\":\"+\","
+                + "\"rhs\":{\"type\":\"numberLiteral\",\"val\":\"2\"},\"type\":\"binaryExpr\"}}");
+        HttpResponse<String> bad = http.get("/api/v1/parse_query?query=" + enc("rate(x)"));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).startsWith("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":"
+                + "\"invalid parameter \\\"query\\\": 1:6: parse error: expected type range vector");
+    }
 }

@@ -71,4 +71,27 @@ class PromFormatTest {
         assertThat(s.replace("-", "").replace(".", "").replaceAll("e.*", "").replaceAll("^0+", "")
                 .replaceAll("0+$", "").length()).isLessThanOrEqualTo(17);
     }
+
+    /** The Double.toString fast path of value() agrees with the BigDecimal digit search everywhere it applies. */
+    @org.junit.jupiter.api.Test
+    void fastPathMatchesTheGeneralPath() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(42);
+        int checked = 0;
+        for (int i = 0; i < 1_000_000; i++) {
+            double v = switch (i % 5) {
+                case 0 -> r.nextLong(-10_000_000_00L, 10_000_000_00L) / 100.0;      // gauges with two decimals
+                case 1 -> r.nextDouble() * 1e7;                                        // 16-17 digit values
+                case 2 -> r.nextLong(1, 1_000_000_000L) / Math.pow(10, r.nextInt(1, 12)); // short decimals
+                case 3 -> Double.longBitsToDouble(r.nextLong());                       // any bit pattern
+                default -> r.nextInt(1, 100_000) * 0.001;                              // rates in thousandths
+            };
+            if (!Double.isFinite(v) || v == Math.rint(v)) {
+                continue;
+            }
+            String fast = PromFormat.value(v);
+            assertThat(fast).as("value %s", Double.toString(v)).isEqualTo(PromFormat.valueSlow(v));
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(700_000);
+    }
 }

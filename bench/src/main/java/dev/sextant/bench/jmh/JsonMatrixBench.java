@@ -1,10 +1,21 @@
 package dev.sextant.bench.jmh;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.sextant.api.http.ApiResponse;
 import dev.sextant.api.json.JsonOut;
+import dev.sextant.api.v1.Envelope;
+import dev.sextant.api.v1.ResultEncoder;
 import dev.sextant.bench.load.SeriesModel;
+import dev.sextant.promql.value.Matrix;
+import dev.sextant.promql.value.SeriesPoints;
 import dev.sextant.tsdb.model.Labels;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,10 +32,17 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * JSON encoding of a large range-query result: {@value #SERIES} series × {@value #POINTS} points
  * (an 11-hour panel at a 15 s step; 2.7M points, more than most dashboards ask for, so the
- * per-point cost dominates). Written the way the API's result encoder
- * writes a matrix: a Jackson generator through {@link JsonOut}, Prometheus's timestamp and value
- * rendering ({@code PromFormat}). Score per whole response; the result's size in bytes is printed
- * once in setup.
+ * per-point cost dominates). Score per whole response; the result's size in bytes is printed once
+ * in setup.
+ *
+ * <ul>
+ *   <li>{@code encode}: the old response path, a Jackson generator through {@link JsonOut} into a
+ *       growable byte array, then {@code toBytes()} (one more copy) for the server to wrap.
+ *   <li>{@code encodeStreamed}: today's path, the API's own {@code Envelope.success} +
+ *       {@code ResultEncoder} over a {@link Matrix}, streamed into 64 KiB buffers from Netty's
+ *       pooled allocator the way the server's {@code StreamedBody} does (each full buffer is
+ *       handed on; here it is released at once, as the socket write would).
+ * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -41,6 +59,8 @@ public class JsonMatrixBench {
     long[] ts = new long[POINTS];
     double[][] values;
 
+    Matrix matrix;
+
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         SeriesModel m = new SeriesModel(SERIES, 1);
@@ -55,7 +75,73 @@ public class JsonMatrixBench {
                 values[s][p] = m.value(s);
             }
         }
-        System.out.println("matrix JSON bytes: " + encode().length);
+        List<SeriesPoints> series = new ArrayList<>(SERIES);
+        for (int s = 0; s < SERIES; s++) {
+            series.add(new SeriesPoints(labels[s], ts.clone(), values[s], POINTS));
+        }
+        matrix = new Matrix(series);
+        System.out.println("matrix JSON bytes: " + encode().length + " (streamed: " + encodeStreamed() + ")");
+    }
+
+    @Benchmark
+    public long encodeStreamed() throws IOException {
+        ApiResponse r = Envelope.success(out -> ResultEncoder.write(out, matrix), List.of(), List.of());
+        PooledChunks out = new PooledChunks(PooledByteBufAllocator.DEFAULT);
+        try {
+            r.stream().writeTo(out);
+        } finally {
+            out.close();
+        }
+        return out.total;
+    }
+
+    /** Mirrors the server's StreamedBody without a channel: fixed 64 KiB pooled buffers, released when full. */
+    static final class PooledChunks extends OutputStream {
+        private final ByteBufAllocator alloc;
+        private ByteBuf buf;
+        long total;
+
+        PooledChunks(ByteBufAllocator alloc) {
+            this.alloc = alloc;
+        }
+
+        private void next() {
+            if (buf != null) {
+                total += buf.readableBytes();
+                buf.release();
+            }
+            buf = alloc.buffer(64 * 1024, 64 * 1024);
+        }
+
+        @Override
+        public void write(int b) {
+            if (buf == null || !buf.isWritable()) {
+                next();
+            }
+            buf.writeByte(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            while (len > 0) {
+                if (buf == null || !buf.isWritable()) {
+                    next();
+                }
+                int n = Math.min(len, buf.writableBytes());
+                buf.writeBytes(b, off, n);
+                off += n;
+                len -= n;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (buf != null) {
+                total += buf.readableBytes();
+                buf.release();
+                buf = null;
+            }
+        }
     }
 
     @Benchmark

@@ -4,6 +4,11 @@
 grammar PromQL;
 
 @parser::members {
+    /** The extended range modifiers; any other word after an expression is a syntax error. */
+    static boolean isExtension(String word) {
+        return word.equals("anchored") || word.equals("smoothed");
+    }
+
     static boolean isFillModifier(String word) {
         return word.equals("fill") || word.equals("fill_left") || word.equals("fill_right");
     }
@@ -18,7 +23,7 @@ expr
     | expr LEFT_BRACKET durationExpr COLON durationExpr? RIGHT_BRACKET               # subqueryExpr
     | expr OFFSET offsetValue                                                        # offsetExpr
     | expr AT atValue                                                                # atExpr
-    | expr IDENTIFIER                                                                # extendedExpr
+    | expr {isExtension(_input.LT(1).getText())}? IDENTIFIER                       # extendedExpr
     | <assoc=right> expr op=POW binModifier expr                                     # binaryExpr
     | op=(ADD | SUB) expr                                                            # unaryExpr
     | expr op=(MUL | DIV | MOD | ATAN2) binModifier expr                             # binaryExpr

@@ -55,6 +55,8 @@ final class Evaluator {
     private final Aggregations aggregations;
     private final SpecialFunctions specials;
     private long samplesInStep;
+    /** Sample counts for the API's stats (read by QueryEngine after evaluation). */
+    final SampleStats sampleStats = new SampleStats();
     /** Set while evaluating the range argument of rate/increase: smoothing uses the reset-adjusted counter. */
     private boolean counterSmoothing;
 
@@ -167,12 +169,14 @@ final class Evaluator {
     /** Evaluates the root at one step; resets the per-step sample count. */
     EvalValue evalStep(Expr expr, long t) {
         samplesInStep = 0;
+        sampleStats.step(t);
         ctx.checkDeadline();
         return eval(expr, t);
     }
 
     void countSamples(long n) {
         samplesInStep += n;
+        sampleStats.add(n, samplesInStep);
         if (samplesInStep > ctx.maxSamples) {
             throw new QueryException(QueryException.Kind.EXECUTION,
                     "query processing would load too many samples into memory in query execution");

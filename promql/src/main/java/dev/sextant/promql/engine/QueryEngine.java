@@ -107,6 +107,7 @@ public final class QueryEngine {
 
     private QueryResult execute(Queryable storage, Expr expr, String text, long start, long end, long step,
             boolean range, QueryOptions qo) {
+        long began = System.nanoTime();
         Duration lookback = qo.lookbackDelta() != null && !qo.lookbackDelta().isZero() ? qo.lookbackDelta()
                 : options.lookbackDelta();
         Duration timeout = options.timeout();
@@ -129,16 +130,29 @@ public final class QueryEngine {
             warnIneffectiveSort(expr, annotations);
         }
         Evaluator evaluator = new Evaluator(ctx);
+        if (qo.perStepStats()) {
+            evaluator.sampleStats.enablePerStep(start, end, range ? step : 0);
+        }
         Value value;
+        long prepared;
+        long[] sortNanos = new long[1];
         if (plan.isEmpty()) {
-            value = range ? evalRange(evaluator, expr, start, end, step) : evalInstant(evaluator, expr, start);
+            prepared = System.nanoTime();
+            value = range ? evalRange(evaluator, expr, start, end, step, sortNanos)
+                    : evalInstant(evaluator, expr, start, sortNanos);
         } else {
             try (Querier querier = storage.querier(mint, maxt)) {
                 evaluator.load(querier, plan);
-                value = range ? evalRange(evaluator, expr, start, end, step) : evalInstant(evaluator, expr, start);
+                prepared = System.nanoTime();
+                value = range ? evalRange(evaluator, expr, start, end, step, sortNanos)
+                        : evalInstant(evaluator, expr, start, sortNanos);
             }
         }
-        return new QueryResult(value, annotations.warnings(), annotations.infos());
+        long done = System.nanoTime();
+        SampleStats ss = evaluator.sampleStats;
+        QueryStats stats = new QueryStats(ss.total, ss.peak, start, range ? step : 0, ss.perStep, prepared - began,
+                done - prepared - sortNanos[0], sortNanos[0], done - began);
+        return new QueryResult(value, annotations.warnings(), annotations.infos(), stats);
     }
 
     private static void warnIneffectiveSort(Expr e, Annotations annotations) {
@@ -164,7 +178,7 @@ public final class QueryEngine {
         }
     }
 
-    private static Value evalInstant(Evaluator ev, Expr expr, long t) {
+    private static Value evalInstant(Evaluator ev, Expr expr, long t, long[] sortNanos) {
         EvalValue v = ev.evalStep(expr, t);
         if (v instanceof Sc s) {
             return new Scalar(t, s.v());
@@ -194,7 +208,9 @@ public final class QueryEngine {
             out.add(new SeriesPoints(l, Arrays.copyOfRange(w.ts, w.from, w.to), Arrays.copyOfRange(w.vs, w.from, w.to),
                     w.to - w.from));
         }
+        long sortStart = System.nanoTime();
         out.sort((a, b) -> a.metric().compareTo(b.metric()));
+        sortNanos[0] = System.nanoTime() - sortStart;
         return new Matrix(out);
     }
 
@@ -202,7 +218,7 @@ public final class QueryEngine {
         return new QueryException(QueryException.Kind.EXECUTION, "vector cannot contain metrics with the same labelset");
     }
 
-    private static Matrix evalRange(Evaluator ev, Expr expr, long start, long end, long step) {
+    private static Matrix evalRange(Evaluator ev, Expr expr, long start, long end, long step, long[] sortNanos) {
         Map<Labels, Evaluator.SeriesBuilder> byLabels = new HashMap<>();
         Set<Labels> seen = new HashSet<>();
         // Result label sets repeat at every step; drop names once per input label set.
@@ -235,7 +251,9 @@ public final class QueryEngine {
         for (Evaluator.SeriesBuilder b : byLabels.values()) {
             out.add(new SeriesPoints(b.labels, b.ts, b.vs, b.n));
         }
+        long sortStart = System.nanoTime();
         out.sort((a, b) -> a.metric().compareTo(b.metric()));
+        sortNanos[0] = System.nanoTime() - sortStart;
         return new Matrix(out);
     }
 }

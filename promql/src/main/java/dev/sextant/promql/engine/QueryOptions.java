@@ -9,9 +9,14 @@ import java.time.Duration;
  * @param lookbackDelta the API's {@code lookback_delta}
  * @param timeout the API's {@code timeout}; evaluation fails with {@link QueryException.Kind#TIMEOUT}
  * @param maxSamples limit on samples loaded at once
+ * @param perStepStats count samples per output step too (the API's {@code stats=all})
  *
  * <p>Thread-safety: immutable.
  */
-public record QueryOptions(Duration lookbackDelta, Duration timeout, Long maxSamples) {
+public record QueryOptions(Duration lookbackDelta, Duration timeout, Long maxSamples, boolean perStepStats) {
     public static final QueryOptions DEFAULTS = new QueryOptions(null, null, null);
+
+    public QueryOptions(Duration lookbackDelta, Duration timeout, Long maxSamples) {
+        this(lookbackDelta, timeout, maxSamples, false);
+    }
 }

@@ -128,17 +128,17 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
         if ((lt != ValueType.SCALAR && lt != ValueType.VECTOR) || (rt != ValueType.SCALAR && rt != ValueType.VECTOR)) {
             throw error(ctx, "binary expression must contain only scalar and instant vector types");
         }
+        if (hasMatching && (lt == ValueType.SCALAR || rt == ValueType.SCALAR)) {
+            throw error(ctx, "vector matching only allowed between instant vectors");
+        }
         if (returnBool && !op.isComparison()) {
-            throw error(ctx, "bool modifier can only be used on comparison operators");
+            throw error(ctx.op, "bool modifier can only be used on comparison operators");
         }
         if (op.isComparison() && !returnBool && lt == ValueType.SCALAR && rt == ValueType.SCALAR) {
-            throw error(ctx, "comparisons between scalars must use BOOL modifier");
+            throw error(ctx.op, "comparisons between scalars must use BOOL modifier");
         }
         if (op.isSetOperator() && (lt == ValueType.SCALAR || rt == ValueType.SCALAR)) {
             throw error(ctx, "set operator \"" + op.symbol() + "\" not allowed in binary scalar expression");
-        }
-        if (hasMatching && (lt == ValueType.SCALAR || rt == ValueType.SCALAR)) {
-            throw error(ctx, "vector matching only allowed between instant vectors");
         }
         if (op.isSetOperator() && mod.groupKind != null) {
             throw error(ctx, "no grouping allowed for \"" + op.symbol() + "\" operation");
@@ -146,7 +146,7 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
         if (on) {
             for (String l : include) {
                 if (labels.contains(l)) {
-                    throw error(ctx, "label \"" + l + "\" must not occur in ON and GROUP clause at once");
+                    throw error(ctx.op, "label \"" + l + "\" must not occur in ON and GROUP clause at once");
                 }
             }
         }
@@ -158,23 +158,33 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
     @Override
     public Expr visitRangeExpr(PromQLParser.RangeExprContext ctx) {
         Expr e = visit(ctx.expr());
+        Token bracket = ctx.LEFT_BRACKET().getSymbol();
         if (!(e instanceof VectorSelector vs)) {
-            throw error(ctx, "ranges only allowed for vector selectors");
+            throw error(bracket, "ranges only allowed for vector selectors");
         }
-        if (vs.offset() != null || vs.at() != null || vs.anchored() || vs.smoothed()) {
-            throw error(ctx, "no offset or @ modifiers allowed before range");
+        if (vs.offset() != null) {
+            throw error(bracket, "no offset modifiers allowed before range");
         }
-        return new MatrixSelector(vs, duration(ctx.durationExpr()), pos(ctx));
+        if (vs.at() != null) {
+            throw error(bracket, "no @ modifiers allowed before range");
+        }
+        if (vs.anchored() || vs.smoothed()) {
+            throw error(bracket, "no offset or @ modifiers allowed before range");
+        }
+        DurationExpr range = duration(ctx.durationExpr());
+        positive(range, ctx.durationExpr());
+        return new MatrixSelector(vs, range, pos(ctx));
     }
 
     @Override
     public Expr visitSubqueryExpr(PromQLParser.SubqueryExprContext ctx) {
         Expr e = visit(ctx.expr());
         if (e.type() != ValueType.VECTOR) {
-            throw error(ctx, "subquery is only allowed on instant vector, got " + e.type().documentedName()
+            throw error(ctx, "subquery is only allowed on instant vector, got " + e.type().apiName()
                     + " instead");
         }
         DurationExpr range = duration(ctx.durationExpr(0));
+        positive(range, ctx.durationExpr(0));
         DurationExpr step = ctx.durationExpr().size() > 1 ? duration(ctx.durationExpr(1)) : null;
         return new Subquery(e, range, step, null, null, pos(ctx));
     }
@@ -188,19 +198,19 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
         }
         if (e instanceof VectorSelector vs) {
             if (vs.offset() != null) {
-                throw error(ctx.offsetValue(), "offset may not be set multiple times");
+                throw error(ctx, "offset may not be set multiple times");
             }
             return vs.withOffset(d);
         }
         if (e instanceof MatrixSelector ms) {
             if (ms.selector().offset() != null) {
-                throw error(ctx.offsetValue(), "offset may not be set multiple times");
+                throw error(ctx, "offset may not be set multiple times");
             }
             return new MatrixSelector(ms.selector().withOffset(d), ms.range(), ms.pos());
         }
         if (e instanceof Subquery sq) {
             if (sq.offset() != null) {
-                throw error(ctx.offsetValue(), "offset may not be set multiple times");
+                throw error(ctx, "offset may not be set multiple times");
             }
             return new Subquery(sq.expr(), sq.range(), sq.step(), d, sq.at(), sq.pos());
         }
@@ -220,7 +230,7 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
                 secs = -secs;
             }
             if (!Double.isFinite(secs) || Math.abs(secs * 1000) > Long.MAX_VALUE / 2.0) {
-                throw error(av, "timestamp out of bounds for @ modifier: " + secs);
+                throw error(ctx, "timestamp out of bounds for @ modifier: " + goFloatF(secs));
             }
             at = new AtModifier(AtModifier.Kind.TIME, Math.round(secs * 1000));
         } else {
@@ -230,24 +240,24 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
             } else if (fn.equals("end")) {
                 at = new AtModifier(AtModifier.Kind.END, 0);
             } else {
-                throw error(av, "unexpected identifier \"" + fn + "\" in @");
+                throw error(av, "unexpected identifier \"" + fn + "\" in @, expected timestamp");
             }
         }
         if (e instanceof VectorSelector vs) {
             if (vs.at() != null) {
-                throw error(av, "@ <timestamp> may not be set multiple times");
+                throw error(ctx, "@ <timestamp> may not be set multiple times");
             }
             return vs.withAt(at);
         }
         if (e instanceof MatrixSelector ms) {
             if (ms.selector().at() != null) {
-                throw error(av, "@ <timestamp> may not be set multiple times");
+                throw error(ctx, "@ <timestamp> may not be set multiple times");
             }
             return new MatrixSelector(ms.selector().withAt(at), ms.range(), ms.pos());
         }
         if (e instanceof Subquery sq) {
             if (sq.at() != null) {
-                throw error(av, "@ <timestamp> may not be set multiple times");
+                throw error(ctx, "@ <timestamp> may not be set multiple times");
             }
             return new Subquery(sq.expr(), sq.range(), sq.step(), sq.offset(), at, sq.pos());
         }
@@ -281,6 +291,10 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
     @Override
     public Expr visitCallExpr(PromQLParser.CallExprContext ctx) {
         String name = ctx.IDENTIFIER().getText();
+        List<org.antlr.v4.runtime.tree.TerminalNode> commas = ctx.COMMA();
+        if (!commas.isEmpty() && commas.size() == ctx.expr().size()) {
+            throw error(commas.get(commas.size() - 1).getSymbol(), "trailing commas not allowed in function call args");
+        }
         List<Expr> args = new ArrayList<>();
         for (PromQLParser.ExprContext a : ctx.expr()) {
             // info()'s second argument may consist of matchers that all match the empty string.
@@ -296,7 +310,8 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
             return aggregation(ctx, agg, args);
         }
         if (ctx.pre != null || ctx.post != null) {
-            throw error(ctx, "unexpected grouping after function \"" + name + "\"");
+            Token kw = (ctx.pre != null ? ctx.pre : ctx.post).kind;
+            throw error(kw, "unexpected <" + kw.getText() + ">");
         }
         FunctionDef def = FunctionRegistry.lookup(name);
         if (def == null) {
@@ -351,7 +366,10 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
                 a = p.expr();
             }
             if (!(a instanceof VectorSelector vs) || vs.offset() != null || vs.at() != null) {
-                throw error(ctx.expr(1), "expected label selectors only, got " + a.type().documentedName());
+                throw error(ctx.expr(1), "expected label selectors only");
+            }
+            if (vs.name() != null && ctx.expr(1).getStart().getType() != PromQLLexer.LEFT_BRACE) {
+                throw error(ctx.expr(1), "expected label selectors only, got vector selector instead");
             }
             sel = vs;
         }
@@ -374,7 +392,7 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
 
     private Expr aggregation(PromQLParser.CallExprContext ctx, AggregateOp op, List<Expr> args) {
         if (ctx.pre != null && ctx.post != null) {
-            throw error(ctx.post, "unexpected grouping after aggregation");
+            throw error(ctx.post.kind, "unexpected <" + ctx.post.kind.getText() + ">");
         }
         PromQLParser.GroupingContext g = ctx.pre != null ? ctx.pre : ctx.post;
         List<String> grouping = g == null ? List.of() : labelList(g.labelList());
@@ -414,13 +432,18 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
                 if (m instanceof PromQLParser.QuotedMetricNameContext q) {
                     String quoted = unquote(q.STRING().getSymbol());
                     if (name != null) {
-                        throw error(m.getStart(), "metric name must not be set twice: \"" + name + "\" or \""
+                        throw error(ctx.getStart(), "metric name must not be set twice: \"" + name + "\" or \""
                                 + quoted + "\"");
                     }
                     name = quoted;
                     matchers.add(Matcher.equal(Labels.METRIC_NAME, quoted));
                 } else {
-                    matchers.add(toMatcher((PromQLParser.NameMatcherContext) m));
+                    Matcher matcher = toMatcher((PromQLParser.NameMatcherContext) m);
+                    if (sel.metricName() != null && matcher.name().equals(Labels.METRIC_NAME)) {
+                        throw error(ctx.getStart(), "metric name must not be set twice: \"" + name + "\" or \""
+                                + matcher.value() + "\"");
+                    }
+                    matchers.add(matcher);
                 }
             }
         }
@@ -480,8 +503,13 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
             return u.op.getType() == PromQLLexer.SUB ? negate(inner) : inner;
         }
         PromQLParser.DurBinaryContext b = (PromQLParser.DurBinaryContext) ctx;
-        return new DurationExpr.Binary(b.op.getText().charAt(0), durationTree(b.durationExpr(0)),
-                durationTree(b.durationExpr(1)));
+        char op = b.op.getText().charAt(0);
+        DurationExpr rhs = durationTree(b.durationExpr(1));
+        DurationExpr lhs = durationTree(b.durationExpr(0));
+        if ((op == '/' || op == '%') && rhs.isConstant() && rhs.seconds(0, 0) == 0) {
+            throw error(b.op, op == '/' ? "division by zero" : "modulo by zero");
+        }
+        return new DurationExpr.Binary(op, lhs, rhs);
     }
 
     private DurationExpr durationAtom(PromQLParser.DurationAtomContext ctx) {
@@ -496,6 +524,10 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
             double v = Numbers.parse(t);
             if (!Double.isFinite(v)) {
                 throw error(t, "invalid duration \"" + t.getText() + "\"");
+            }
+            if (Math.abs(v) * 1e9 > Long.MAX_VALUE) {
+                // Prometheus keeps durations as int64 nanoseconds.
+                throw error(t, "duration out of range");
             }
             return new DurationExpr.Constant(v);
         }
@@ -514,6 +546,24 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
             throw error(c, "expected " + want + " argument(s) in call to \"" + name + "\", got " + args.size());
         }
         return new DurationExpr.Call(name, args);
+    }
+
+    /** Prometheus refuses a constant range or subquery range of zero or less. */
+    private static void positive(DurationExpr d, PromQLParser.DurationExprContext at) {
+        if (d.isConstant() && d.millis(0, 0) <= 0) {
+            throw error(at, "duration must be greater than 0");
+        }
+    }
+
+    /** Go's {@code %f}: six decimals, {@code +Inf}, {@code -Inf}, {@code NaN}. */
+    private static String goFloatF(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        return new java.math.BigDecimal(v).setScale(6, java.math.RoundingMode.HALF_EVEN).toPlainString();
     }
 
     private static DurationExpr negate(DurationExpr d) {

@@ -6,11 +6,18 @@ final class Numbers {
 
     /** Parses a number token; one that Go's ParseInt and ParseFloat both refuse is a parse error. */
     static double parse(org.antlr.v4.runtime.Token t) {
+        double v;
         try {
-            return parse(t.getText());
+            v = parse(t.getText());
         } catch (NumberFormatException e) {
             throw AstBuilder.error(t, "error parsing number: " + t.getText());
         }
+        if (Double.isInfinite(v) && !t.getText().toLowerCase(java.util.Locale.ROOT).contains("inf")) {
+            // Go's ParseFloat refuses what overflows a float64.
+            throw AstBuilder.error(t, "error parsing number: strconv.ParseFloat: parsing \"" + t.getText()
+                    + "\": value out of range");
+        }
+        return v;
     }
 
     static double parse(String text) {

@@ -139,6 +139,13 @@ public final class Strings {
     }
 
     private static int parseHex(String s, int from, int digits) {
+        for (int k = from; k < from + digits && k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (Character.digit(c, 16) < 0) {
+                // Go's wording: "illegal character U+002E '.' in escape sequence".
+                throw new IllegalArgumentException("illegal character U+" + hex4(c) + " '" + c + "' in escape sequence");
+            }
+        }
         if (from + digits > s.length()) {
             throw new IllegalArgumentException("escape sequence not terminated");
         }

@@ -73,15 +73,21 @@ class QueryParserTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = ';', value = {
-        "'up{';1:4: parse error: unexpected <EOF>",
-        "'up{job=';1:8: parse error: unexpected <EOF>",
-        "'up{job==\"a\"}';1:7: parse error: unexpected \"==\"",
-        "'up{job<>\"a\"}';1:7: parse error: unexpected \"<\"",
+        "'up{';1:4: parse error: unexpected end of input inside braces",
+        "'up{job=';1:8: parse error: unexpected end of input inside braces",
+        "'up{job==\"a\"}';1:8: parse error: unexpected \"=\" in label matching, expected string",
+        "'up{job<>\"a\"}';1:7: parse error: unexpected character inside braces: '<'",
+        "'# just a comment\n\n';1:1: parse error: no expression found in input",
+        "'foo @ bar';1:7: parse error: unexpected identifier \"bar\" in @, expected timestamp",
+        "'foo @ bar()';1:7: parse error: unexpected identifier \"bar\" in @, expected timestamp",
+        "'foo offset x';1:12: parse error: unexpected identifier \"x\" in offset, expected number, duration, step(), or range()",
+        "'sum by (a b)(x)';1:11: parse error: unexpected identifier \"b\" in grouping opts, expected \",\" or \")\"",
+        "'foo{a=\"b\" # c\n}';1:11: parse error: unexpected character inside braces: '#'",
         "'up{job=\"a\"} $';1:13: parse error: unexpected character: '$'",
         "'up{job=~\"(\"}';1:9: parse error: invalid regular expression \"(\": missing closing )",
         "'\"\\q\"';1:1: parse error: unknown escape sequence U+0071 'q'",
         "'';1:1: parse error: no expression found in input",
-        "'up}';1:3: parse error: unexpected \"}\"",
+        "'up}';1:3: parse error: unexpected character: '}'",
     })
     void invalidQueriesCarryPositionAndReason(String query, String message) {
         assertThatThrownBy(() -> QueryParser.parse(query)).isInstanceOf(ParseException.class).hasMessage(message);
@@ -91,6 +97,6 @@ class QueryParserTest {
     void parseExceptionExposesPosition() {
         ParseException e = (ParseException) org.assertj.core.api.Assertions.catchThrowable(() -> QueryParser.parse("up{"));
         assertThat(List.of(e.line(), e.column())).containsExactly(1, 4);
-        assertThat(e.detail()).isEqualTo("unexpected <EOF>");
+        assertThat(e.detail()).isEqualTo("unexpected end of input inside braces");
     }
 }
