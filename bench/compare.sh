@@ -215,7 +215,7 @@ for server in $servers; do
     if [ "$queries" = 1 ]; then
       log "$server: running the query set"
       java -cp "$bench_jar" dev.sextant.bench.load.QuerySetRunner --url="$url" --start-ms="$start_ms" \
-        --end-ms="$end_ms" --step="$interval" --repeat="$query_repeat" --json-out="$sd/queries.json" \
+        --end-ms="$end_ms" --step="$interval" --repeat="$query_repeat" --json-out="$sd/queries.json" --results-dir="$sd/results" \
         >"$sd/queries.log" 2>&1 || true
       cat "$sd/queries.log" >&2
     fi
