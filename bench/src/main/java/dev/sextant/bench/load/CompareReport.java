@@ -52,7 +52,13 @@ public final class CompareReport {
             new Row("common queries: sum of medians ms", "common_query_median_sum_ms", "%.2f"),
             new Row("common queries (all servers answered)", "common_queries", "%.0f"),
             new Row("queries answered", "queries_ok", "%.0f"),
-            new Row("results same as Prometheus (1e-9 rel.)", "queries_same_as_prometheus", "%.0f"));
+            new Row("results same as Prometheus (1e-9 rel.)", "queries_same_as_prometheus", "%.0f"),
+            new Row("rules loaded", "rules_loaded", "%.0f"),
+            new Row("rules healthy at the end", "rules_healthy", "%.0f"),
+            new Row("recorded series at the end", "recorded_series", "%.0f"),
+            new Row("rule rounds measured", "rule_rounds", "%.1f"),
+            new Row("idle CPU-s per 15 s", "idle_cpu_s_per_15s", "%.3f"),
+            new Row("rule CPU-s per round (minus idle)", "rule_cpu_s_per_round", "%.3f"));
 
     public static void main(String[] argv) throws IOException {
         Args a = new Args(argv, "workload", "dir", "servers", "json-out");
