@@ -548,7 +548,9 @@ final class Evaluator {
             if (RangeFunction.isNoValue(r)) {
                 continue;
             }
-            if (counterCheck) {
+            if (counterCheck && !s.counterNameChecked) {
+                // The annotation is per metric name and deduplicated: one check per series and query.
+                s.counterNameChecked = true;
                 warnIfNotCounter(s.labels, ms.pos());
             }
             out.add(new Elem(s.labels, r, dropName, 0));

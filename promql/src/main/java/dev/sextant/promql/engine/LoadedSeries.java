@@ -16,6 +16,8 @@ final class LoadedSeries {
     long[] fts;
     double[] fvs;
     int fn;
+    /** Whether the "might not be a counter" check already ran for this series in this query. */
+    boolean counterNameChecked;
 
     LoadedSeries(Labels labels) {
         this.labels = labels;
