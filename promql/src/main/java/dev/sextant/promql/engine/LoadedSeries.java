@@ -23,6 +23,14 @@ final class LoadedSeries {
         this.labels = labels;
     }
 
+    /** A series whose samples are already in arrays of exactly {@code ts.length}. */
+    LoadedSeries(Labels labels, long[] ts, double[] vs) {
+        this.labels = labels;
+        this.ts = ts;
+        this.vs = vs;
+        this.n = ts.length;
+    }
+
     void add(long t, double v) {
         if (n == ts.length) {
             ts = Arrays.copyOf(ts, n * 2);
