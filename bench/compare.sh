@@ -7,6 +7,7 @@
 #   bench/compare.sh remote-write-1m     # 1M series x 10 samples
 #   bench/compare.sh scrape-1k-targets   # every server scrapes the same simulated targets
 #   bench/compare.sh backfill            # OpenMetrics file -> blocks: sextant's CLI vs promtool's
+#   bench/compare.sh rules-1k            # 100k series, then 1,000 recording rules every 15s (issue #7)
 #
 # Environment (all optional):
 #   SERVERS="sextant prometheus victoria-metrics"   which servers, in this order; sextant-xmx1g
@@ -28,6 +29,10 @@
 #   and series creation are left out). The default is the issue's 1,000 x 1,000 for 5 minutes
 #   (about 7 minutes per server, 1M active series each); SCRAPE_SMALL=1 is the quicker
 #   1,000 x 200 for 2 minutes after 45 s (TARGETS/TARGET_SERIES/... still override either).
+#   rules-1k only: RULES (1000), IDLE_SECONDS (60: server CPU with an empty rule file),
+#   RULE_SECONDS (120: server CPU with the rules loaded, after RULE_WARMUP=20 s), EVAL_INTERVAL (15s).
+#   Samples are stamped up to "now" per server (the rules' 5m windows must hold them), so the
+#   servers get the same values at timestamps that differ by the time between their runs.
 #
 # Measured from outside: client samples/s and latency (RemoteWriteLoad), server CPU-seconds per
 # million samples (utime+stime of the server process from /proc/<pid>/stat, before and after the
@@ -48,7 +53,8 @@ case "$workload" in
   remote-write-1m)   mode=write series=1000000 samples=10 queries=0 ;;
   scrape-1k-targets) mode=scrape series=0 samples=0 queries=0 ;;
   backfill)          mode=backfill series=2300 samples=2400 queries=0 ;;
-  *) echo "usage: $0 remote-write-100k|query-set|remote-write-1m|scrape-1k-targets|backfill" >&2; exit 2 ;;
+  rules-1k)          mode=rules series=100000 samples=20 queries=0 ;;
+  *) echo "usage: $0 remote-write-100k|query-set|remote-write-1m|scrape-1k-targets|backfill|rules-1k" >&2; exit 2 ;;
 esac
 targets="${TARGETS:-1000}"
 if [ "${SCRAPE_SMALL:-0}" = 1 ]; then
@@ -57,6 +63,11 @@ else
   target_series="${TARGET_SERIES:-1000}"; scrape_duration="${SCRAPE_DURATION:-300}"; scrape_warmup="${SCRAPE_WARMUP:-60}"
 fi
 if [ "$mode" = scrape ]; then series=$(( targets * target_series )); fi
+rules="${RULES:-1000}"
+idle_seconds="${IDLE_SECONDS:-60}"
+rule_seconds="${RULE_SECONDS:-120}"
+rule_warmup="${RULE_WARMUP:-20}"
+eval_interval="${EVAL_INTERVAL:-15s}"
 series="${SERIES:-$series}"
 samples="${SAMPLES:-$samples}"
 interval="${INTERVAL:-15s}"
@@ -155,7 +166,9 @@ fi
   printf 'date\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   printf 'machine\t%s cores, %s MiB RAM, %s\n' "$(nproc)" "$(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo)" "$(uname -sr)"
   printf 'load_avg_at_start\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
-  if [ "$mode" = scrape ]; then
+  if [ "$mode" = rules ]; then
+    printf 'workload\t%s series x %s samples every %s, then %s recording rules every %s: %ss idle, %ss warm-up, %ss measured\n' "$series" "$samples" "$interval" "$rules" "$eval_interval" "$idle_seconds" "$rule_warmup" "$rule_seconds"
+  elif [ "$mode" = scrape ]; then
     printf 'workload\t%s targets x %s series every %s, %ss measured after %ss warm-up\n' "$targets" "$target_series" "$interval" "$scrape_duration" "$scrape_warmup"
   elif [ "$mode" = backfill ]; then
     printf 'workload\tOpenMetrics file of %s series x %s samples every %s (%s..%s ms)\n' "$series" "$samples" "$interval" "$start_ms" "$end_ms"
@@ -317,6 +330,13 @@ for server in $servers_loop; do
   port="$(free_port $port_base)"
   port_base=$(( port + 1 ))
   url="http://127.0.0.1:$port"
+  if [ "$mode" = rules ]; then
+    # Start with an empty rule file; the rules are written and reloaded after the idle phase.
+    java -cp "$bench_jar" dev.sextant.bench.load.RecordingRules --out="$sd/rules.yml" --rules=0 >/dev/null
+    printf 'global:\n  scrape_interval: 15s\n  evaluation_interval: %s\nrule_files:\n  - %s\n' "$eval_interval" "$sd/rules.yml" > "$sd/rules-config.yml"
+    config_args_prom=(--config.file="$sd/rules-config.yml" --web.enable-lifecycle)
+    end_ms=$(( $(date +%s) * 1000 / interval_ms * interval_ms ))
+  fi
   case "$server" in
     sextant|sextant-xmx*)
       # sextant-xmx2g etc.: the same server with a bounded heap (-Xmx2g), to tell the live data
@@ -329,11 +349,12 @@ for server in $servers_loop; do
     prometheus)
       printf 'global:\n  scrape_interval: 15s\n' > "$sd/prometheus.yml"
       cfg=(--config.file="$sd/prometheus.yml")
-      if [ "$mode" = scrape ]; then cfg=("${config_args_prom[@]}"); fi
+      if [ "$mode" = scrape ] || [ "$mode" = rules ]; then cfg=("${config_args_prom[@]}"); fi
       prometheus "${cfg[@]}" --storage.tsdb.path="$sd/data" \
         --web.listen-address="127.0.0.1:$port" --web.enable-remote-write-receiver >"$sd/server.log" 2>&1 &
       ready="$url/-/ready" ;;
     victoria-metrics)
+      if [ "$mode" = rules ]; then log "victoria-metrics: recording rules need vmalert; skipped"; continue; fi
       # latencyOffset=0s: answer queries up to the newest sample (default hides the last 30s);
       # disableCache: time the evaluation, not VictoriaMetrics's rollup result cache.
       victoria-metrics -httpListenAddr="127.0.0.1:$port" -storageDataPath="$sd/data" \
@@ -384,10 +405,38 @@ for server in $servers_loop; do
     sleep "$settle"
     rss_after="$(status_kib "$server_pid" VmRSS)"
     samples_ok="$(jq -r '.samples_ok // 0' "$sd/load.json" 2>/dev/null || echo 0)"
+    if [ "$mode" = rules ]; then
+      log "$server: idle ${idle_seconds}s with an empty rule file"
+      i0="$(cpu_ticks "$server_pid")"; sleep "$idle_seconds"; i1="$(cpu_ticks "$server_pid")"
+      java -cp "$bench_jar" dev.sextant.bench.load.RecordingRules --out="$sd/rules.yml" --rules="$rules" \
+        --interval="$eval_interval" >&2
+      curl -sf -X POST "$url/-/reload" >/dev/null || log "$server: reload failed"
+      log "$server: $rules rules loaded; ${rule_warmup}s warm-up, then ${rule_seconds}s measured"
+      sleep "$rule_warmup"
+      r0="$(cpu_ticks "$server_pid")"; sleep "$rule_seconds"; r1="$(cpu_ticks "$server_pid")"
+      curl -sf "$url/api/v1/rules?type=record" > "$sd/rules.json" || true
+      curl -sf --data-urlencode 'query=count({__name__=~".+:rate5m.*"})' "$url/api/v1/query" > "$sd/recorded.json" || true
+      ev_s="${eval_interval%s}"
+      awk -v i=$(( i1 - i0 )) -v r=$(( r1 - r0 )) -v tck="$clk_tck" -v is="$idle_seconds" -v rs="$rule_seconds" -v ev="$ev_s" \
+          -v loaded="$(jq '[.data.groups[].rules[]] | length' "$sd/rules.json" 2>/dev/null || echo 0)" \
+          -v healthy="$(jq '[.data.groups[].rules[] | select(.health == "ok")] | length' "$sd/rules.json" 2>/dev/null || echo 0)" \
+          -v recorded="$(jq -r '.data.result[0].value[1] // 0' "$sd/recorded.json" 2>/dev/null || echo 0)" 'BEGIN {
+        OFS = "\t"
+        idle = i / tck; busy = r / tck; rounds = rs / ev
+        print "rules_loaded", loaded
+        print "rules_healthy", healthy
+        print "recorded_series", recorded
+        print "rule_rounds", rounds
+        print "idle_cpu_s_per_15s", idle / is * 15
+        print "rule_cpu_s_total", busy
+        print "rule_cpu_s_per_round", (busy - idle * rs / is) / rounds
+      }' > "$sd/rules.tsv"
+      cat "$sd/rules.tsv" >&2
+    fi
     if [ "$queries" = 1 ]; then
       log "$server: running the query set"
       java -cp "$bench_jar" dev.sextant.bench.load.QuerySetRunner --url="$url" --start-ms="$start_ms" \
-        --end-ms="$end_ms" --step="$interval" --repeat="$query_repeat" --json-out="$sd/queries.json" \
+        --end-ms="$end_ms" --step="$interval" --repeat="$query_repeat" --json-out="$sd/queries.json" --results-dir="$sd/results" \
         >"$sd/queries.log" 2>&1 || true
       cat "$sd/queries.log" >&2
     fi
@@ -417,6 +466,7 @@ for server in $servers_loop; do
     if (ok > 0) print "disk_bytes_per_sample", disk / ok
   }' > "$sd/metrics.tsv"
   if [ -f "$sd/scrape.tsv" ]; then cat "$sd/scrape.tsv" >> "$sd/metrics.tsv"; fi
+  if [ -f "$sd/rules.tsv" ]; then cat "$sd/rules.tsv" >> "$sd/metrics.tsv"; fi
 done
 
 mkdir -p "$here/results"

@@ -53,7 +53,7 @@ public final class CompareReport {
             new Row("common queries: sum of medians ms", "common_query_median_sum_ms", "%.2f"),
             new Row("common queries (all servers answered)", "common_queries", "%.0f"),
             new Row("queries answered", "queries_ok", "%.0f"),
-            new Row("results same as Prometheus", "queries_same_as_prometheus", "%.0f"),
+            new Row("results same as Prometheus (1e-9 rel.)", "queries_same_as_prometheus", "%.0f"),
             new Row("backfill: input samples", "input_samples", "%.0f"),
             new Row("backfill: wall s", "backfill_wall_s", "%.1f"),
             new Row("backfill: CPU-s (user+sys)", "backfill_cpu_s", "%.1f"),
@@ -68,7 +68,13 @@ public final class CompareReport {
             new Row("compacted: blocks after", "compacted_blocks", "%.0f"),
             new Row("compacted: samples in level>=2 blocks", "compacted_samples", "%.0f"),
             new Row("compacted: disk bytes per sample (level>=2)", "compacted_bytes_per_sample", "%.3f"),
-            new Row("compacted: dump same as before (1 = yes)", "compacted_dump_same", "%.0f"));
+            new Row("compacted: dump same as before (1 = yes)", "compacted_dump_same", "%.0f"),
+            new Row("rules loaded", "rules_loaded", "%.0f"),
+            new Row("rules healthy at the end", "rules_healthy", "%.0f"),
+            new Row("recorded series at the end", "recorded_series", "%.0f"),
+            new Row("rule rounds measured", "rule_rounds", "%.1f"),
+            new Row("idle CPU-s per 15 s", "idle_cpu_s_per_15s", "%.3f"),
+            new Row("rule CPU-s per round (minus idle)", "rule_cpu_s_per_round", "%.3f"));
 
     public static void main(String[] argv) throws IOException {
         Args a = new Args(argv, "workload", "dir", "servers", "json-out");
@@ -123,7 +129,26 @@ public final class CompareReport {
                 JsonNode mine = e.getValue().path("queries");
                 for (int i = 0; i < mine.size() && i < base.path("queries").size(); i++) {
                     String d = mine.get(i).path("digest").asText();
-                    if (d.equals(base.path("queries").get(i).path("digest").asText()) && !d.startsWith("error:")) {
+                    String key = mine.get(i).path("name").asText() + "-" + mine.get(i).path("kind").asText();
+                    Path pa = dir.resolve(e.getKey()).resolve("results").resolve(key + ".txt");
+                    Path pb = dir.resolve(BASELINE).resolve("results").resolve(key + ".txt");
+                    boolean ok;
+                    if (d.startsWith("error:")) {
+                        ok = false;
+                    } else if (Files.exists(pa) && Files.exists(pb)) {
+                        // Within 1e-9 relative: the digest alone flips on values at a rounding boundary.
+                        List<String> la = Files.readAllLines(pa, StandardCharsets.UTF_8);
+                        List<String> lb = Files.readAllLines(pb, StandardCharsets.UTF_8);
+                        String diff = ResultCompare.difference(la, lb);
+                        ((ObjectNode) mine.get(i)).put("max_rel_error_vs_prometheus", ResultCompare.maxRelativeError(la, lb));
+                        if (diff != null) {
+                            ((ObjectNode) mine.get(i)).put("difference_from_prometheus", diff);
+                        }
+                        ok = diff == null;
+                    } else {
+                        ok = d.equals(base.path("queries").get(i).path("digest").asText());
+                    }
+                    if (ok) {
                         same++;
                     } else {
                         differing.add(mine.get(i).path("name").asText() + "/" + mine.get(i).path("kind").asText());

@@ -27,12 +27,15 @@ import java.util.TreeMap;
  * and reports per-query median and p90 latency plus a digest of each result.
  *
  * <p>Usage: {@code ... dev.sextant.bench.load.QuerySetRunner --url=http://127.0.0.1:9090
- * --start-ms=... --end-ms=... [--step=15s] [--repeat=5] [--warmup=1] [--json-out=file]}
+ * --start-ms=... --end-ms=... [--step=15s] [--repeat=5] [--warmup=1] [--json-out=file] [--results-dir=dir]}
  *
  * <p>The digest (16 hex characters of SHA-256) is over the result rendered canonically: one line
  * per point, {@code {sorted labels} ms value}, values rounded to 6 significant digits, lines
  * sorted. Two servers that agree on the result get the same digest regardless of series order or
- * float formatting. An error answer has digest {@code error:<errorType>}. The overall median and
+ * float formatting. An error answer has digest {@code error:<errorType>}. Values one ulp apart
+ * can still round differently (a value on a rounding boundary), so {@code --results-dir} also
+ * writes each result's full-precision points for {@link ResultCompare}, which compares within a
+ * relative tolerance. The overall median and
  * p90 are over successful requests only.
  */
 public final class QuerySetRunner {
@@ -42,7 +45,8 @@ public final class QuerySetRunner {
     public record Outcome(String name, String kind, double medianMs, double p90Ms, String digest, int series, String error) {}
 
     public static void main(String[] argv) throws Exception {
-        Args a = new Args(argv, "url", "start-ms", "end-ms", "step", "repeat", "warmup", "json-out");
+        Args a = new Args(argv, "url", "start-ms", "end-ms", "step", "repeat", "warmup", "json-out",
+                "results-dir");
         String base = a.get("url", "http://127.0.0.1:9090");
         long end = a.getLong("end-ms", System.currentTimeMillis());
         long start = a.getLong("start-ms", end - 3_600_000L);
@@ -53,12 +57,18 @@ public final class QuerySetRunner {
                 .connectTimeout(Duration.ofSeconds(5)).build();
         List<Outcome> outcomes = new ArrayList<>();
         Latencies all = new Latencies();
+        String resultsDir = a.get("results-dir", null);
+        if (resultsDir != null) {
+            Files.createDirectories(Path.of(resultsDir));
+        }
         for (QuerySet.Query q : QuerySet.QUERIES) {
             String instantForm = "query=" + enc(q.expr()) + "&time=" + seconds(end);
             String rangeForm = "query=" + enc(q.expr()) + "&start=" + seconds(start) + "&end=" + seconds(end)
                     + "&step=" + seconds(step);
-            outcomes.add(run(client, base + "/api/v1/query", instantForm, q.name(), "instant", repeat, warmup, all));
-            outcomes.add(run(client, base + "/api/v1/query_range", rangeForm, q.name(), "range", repeat, warmup, all));
+            outcomes.add(run(client, base + "/api/v1/query", instantForm, q.name(), "instant", repeat, warmup, all,
+                    resultsDir));
+            outcomes.add(run(client, base + "/api/v1/query_range", rangeForm, q.name(), "range", repeat, warmup, all,
+                    resultsDir));
         }
         StringBuilder json = new StringBuilder();
         json.append(String.format(Locale.ROOT, "{\"median_ms\":%.3f,\"p90_ms\":%.3f,\"queries\":[",
@@ -80,7 +90,7 @@ public final class QuerySetRunner {
     }
 
     static Outcome run(HttpClient client, String url, String form, String name, String kind, int repeat, int warmup,
-            Latencies all) throws InterruptedException {
+            Latencies all, String resultsDir) throws InterruptedException {
         Latencies lat = new Latencies();
         String body = null;
         String error = null;
@@ -119,6 +129,11 @@ public final class QuerySetRunner {
                 JsonNode result = root.path("data").path("result");
                 series = result.isArray() ? result.size() : 1;
                 digest = digest(root.path("data"));
+                if (resultsDir != null) {
+                    // Full-precision points, for a comparison within a tolerance (ResultCompare).
+                    Files.write(Path.of(resultsDir, name + "-" + kind + ".txt"),
+                            ResultCompare.canonicalLines(root.path("data")), StandardCharsets.UTF_8);
+                }
             }
         } catch (Exception e) {
             digest = "error:unparsable";

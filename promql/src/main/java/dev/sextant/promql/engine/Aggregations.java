@@ -25,6 +25,7 @@ final class Aggregations {
     private final LabelsBuilder builder = new LabelsBuilder();
     /** Group keys per aggregation and input label set; input labels are shared across steps. */
     private final Map<AggregateExpr, Map<Labels, Labels>> keyCache = new java.util.IdentityHashMap<>();
+    private final KeyTable keyTable = new KeyTable();
 
     Aggregations(Evaluator ev) {
         this.ev = ev;
@@ -62,6 +63,9 @@ final class Aggregations {
             }
         }
         Vec in = ev.evalVector(a.expr(), t);
+        // From here until this method returns no other aggregation is evaluated: the table of
+        // group keys by grouping values belongs to this one.
+        keyTable.reset();
         switch (op) {
             case TOPK, BOTTOMK, LIMITK, LIMIT_RATIO -> {
                 return selectK(a, in, param);
@@ -179,6 +183,11 @@ final class Aggregations {
     }
 
     private Labels groupKey(AggregateExpr a, Elem e) {
+        if (ev.ctx.start == ev.ctx.end && !a.without()) {
+            // One step (instant queries, recording rules): every input label set is seen once,
+            // so caching by identity only costs; find the key by the grouping values instead.
+            return keyTable.key(a, e.labels);
+        }
         Map<Labels, Labels> cache = keyCache.computeIfAbsent(a, k -> new java.util.IdentityHashMap<>());
         Labels key = cache.get(e.labels);
         if (key == null) {
@@ -188,6 +197,87 @@ final class Aggregations {
             }
         }
         return key;
+    }
+
+    /**
+     * Group keys of one {@code by} aggregation at one step, found by the values of the grouping
+     * labels (open addressing), so that a series whose group exists costs a few label lookups
+     * instead of building a label set and hashing it.
+     */
+    private final class KeyTable {
+        private int[] hashes = new int[32];
+        private String[][] values = new String[32][];
+        private Labels[] keys = new Labels[32];
+        private int size;
+        private String[] scratch = new String[4];
+
+        void reset() {
+            if (size > 0) {
+                Arrays.fill(keys, null);
+                Arrays.fill(values, null);
+                size = 0;
+            }
+        }
+
+        Labels key(AggregateExpr a, Labels l) {
+            List<String> grouping = a.grouping();
+            int n = grouping.size();
+            if (scratch.length < n) {
+                scratch = new String[n];
+            }
+            int h = 1;
+            for (int i = 0; i < n; i++) {
+                String v = l.get(grouping.get(i));
+                scratch[i] = v;
+                h = h * 31 + v.hashCode();
+            }
+            int mask = keys.length - 1;
+            int i = (h ^ (h >>> 16)) & mask;
+            while (keys[i] != null) {
+                if (hashes[i] == h && same(values[i], n)) {
+                    return keys[i];
+                }
+                i = (i + 1) & mask;
+            }
+            Labels key = computeGroupKey(a, l);
+            keys[i] = key;
+            hashes[i] = h;
+            values[i] = Arrays.copyOf(scratch, n);
+            if (++size * 2 > keys.length) {
+                grow();
+            }
+            return key;
+        }
+
+        private boolean same(String[] v, int n) {
+            for (int i = 0; i < n; i++) {
+                if (!v[i].equals(scratch[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void grow() {
+            int[] oh = hashes;
+            String[][] ov = values;
+            Labels[] ok = keys;
+            hashes = new int[ok.length * 2];
+            values = new String[ok.length * 2][];
+            keys = new Labels[ok.length * 2];
+            int mask = keys.length - 1;
+            for (int j = 0; j < ok.length; j++) {
+                if (ok[j] != null) {
+                    int i = (oh[j] ^ (oh[j] >>> 16)) & mask;
+                    while (keys[i] != null) {
+                        i = (i + 1) & mask;
+                    }
+                    keys[i] = ok[j];
+                    hashes[i] = oh[j];
+                    values[i] = ov[j];
+                }
+            }
+        }
     }
 
     private Labels computeGroupKey(AggregateExpr a, Labels l) {

@@ -51,6 +51,8 @@ final class Evaluator {
     private final Map<VectorSelector, List<LoadedSeries>> data = new IdentityHashMap<>();
     private final Map<Subquery, SubqueryStore> subqueryStore = new IdentityHashMap<>();
     private final RangeWindow window = new RangeWindow();
+    private long[] scratchTs = new long[64];
+    private double[] scratchVs = new double[64];
     private final BinaryOps binaryOps;
     private final Aggregations aggregations;
     private final SpecialFunctions specials;
@@ -130,6 +132,7 @@ final class Evaluator {
     void load(Querier querier, Map<VectorSelector, long[]> plan) {
         SampleIterator reuse = null;
         long total = 0;
+        long checked = 0;
         for (Map.Entry<VectorSelector, long[]> e : plan.entrySet()) {
             long mint = e.getValue()[0];
             long maxt = e.getValue()[1];
@@ -137,27 +140,39 @@ final class Evaluator {
             SeriesSet set = querier.select(false, SelectHints.of(mint, maxt), matchers);
             List<LoadedSeries> list = new ArrayList<>();
             while (set.next()) {
-                LoadedSeries ls = new LoadedSeries(set.at().labels());
                 SampleIterator it = set.at().iterator(reuse);
                 reuse = it;
+                // Decode into the reused scratch arrays, then copy once at the exact size: no
+                // growing per series.
+                int n = 0;
                 if (it.seek(mint + 1)) {
                     do {
                         long t = it.atT();
                         if (t > maxt) {
                             break;
                         }
-                        ls.add(t, it.atV());
+                        if (n == scratchTs.length) {
+                            scratchTs = Arrays.copyOf(scratchTs, n * 2);
+                            scratchVs = Arrays.copyOf(scratchVs, n * 2);
+                        }
+                        scratchTs[n] = t;
+                        scratchVs[n] = it.atV();
+                        n++;
                     } while (it.next());
                 }
                 if (it.error() != null) {
                     throw new QueryException(QueryException.Kind.EXECUTION, it.error().getMessage(), it.error());
                 }
-                if (ls.n > 0) {
+                if (n > 0) {
+                    LoadedSeries ls = new LoadedSeries(set.at().labels(), Arrays.copyOf(scratchTs, n),
+                            Arrays.copyOf(scratchVs, n));
                     ls.seal();
                     list.add(ls);
-                    total += ls.n;
+                    total += n;
                 }
-                ctx.checkDeadline();
+                if ((++checked & 255) == 0) {
+                    ctx.checkDeadline();
+                }
             }
             if (set.error() != null) {
                 throw new QueryException(QueryException.Kind.EXECUTION, set.error().getMessage(), set.error());
@@ -552,7 +567,9 @@ final class Evaluator {
             if (RangeFunction.isNoValue(r)) {
                 continue;
             }
-            if (counterCheck) {
+            if (counterCheck && !s.counterNameChecked) {
+                // The annotation is per metric name and deduplicated: one check per series and query.
+                s.counterNameChecked = true;
                 warnIfNotCounter(s.labels, ms.pos());
             }
             out.add(new Elem(s.labels, r, dropName, 0));

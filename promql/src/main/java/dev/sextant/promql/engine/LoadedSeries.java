@@ -16,9 +16,19 @@ final class LoadedSeries {
     long[] fts;
     double[] fvs;
     int fn;
+    /** Whether the "might not be a counter" check already ran for this series in this query. */
+    boolean counterNameChecked;
 
     LoadedSeries(Labels labels) {
         this.labels = labels;
+    }
+
+    /** A series whose samples are already in arrays of exactly {@code ts.length}. */
+    LoadedSeries(Labels labels, long[] ts, double[] vs) {
+        this.labels = labels;
+        this.ts = ts;
+        this.vs = vs;
+        this.n = ts.length;
     }
 
     void add(long t, double v) {

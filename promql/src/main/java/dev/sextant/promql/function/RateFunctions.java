@@ -62,12 +62,14 @@ final class RateFunctions {
         if (toEnd >= threshold) {
             toEnd = avg / 2;
         }
+        // Operation order matters to the last bit: Prometheus (2.x and 3.x alike) divides the
+        // extrapolation factor by the range and then multiplies once; dividing the product
+        // instead differs by an ulp on about a third of real counters.
         double factor = (sampled + toStart + toEnd) / sampled;
-        result *= factor;
         if (perSecond) {
-            result /= (w.windowEnd - w.windowStart) / 1000.0;
+            factor /= (w.windowEnd - w.windowStart) / 1000.0;
         }
-        return result;
+        return result * factor;
     }
 
     /** Anchored/smoothed: last minus first boundary value (with resets for counters), no extrapolation. */
