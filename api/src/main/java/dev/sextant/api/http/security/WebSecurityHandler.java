@@ -148,6 +148,10 @@ final class WebSecurityHandler extends ChannelDuplexHandler {
         if (challenge) {
             resp.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic");
         }
+        // ctx.write starts below this handler, so write() does not see this response: add the headers here.
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            resp.headers().set(h.getKey(), h.getValue());
+        }
         HttpUtil.setContentLength(resp, body.length);
         if (keepAlive) {
             resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

@@ -172,8 +172,52 @@ final class TestPki {
             kmf.init(ks, new char[0]);
         }
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
+        ctx.init(kmf == null ? null : new javax.net.ssl.KeyManager[] {always((javax.net.ssl.X509KeyManager) kmf.getKeyManagers()[0])},
+                tmf.getTrustManagers(), new SecureRandom());
         return ctx;
+    }
+
+    /**
+     * Presents the certificate whatever CAs the server names (the JDK's own key manager stays silent
+     * when the issuer is not among them; curl and Go clients send it anyway).
+     */
+    private static javax.net.ssl.X509ExtendedKeyManager always(javax.net.ssl.X509KeyManager km) {
+        return new javax.net.ssl.X509ExtendedKeyManager() {
+            @Override
+            public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+                return new String[] {"client"};
+            }
+
+            @Override
+            public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                return "client";
+            }
+
+            @Override
+            public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
+                return "client";
+            }
+
+            @Override
+            public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+                return null;
+            }
+
+            @Override
+            public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                return null;
+            }
+
+            @Override
+            public X509Certificate[] getCertificateChain(String alias) {
+                return km.getCertificateChain(alias);
+            }
+
+            @Override
+            public PrivateKey getPrivateKey(String alias) {
+                return km.getPrivateKey(alias);
+            }
+        };
     }
 
     static InetAddress loopback() throws IOException {
