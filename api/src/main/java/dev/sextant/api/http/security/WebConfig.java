@@ -98,13 +98,13 @@ public record WebConfig(String source, Tls tls, Http http, Map<String, String> u
         }
     }
 
-    private static final Set<String> TOP_KEYS = Set.of("tls_server_config", "http_server_config", "basic_auth_users",
+    static final Set<String> TOP_KEYS = Set.of("tls_server_config", "http_server_config", "basic_auth_users",
             "rate_limit");
-    private static final Set<String> TLS_KEYS = Set.of("cert", "key", "client_ca", "cert_file", "key_file",
+    static final Set<String> TLS_KEYS = Set.of("cert", "key", "client_ca", "cert_file", "key_file",
             "client_auth_type", "client_ca_file", "cipher_suites", "curve_preferences", "min_version", "max_version",
             "prefer_server_cipher_suites", "client_allowed_sans");
-    private static final Set<String> HTTP_KEYS = Set.of("http2", "headers");
-    private static final Set<String> RATE_KEYS = Set.of("interval", "burst");
+    static final Set<String> HTTP_KEYS = Set.of("http2", "headers");
+    static final Set<String> RATE_KEYS = Set.of("interval", "burst");
 
     /** The headers the toolkit lets a user set, with their allowed values (null: any value). */
     private static final Map<String, List<String>> ALLOWED_HEADERS = Map.of(

@@ -262,6 +262,20 @@ class TlsServerTest {
     }
 
     @Test
+    void aSilentClientIsDroppedAfterTheHandshakeTimeout() throws Exception {
+        int port = start(TLS);
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            s.setSoTimeout((int) WebSecurity.HANDSHAKE_TIMEOUT_MILLIS + 10_000);
+            long started = System.nanoTime();
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(WebSecurity.HANDSHAKE_TIMEOUT_MILLIS - 1_000));
+        }
+        assertThat(get(client(TestPki.clientContext(ca, null)), port, null, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void changesToUsersApplyOnTheNextRequestAndABrokenFileGives500() throws Exception {
         int port = start("basic_auth_users:\n  alice: " + aliceHash + "\n");
         HttpClient c = HttpClient.newHttpClient();
