@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sextant check …}: validates files the way {@code promtool check …} does. */
 @Command(name = "check", description = "Check the resources for validity.",
-        subcommands = {CheckCommand.Config.class, CheckCommand.Rules.class})
+        subcommands = {CheckCommand.Config.class, CheckCommand.Rules.class, CheckCommand.WebConfigCheck.class})
 final class CheckCommand {
 
     /** {@code sextant check config <files…>}: exit 0 when every file is valid, 1 otherwise. */
@@ -79,6 +79,37 @@ final class CheckCommand {
                 }
             }
             return 0;
+        }
+    }
+
+    /**
+     * {@code sextant check web-config <files…>}: like {@code promtool check web-config}, reads each
+     * file and the certificates, keys and CAs it names; prints {@code <file> SUCCESS} or
+     * {@code <file> FAILED: <error>} on standard error; exit 1 when any file fails.
+     */
+    @Command(name = "web-config", description = "Check if the web config files are valid or not.")
+    static final class WebConfigCheck implements Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "web-config-files")
+        List<Path> files;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            boolean failed = false;
+            for (Path f : files) {
+                try {
+                    dev.sextant.api.http.security.WebConfig.validate(f);
+                    err.println(f + " SUCCESS");
+                } catch (dev.sextant.api.http.security.WebConfigException e) {
+                    err.println(f + " FAILED: " + e.getMessage());
+                    failed = true;
+                }
+            }
+            err.flush();
+            return failed ? 1 : 0;
         }
     }
 }

@@ -60,6 +60,10 @@ public final class Main implements Callable<Integer> {
             description = "Maximum number of bytes that can be stored for blocks, e.g. 512MB (default: no limit).")
     long retentionSize;
 
+    @Option(names = "--web.config.file", paramLabel = "FILE",
+            description = "Path to configuration file that can enable TLS or authentication (Prometheus's web-config format).")
+    Path webConfigFile;
+
     @Option(names = "--query.max-concurrency", paramLabel = "N", defaultValue = "20",
             description = "Maximum number of queries executed concurrently (default: ${DEFAULT-VALUE}).")
     int maxConcurrency;
@@ -84,12 +88,16 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         HostPort hp = HostPort.parse(listenAddress);
         ServerOptions options = new ServerOptions(configFile, dataDir, hp.host(), hp.port(), remoteWriteReceiver,
-                lifecycle, adminApi, queryTimeout, maxSamples, lookbackDelta, retentionTime, retentionSize, maxConcurrency);
+                lifecycle, adminApi, queryTimeout, maxSamples, lookbackDelta, retentionTime, retentionSize, maxConcurrency,
+                webConfigFile);
         SextantServer server;
         try {
             server = SextantServer.start(options);
         } catch (ConfigFile.ConfigException e) {
             System.err.println("sextant: error: " + e.getMessage());
+            return 1;
+        } catch (dev.sextant.api.http.security.WebConfigException e) {
+            System.err.println("sextant: error: Unable to validate web configuration file: " + e.getMessage());
             return 1;
         } catch (io.netty.channel.ChannelException | java.net.BindException e) {
             System.err.println("sextant: error: listen tcp " + listenAddress + ": " + e.getMessage());

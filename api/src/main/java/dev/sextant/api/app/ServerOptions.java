@@ -12,11 +12,21 @@ import java.time.Duration;
  * @param listenPort port part of {@code --web.listen-address} (0 picks a free port)
  * @param retentionSize {@code --storage.tsdb.retention.size} in bytes, 0 for no limit
  * @param queryMaxConcurrency {@code --query.max-concurrency}, queries evaluated at once (default 20)
+ * @param webConfigFile {@code --web.config.file} (TLS, basic auth, headers); null for plain, open HTTP
  */
 public record ServerOptions(Path configFile, Path dataDir, String listenHost, int listenPort,
         boolean enableRemoteWriteReceiver, boolean enableLifecycle, boolean enableAdminApi,
         Duration queryTimeout, long queryMaxSamples, Duration lookbackDelta, Duration retentionTime,
-        long retentionSize, int queryMaxConcurrency) {
+        long retentionSize, int queryMaxConcurrency, Path webConfigFile) {
+
+    /** Options without a web configuration file. */
+    public ServerOptions(Path configFile, Path dataDir, String listenHost, int listenPort,
+            boolean enableRemoteWriteReceiver, boolean enableLifecycle, boolean enableAdminApi,
+            Duration queryTimeout, long queryMaxSamples, Duration lookbackDelta, Duration retentionTime,
+            long retentionSize, int queryMaxConcurrency) {
+        this(configFile, dataDir, listenHost, listenPort, enableRemoteWriteReceiver, enableLifecycle, enableAdminApi,
+                queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency, null);
+    }
 
     /** Defaults as Prometheus has them, listening on {@code host:port}. */
     public static ServerOptions defaults(Path dataDir, String host, int port) {
@@ -26,11 +36,25 @@ public record ServerOptions(Path configFile, Path dataDir, String listenHost, in
 
     public ServerOptions withRemoteWriteReceiver(boolean on) {
         return new ServerOptions(configFile, dataDir, listenHost, listenPort, on, enableLifecycle, enableAdminApi,
-                queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency);
+                queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency,
+                webConfigFile);
     }
 
     public ServerOptions withConfigFile(Path file) {
         return new ServerOptions(file, dataDir, listenHost, listenPort, enableRemoteWriteReceiver, enableLifecycle,
-                enableAdminApi, queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency);
+                enableAdminApi, queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency,
+                webConfigFile);
+    }
+
+    public ServerOptions withWebConfigFile(Path file) {
+        return new ServerOptions(configFile, dataDir, listenHost, listenPort, enableRemoteWriteReceiver, enableLifecycle,
+                enableAdminApi, queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency,
+                file);
+    }
+
+    public ServerOptions withLifecycle(boolean on) {
+        return new ServerOptions(configFile, dataDir, listenHost, listenPort, enableRemoteWriteReceiver, on,
+                enableAdminApi, queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency,
+                webConfigFile);
     }
 }

@@ -4,6 +4,7 @@ import dev.sextant.api.http.ApiResponse;
 import dev.sextant.api.http.Handler;
 import dev.sextant.api.http.HttpServer;
 import dev.sextant.api.http.Router;
+import dev.sextant.api.http.security.WebSecurity;
 import dev.sextant.api.metrics.ServerMetrics;
 import dev.sextant.api.remote.RemoteReadHandler;
 import dev.sextant.api.remote.RemoteWriteHandler;
@@ -87,6 +88,8 @@ public final class SextantServer implements AutoCloseable {
      */
     public static SextantServer start(ServerOptions options) throws Exception {
         ConfigFile config = options.configFile() == null ? ConfigFile.builtIn() : ConfigFile.load(options.configFile());
+        // Like Prometheus, a bad web configuration (or an unreadable certificate) stops start-up.
+        WebSecurity security = options.webConfigFile() == null ? null : WebSecurity.open(options.webConfigFile());
         Files.createDirectories(options.dataDir());
         ServerMetrics metrics = new ServerMetrics();
         metrics.configReloaded(true, System.currentTimeMillis());
@@ -103,7 +106,7 @@ public final class SextantServer implements AutoCloseable {
                     hostname().hashCode()));
             // Like Prometheus, listen while the WAL replays: API calls get 503 and walreplay shows progress.
             server.http = new HttpServer(options.listenHost(), options.listenPort(), server.routes(),
-                    Math.max(4, Runtime.getRuntime().availableProcessors() * 2), metrics);
+                    Math.max(4, Runtime.getRuntime().availableProcessors() * 2), metrics, security);
             server.http.start();
             server.storage = Tsdb.open(options.dataDir(), TsdbOptions.defaults()
                     .withRetention(options.retentionTime().toMillis())
@@ -113,6 +116,8 @@ public final class SextantServer implements AutoCloseable {
         } catch (Exception e) {
             if (server.http != null) {
                 server.http.close();
+            } else if (security != null) {
+                security.close();
             }
             if (server.scrapeManager != null) {
                 server.scrapeManager.close();
@@ -287,6 +292,7 @@ public final class SextantServer implements AutoCloseable {
         f.put("web.enable-remote-write-receiver", Boolean.toString(options.enableRemoteWriteReceiver()));
         f.put("web.enable-lifecycle", Boolean.toString(options.enableLifecycle()));
         f.put("web.enable-admin-api", Boolean.toString(options.enableAdminApi()));
+        f.put("web.config.file", options.webConfigFile() == null ? "" : options.webConfigFile().toString());
         f.put("query.timeout", dev.sextant.tsdb.model.PromDuration.format(options.queryTimeout().toMillis()));
         f.put("query.max-samples", Long.toString(options.queryMaxSamples()));
         f.put("query.max-concurrency", Integer.toString(options.queryMaxConcurrency()));

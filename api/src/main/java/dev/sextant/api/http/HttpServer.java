@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import dev.sextant.api.http.security.WebSecurity;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -55,6 +56,8 @@ public final class HttpServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ExecutorService handlerPool;
     private final RequestObserver observer;
+    /** {@code --web.config.file}: TLS, basic auth, headers; null when not given. */
+    private final WebSecurity security;
     private Channel channel;
 
     /** Told about every answered request, e.g. to count it in self-metrics. Must be thread-safe. */
@@ -66,6 +69,13 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public HttpServer(String host, int port, Router router, int handlerThreads, RequestObserver observer) {
+        this(host, port, router, handlerThreads, observer, null);
+    }
+
+    /** @param security the web configuration's TLS and authentication, or null for plain, open HTTP; closed with the server */
+    public HttpServer(String host, int port, Router router, int handlerThreads, RequestObserver observer,
+            WebSecurity security) {
+        this.security = security;
         this.host = host;
         this.port = port;
         this.router = router;
@@ -89,15 +99,23 @@ public final class HttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (security != null && security.tlsEnabled()) {
+                            ch.pipeline().addLast(security.tlsHandlers());
+                        }
+                        ch.pipeline().addLast(new HttpServerCodec());
+                        if (security != null) {
+                            // Before the aggregator: a rejected request's body is never buffered.
+                            ch.pipeline().addLast(security.newHttpHandler());
+                        }
                         ch.pipeline()
-                                .addLast(new HttpServerCodec())
                                 .addLast(new HttpContentCompressor())
                                 .addLast(new HttpObjectAggregator(MAX_CONTENT_LENGTH))
                                 .addLast(new Dispatcher());
                     }
                 });
         channel = b.bind(host, port).sync().channel();
-        log.info("msg=\"HTTP server listening\" address={}", channel.localAddress());
+        log.info("msg=\"HTTP server listening\" address={} tls={}", channel.localAddress(),
+                security != null && security.tlsEnabled());
         return this;
     }
 
@@ -114,6 +132,9 @@ public final class HttpServer implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         handlerPool.shutdownNow();
+        if (security != null) {
+            security.close();
+        }
     }
 
     /** One per connection (HTTP/1.1 without pipelining: at most one request in flight). */

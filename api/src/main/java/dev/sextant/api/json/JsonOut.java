@@ -28,6 +28,7 @@ public final class JsonOut implements AutoCloseable {
         try {
             this.out = new ByteArrayOutputStream(initialCapacity);
             this.gen = FACTORY.createGenerator(out, JsonEncoding.UTF8);
+            gen.setCharacterEscapes(LineSeparatorEscapes.INSTANCE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

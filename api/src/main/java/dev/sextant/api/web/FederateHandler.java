@@ -97,7 +97,7 @@ public final class FederateHandler implements Handler {
         StringBuilder sb = new StringBuilder(series.size() * 96);
         String lastName = null;
         for (Labels l : series) {
-            String name = l.metricName();
+            String name = escapeName(l.metricName());
             if (!name.equals(lastName)) {
                 sb.append("# TYPE ").append(name).append(" untyped\n");
                 lastName = name;
@@ -122,11 +122,47 @@ public final class FederateHandler implements Handler {
         return new ApiResponse(200, CONTENT_TYPE, Map.of(), sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A name as text format 0.0.4 can carry it: legacy names as they are, any other (UTF-8 names
+     * arrive by remote write) with Prometheus's "underscores" escaping, each character outside
+     * {@code [a-zA-Z0-9_:]} (or a leading digit) becoming {@code _}. Written raw, a name holding a
+     * quote, brace, space or newline would forge labels or whole sample lines.
+     */
+    static String escapeName(String name) {
+        if (isLegacy(name)) {
+            return name;
+        }
+        StringBuilder sb = new StringBuilder(name.length());
+        int i = 0;
+        for (int off = 0; off < name.length(); ) {
+            int cp = name.codePointAt(off);
+            off += Character.charCount(cp);
+            sb.append(legacyRune(cp, i++) ? (char) cp : '_');
+        }
+        return sb.length() == 0 ? "_" : sb.toString();
+    }
+
+    private static boolean isLegacy(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (!legacyRune(name.charAt(i), i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean legacyRune(int c, int i) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (c >= '0' && c <= '9' && i > 0);
+    }
+
     private static boolean label(StringBuilder sb, boolean first, String name, String value) {
         if (!first) {
             sb.append(',');
         }
-        sb.append(name).append("=\"");
+        sb.append(escapeName(name)).append("=\"");
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
