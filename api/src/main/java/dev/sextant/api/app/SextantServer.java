@@ -7,6 +7,8 @@ import dev.sextant.api.http.Router;
 import dev.sextant.api.metrics.ServerMetrics;
 import dev.sextant.api.remote.RemoteReadHandler;
 import dev.sextant.api.remote.RemoteWriteHandler;
+import dev.sextant.api.remote.send.RemoteWriteManager;
+import dev.sextant.api.remote.send.RemoteWriteMetrics;
 import dev.sextant.api.web.FederateHandler;
 import dev.sextant.api.v1.BuildInfo;
 import dev.sextant.api.v1.DiscoveryApi;
@@ -64,6 +66,7 @@ public final class SextantServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private ScrapeManager scrapeManager;
     private RulesWiring rules;
+    private RemoteWriteManager remoteWrite;
     private WalReplayProgress walProgress;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -109,6 +112,10 @@ public final class SextantServer implements AutoCloseable {
                     .withRetention(options.retentionTime().toMillis())
                     .withRetentionBytes(options.retentionSize()), server.walProgress);
             TsdbAdapters.registerMetrics(metrics, server.storage);
+            // Remote write starts before anything is scraped, so a new queue sends every new sample.
+            server.remoteWrite = new RemoteWriteManager(options.dataDir(), new RemoteWriteMetrics(metrics.registry()),
+                    () -> server.storage().head().maxTime());
+            server.remoteWrite.apply(config.remoteWrite(), config.externalLabels());
             server.scrapeManager.applyConfig(config.scrape());
         } catch (Exception e) {
             if (server.http != null) {
@@ -119,6 +126,9 @@ public final class SextantServer implements AutoCloseable {
             }
             if (server.rules != null) {
                 server.rules.close();
+            }
+            if (server.remoteWrite != null) {
+                server.remoteWrite.close();
             }
             if (server.storage != null) {
                 server.storage.close();
@@ -252,6 +262,7 @@ public final class SextantServer implements AutoCloseable {
             synchronized (this) {
                 rules.apply(next);
                 scrapeManager.applyConfig(next.scrape());
+                remoteWrite.apply(next.remoteWrite(), next.externalLabels());
                 config.set(next);
             }
             lastReloadOk = true;
@@ -259,7 +270,7 @@ public final class SextantServer implements AutoCloseable {
             metrics.configReloaded(true, System.currentTimeMillis());
             log.info("msg=\"Completed loading of configuration file\" filename={}", options.configFile());
             return ApiResponse.text(200, "");
-        } catch (ConfigFile.ConfigException e) {
+        } catch (ConfigFile.ConfigException | IOException e) {
             lastReloadOk = false;
             metrics.configReloaded(false, System.currentTimeMillis());
             log.error("msg=\"Error reloading config\" err=\"{}\"", e.getMessage());
@@ -346,6 +357,9 @@ public final class SextantServer implements AutoCloseable {
             http.close();
             scrapeManager.close();
             rules.close();
+            // After scraping and rules stopped and before storage closes: queues flush briefly and
+            // persist their WAL position.
+            remoteWrite.close();
             try {
                 if (storage != null) {
                     storage.close();
