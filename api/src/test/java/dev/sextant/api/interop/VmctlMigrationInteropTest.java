@@ -77,11 +77,15 @@ class VmctlMigrationInteropTest {
             Path snapshot = dir.resolve("sextant-data").resolve("snapshots").resolve(name);
             assertThat(snapshot).isDirectory();
 
-            List<String> cmd = new ArrayList<>(List.of(ExternalBinary.require("vmctl").toString(), "prometheus",
-                    "--prom-snapshot=" + snapshot, "--vm-addr=http://127.0.0.1:" + vmPort, "-s",
-                    "--vm-disable-progress-bar"));
+            String vmctl = ExternalBinary.require("vmctl") + " prometheus --prom-snapshot=" + snapshot
+                    + " --vm-addr=http://127.0.0.1:" + vmPort + " -s --vm-disable-progress-bar";
             Path log = dir.resolve("vmctl.log");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            // vmctl 1.79's import progress bar insists on a terminal even when disabled: run it under
+            // script(1) (util-linux, always on Debian), which gives it a pseudo-terminal.
+            List<String> cmd = new ArrayList<>(List.of(ExternalBinary.require("script").toString(), "-qec", vmctl,
+                    log.toString()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("script.out").toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("vmctl finishes").isTrue();
             assertThat(p.exitValue()).as("vmctl exit; log:\n%s", Files.readString(log)).isZero();
 

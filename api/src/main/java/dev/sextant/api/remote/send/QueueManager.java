@@ -135,6 +135,11 @@ final class QueueManager {
         return highestSentMillis.get();
     }
 
+    /** Counts samples read from the WAL for this queue (once per record, not per sample). */
+    void samplesIn(int n) {
+        metrics.in.inc(n);
+    }
+
     void dropped(int n) {
         droppedCount += n;
         metrics.dropped.inc(n);
@@ -153,7 +158,6 @@ final class QueueManager {
         stageV[i][n] = v;
         stageLen[i] = n + 1;
         in++;
-        metrics.in.inc();
         if (n + 1 == stageCapacity) {
             return flushLane(i, stop);
         }

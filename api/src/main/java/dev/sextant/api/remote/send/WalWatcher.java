@@ -86,9 +86,15 @@ final class WalWatcher implements Runnable, QueueManager.StopCheck {
         return stopping;
     }
 
+    private long lastHousekeeping;
+
     @Override
     public void housekeeping() {
         long now = System.currentTimeMillis();
+        if (now - lastHousekeeping < 100) {
+            return;
+        }
+        lastHousekeeping = now;
         queue.advanceSafe();
         long in = highestInMillis.getAsLong();
         queue.tick(in == Long.MIN_VALUE ? 0 : in / 1000.0);
@@ -335,6 +341,7 @@ final class WalWatcher implements Runnable, QueueManager.StopCheck {
                         return false;
                     }
                 }
+                queue.samplesIn(samples.size);
                 if (dropped > 0) {
                     queue.dropped(dropped);
                 }
