@@ -9,10 +9,7 @@ import dev.sextant.tsdb.wal.Wal;
 import dev.sextant.tsdb.wal.WalReader;
 import dev.sextant.tsdb.wal.WalTailer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -378,14 +375,10 @@ final class WalWatcher implements Runnable, QueueManager.StopCheck {
 
     private long[] readProgress() {
         try {
-            if (!Files.exists(progressFile)) {
-                return null;
-            }
-            String[] f = Files.readString(progressFile, StandardCharsets.UTF_8).trim().split("\\s+");
-            return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])};
-        } catch (IOException | RuntimeException e) {
+            return ProgressFile.read(progressFile);
+        } catch (IOException e) {
             log.warn("msg=\"Unreadable remote write progress file, starting like a new queue\" file={} err=\"{}\"",
-                    progressFile, e.toString());
+                    progressFile, e.getMessage());
             return null;
         }
     }
@@ -401,10 +394,7 @@ final class WalWatcher implements Runnable, QueueManager.StopCheck {
             return;
         }
         try {
-            Files.createDirectories(progressFile.getParent());
-            Path tmp = progressFile.resolveSibling(progressFile.getFileName() + ".tmp");
-            Files.writeString(tmp, seg + " " + off + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, progressFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            ProgressFile.write(progressFile, seg, off);
             persistedSegment = seg;
             persistedOffset = off;
         } catch (IOException e) {
