@@ -16,7 +16,7 @@
 # sender had sent every sample; send throughput = samples / drain.
 #
 # Environment: SERIES (50000), SAMPLES (20), WINDOW (90), RUNS (3), SERVERS ("sextant prometheus"),
-# SEXTANT_JAR (api/target/sextant.jar), KEEP=1 keeps the work directory.
+# SEXTANT_JAR (api/target/sextant.jar), BENCH_JAR (bench/target/benchmarks.jar), KEEP=1 keeps the work directory.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -26,7 +26,7 @@ window="${WINDOW:-90}"
 runs="${RUNS:-3}"
 servers="${SERVERS:-sextant prometheus}"
 sextant_jar="${SEXTANT_JAR:-$root/api/target/sextant.jar}"
-bench_jar="$root/bench/target/benchmarks.jar"
+bench_jar="${BENCH_JAR:-$root/bench/target/benchmarks.jar}"
 jvm_flags=(--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED)
 clk_tck="$(getconf CLK_TCK)"
