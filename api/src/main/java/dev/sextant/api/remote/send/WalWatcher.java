@@ -52,7 +52,7 @@ final class WalWatcher implements Runnable, QueueManager.StopCheck {
     private Thread thread;
     private WalTailer tailer;
     /** Send samples of records starting at or after this position; segment -1 = not decided yet. */
-    private int sendFromSegment = -1;
+    private volatile int sendFromSegment = -1;
     private long sendFromOffset;
     private boolean sending;
     private int gcCheckpoint = -1;
@@ -385,6 +385,9 @@ final class WalWatcher implements Runnable, QueueManager.StopCheck {
 
     /** Writes the safe position (atomically: temp file, then rename). */
     private synchronized void persist() {
+        if (sendFromSegment < 0) {
+            return; // a new queue still catching up: it has no position of its own yet
+        }
         int seg = queue.safeSegment();
         long off = queue.safeOffset();
         if (seg < 0 || (seg == persistedSegment && off == persistedOffset)) {
