@@ -113,8 +113,15 @@ public final class SextantServer implements AutoCloseable {
                     .withRetentionBytes(options.retentionSize()), server.walProgress);
             TsdbAdapters.registerMetrics(metrics, server.storage);
             // Remote write starts before anything is scraped, so a new queue sends every new sample.
+            ScrapeManager scrapes = server.scrapeManager;
             server.remoteWrite = new RemoteWriteManager(options.dataDir(), new RemoteWriteMetrics(metrics.registry()),
-                    () -> server.storage().head().maxTime());
+                    () -> server.storage().head().maxTime(), () -> {
+                        java.util.List<RemoteWriteManager.MetricMetadata> out = new java.util.ArrayList<>();
+                        for (dev.sextant.scrape.loop.TargetMetadata t : scrapes.targetMetadata()) {
+                            out.add(new RemoteWriteManager.MetricMetadata(t.metric(), t.type(), t.help(), t.unit()));
+                        }
+                        return out;
+                    });
             server.remoteWrite.apply(config.remoteWrite(), config.externalLabels());
             server.scrapeManager.applyConfig(config.scrape());
         } catch (Exception e) {

@@ -24,6 +24,8 @@ final class FakeReceiver implements AutoCloseable {
     final Map<String, List<long[]>> samples = new ConcurrentHashMap<>();
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger acceptedRequests = new AtomicInteger();
+    /** Metadata received: family name to "type|help". */
+    final Map<String, String> metadata = new ConcurrentHashMap<>();
     final List<String> contentTypes = new java.util.concurrent.CopyOnWriteArrayList<>();
     volatile IntSupplier status = () -> 204;
     private final HttpServer server;
@@ -67,6 +69,9 @@ final class FakeReceiver implements AutoCloseable {
     }
 
     private void record(WriteRequest req) {
+        for (Types.MetricMetadata m : req.getMetadataList()) {
+            metadata.put(m.getMetricFamilyName(), m.getType() + "|" + m.getHelp());
+        }
         for (Types.TimeSeries ts : req.getTimeseriesList()) {
             Map<String, String> l = new TreeMap<>();
             for (Types.Label lab : ts.getLabelsList()) {

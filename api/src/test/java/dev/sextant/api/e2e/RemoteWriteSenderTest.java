@@ -198,4 +198,30 @@ class RemoteWriteSenderTest {
             await("the old queue keeps sending", 15_000, () -> second.distinctSamples() == 60);
         }
     }
+
+    @Test
+    void metadataOfScrapedFamiliesIsSent() throws Exception {
+        int port;
+        try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = ss.getLocalPort();
+        }
+        try (FakeReceiver recv = new FakeReceiver()) {
+            Path cfg = dir.resolve("prometheus.yml");
+            Files.writeString(cfg, """
+                    global: {scrape_interval: 1s}
+                    scrape_configs:
+                      - job_name: self
+                        static_configs: [{targets: ['127.0.0.1:%d']}]
+                    remote_write:
+                    """.formatted(port) + queue(recv, "    metadata_config: {send_interval: 1s}\n"));
+            try (SextantServer s = SextantServer.start(ServerOptions.defaults(dir.resolve("data"), "127.0.0.1", port)
+                    .withConfigFile(cfg))) {
+                await("metadata of the self-scrape", 20_000, () -> recv.metadata.containsKey("sextant_tsdb_head_series"));
+                assertThat(recv.metadata.get("sextant_tsdb_head_series")).isEqualTo("GAUGE|Total number of series in the head block.");
+                await("samples of the self-scrape", 20_000, () -> recv.samples.keySet().stream()
+                        .anyMatch(k -> k.startsWith("{__name__=\"up\",instance=\"127.0.0.1:" + port + "\"")));
+                assertThat(metric(new HttpFixture(s.port()), "prometheus_remote_storage_metadata_total")).isGreaterThan(0);
+            }
+        }
+    }
 }

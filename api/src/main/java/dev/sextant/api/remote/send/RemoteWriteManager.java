@@ -31,10 +31,21 @@ public final class RemoteWriteManager implements AutoCloseable {
     private final RemoteWriteMetrics metrics;
     private final LongSupplier highestInMillis;
     private final Map<Key, Running> running = new LinkedHashMap<>();
+    private final java.util.function.Supplier<List<MetadataSender.MetricMetadata>> metadata;
+    private final java.util.concurrent.ScheduledExecutorService scheduler =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "remote-write-metadata");
+                t.setDaemon(true);
+                return t;
+            });
 
     private record Key(RemoteWriteConfig config, Labels externalLabels) {}
 
-    private record Running(WalWatcher watcher, QueueManager queue, RemoteWriteMetrics.Queue metrics) {}
+    private record Running(WalWatcher watcher, QueueManager queue, RemoteWriteMetrics.Queue metrics,
+            java.util.concurrent.ScheduledFuture<?> metadataTask) {}
+
+    /** Metric metadata as the scrape loops know it (family, type, help, unit), for {@code metadata_config}. */
+    public record MetricMetadata(String family, String type, String help, String unit) {}
 
     /**
      * @param dataDir the TSDB directory: the WAL is {@code dataDir/wal}, progress goes to
@@ -42,6 +53,19 @@ public final class RemoteWriteManager implements AutoCloseable {
      * @param highestInMillis the newest sample timestamp in storage (for lag and shard calculation)
      */
     public RemoteWriteManager(Path dataDir, RemoteWriteMetrics metrics, LongSupplier highestInMillis) {
+        this(dataDir, metrics, highestInMillis, List::of);
+    }
+
+    /** @param metadata the metadata of the active scrape targets, sent per {@code metadata_config} */
+    public RemoteWriteManager(Path dataDir, RemoteWriteMetrics metrics, LongSupplier highestInMillis,
+            java.util.function.Supplier<List<MetricMetadata>> metadata) {
+        this.metadata = () -> {
+            List<MetadataSender.MetricMetadata> out = new ArrayList<>();
+            for (MetricMetadata m : metadata.get()) {
+                out.add(new MetadataSender.MetricMetadata(m.family(), m.type(), m.help(), m.unit()));
+            }
+            return out;
+        };
         this.walDir = dataDir.resolve("wal");
         this.progressDir = dataDir.resolve("remote_write");
         this.metrics = metrics;
@@ -89,12 +113,29 @@ public final class RemoteWriteManager implements AutoCloseable {
         QueueManager q = new QueueManager(c, m);
         WalWatcher w = new WalWatcher(walDir, progressFile(c), k.externalLabels(), c, q, m, highestInMillis);
         w.start();
+        java.util.concurrent.ScheduledFuture<?> task = null;
+        if (c.metadata().send() && c.protocol() == 1 && c.metadata().sendIntervalMs() > 0) {
+            MetadataSender ms = new MetadataSender(c, q.sender(), metadata, m);
+            task = scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    ms.sendOnce();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    log.error("msg=\"sending metadata failed\" remote_name={} err=\"{}\"", c.name(), e.toString());
+                }
+            }, Math.min(c.metadata().sendIntervalMs(), 10_000), c.metadata().sendIntervalMs(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         log.info("msg=\"Starting remote write queue\" remote_name={} url={} protocol={}", c.name(), c.url(),
                 c.protocol() == 2 ? RemoteWriteConfig.PROTO_V2 : RemoteWriteConfig.PROTO_V1);
-        return new Running(w, q, m);
+        return new Running(w, q, m, task);
     }
 
     private void stopQueue(Key k, Running r) {
+        if (r.metadataTask() != null) {
+            r.metadataTask().cancel(true);
+        }
         try {
             r.watcher().stop(FLUSH_MILLIS);
         } catch (InterruptedException e) {
@@ -117,5 +158,6 @@ public final class RemoteWriteManager implements AutoCloseable {
             stopQueue(e.getKey(), e.getValue());
         }
         running.clear();
+        scheduler.shutdownNow();
     }
 }

@@ -34,6 +34,10 @@ public final class RemoteWriteMetrics {
     private final Histogram sentBatchDuration;
     private final Counter samplesIn;
     private final Gauge walSegment;
+    private final Counter metadataTotal;
+    private final Counter metadataFailedTotal;
+    private final Counter metadataRetriedTotal;
+    private final Counter metadataBytesTotal;
     private volatile DoubleSupplier highestIn = () -> 0;
 
     public RemoteWriteMetrics(PrometheusRegistry registry) {
@@ -84,6 +88,17 @@ public final class RemoteWriteMetrics {
                 .help("Samples in to remote storage, compare to samples out for queue managers.").labelNames(l).register(registry);
         walSegment = Gauge.builder().name("prometheus_wal_watcher_current_segment")
                 .help("Current segment the WAL watcher is reading records from.").labelNames("consumer").register(registry);
+        metadataTotal = Counter.builder().name("prometheus_remote_storage_metadata_total")
+                .help("Total number of metadata entries sent to remote storage.").labelNames(l).register(registry);
+        metadataFailedTotal = Counter.builder().name("prometheus_remote_storage_metadata_failed_total")
+                .help("Total number of metadata entries which failed on send to remote storage, non-recoverable errors.")
+                .labelNames(l).register(registry);
+        metadataRetriedTotal = Counter.builder().name("prometheus_remote_storage_metadata_retried_total")
+                .help("Total number of metadata entries which failed on send to remote storage but were retried because the send error was recoverable.")
+                .labelNames(l).register(registry);
+        metadataBytesTotal = Counter.builder().name("prometheus_remote_storage_metadata_bytes_total")
+                .help("The total number of bytes of metadata sent by the queue after compression.")
+                .labelNames(l).register(registry);
         GaugeWithCallback.builder().name("prometheus_remote_storage_highest_timestamp_in_seconds")
                 .help("Highest timestamp that has come into the remote storage via the Appender interface, in seconds since epoch.")
                 .callback(cb -> cb.call(highestIn.getAsDouble())).register(registry);
@@ -111,6 +126,10 @@ public final class RemoteWriteMetrics {
         final GaugeDataPoint highestSentSeconds;
         final GaugeDataPoint segment;
         final io.prometheus.metrics.core.datapoints.DistributionDataPoint duration;
+        final CounterDataPoint metadataSent;
+        final CounterDataPoint metadataFailed;
+        final CounterDataPoint metadataRetried;
+        final CounterDataPoint metadataBytes;
 
         Queue(String name, String url, RemoteWriteConfig.QueueConfig q) {
             this.name = name;
@@ -128,6 +147,10 @@ public final class RemoteWriteMetrics {
             highestSentSeconds = highestSent.labelValues(name, url);
             segment = walSegment.labelValues(name);
             duration = sentBatchDuration.labelValues(name, url);
+            metadataSent = metadataTotal.labelValues(name, url);
+            metadataFailed = metadataFailedTotal.labelValues(name, url);
+            metadataRetried = metadataRetriedTotal.labelValues(name, url);
+            metadataBytes = metadataBytesTotal.labelValues(name, url);
             shardsMin.labelValues(name, url).set(q.minShards());
             shardsMax.labelValues(name, url).set(q.maxShards());
             shardCapacity.labelValues(name, url).set(q.capacity());
@@ -137,7 +160,8 @@ public final class RemoteWriteMetrics {
         /** Removes this queue's series (the queue was removed by a reload). */
         void unregister() {
             for (Counter c : new Counter[] {samplesTotal, samplesFailed, samplesRetried, samplesDropped, bytesTotal,
-                    enqueueRetries, samplesIn}) {
+                    enqueueRetries, samplesIn, metadataTotal, metadataFailedTotal, metadataRetriedTotal,
+                    metadataBytesTotal}) {
                 c.remove(name, url);
             }
             for (Gauge g : new Gauge[] {samplesPending, shards, shardsMin, shardsMax, shardsDesired, shardCapacity,
