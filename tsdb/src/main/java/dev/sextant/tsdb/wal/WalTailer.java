@@ -9,7 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Follows a WAL directory that is still being written, record by record, for the remote-write
@@ -286,11 +285,6 @@ public final class WalTailer implements AutoCloseable {
             ch.close();
             ch = null;
         }
-    }
-
-    /** The segment numbers in {@code dir} (convenience for callers choosing where to start). */
-    public static List<Integer> segments(Path dir) throws IOException {
-        return Wal.segments(dir);
     }
 
     @Override

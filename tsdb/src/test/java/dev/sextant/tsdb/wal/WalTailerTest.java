@@ -3,12 +3,8 @@ package dev.sextant.tsdb.wal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.tsdb.encoding.Crc;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -187,12 +183,5 @@ class WalTailerTest {
         Crc.writeBE32(f, 3, Crc.crc32c(payload, 0, payload.length));
         System.arraycopy(payload, 0, f, Wal.HEADER_SIZE, payload.length);
         return f;
-    }
-
-    @SuppressWarnings("unused")
-    private static void append(Path p, byte[] b) throws IOException {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            ch.write(ByteBuffer.wrap(b));
-        }
     }
 }
