@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
+import dev.sextant.api.remote.send.RemoteWriteConfig;
+import dev.sextant.api.remote.send.RemoteWriteConfigParser;
 import java.util.Set;
 import dev.sextant.scrape.config.ScrapeConfigFile;
 
@@ -23,8 +26,10 @@ import dev.sextant.scrape.config.ScrapeConfigFile;
  * @param text the YAML as loaded
  * @param tree the parsed document (an empty object for an empty file)
  * @param scrape the validated global and scrape parts (strict, with file and line in errors)
+ * @param remoteWrite the validated {@code remote_write} entries
  */
-public record ConfigFile(String source, String text, JsonNode tree, ScrapeConfigFile scrape) {
+public record ConfigFile(String source, String text, JsonNode tree, ScrapeConfigFile scrape,
+        List<RemoteWriteConfig> remoteWrite) {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("global", "runtime", "alerting", "rule_files",
             "scrape_config_files", "scrape_configs", "storage", "tracing", "remote_write", "remote_read",
@@ -86,7 +91,26 @@ public record ConfigFile(String source, String text, JsonNode tree, ScrapeConfig
         } catch (dev.sextant.scrape.config.ConfigException e) {
             throw new ConfigException(e.getMessage());
         }
-        return new ConfigFile(source, text, tree, scrape);
+        List<RemoteWriteConfig> remoteWrite;
+        try {
+            remoteWrite = RemoteWriteConfigParser.parse(tree.get("remote_write"), configDir(source));
+        } catch (RemoteWriteConfigParser.InvalidConfigException e) {
+            throw new ConfigException("parsing YAML file " + source + ": " + e.getMessage());
+        }
+        return new ConfigFile(source, text, tree, scrape, remoteWrite);
+    }
+
+    /** The directory relative {@code *_file} paths are resolved against: the file's, else the working directory. */
+    private static Path configDir(String source) {
+        try {
+            Path parent = Path.of(source).toAbsolutePath().getParent();
+            if (parent != null && Files.isDirectory(parent)) {
+                return parent;
+            }
+        } catch (RuntimeException e) {
+            // not a path (e.g. "built-in default")
+        }
+        return Path.of("").toAbsolutePath();
     }
 
     /** {@code global.external_labels}, attached to everything that leaves the server. */

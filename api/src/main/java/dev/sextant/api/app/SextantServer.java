@@ -8,6 +8,8 @@ import dev.sextant.api.http.security.WebSecurity;
 import dev.sextant.api.metrics.ServerMetrics;
 import dev.sextant.api.remote.RemoteReadHandler;
 import dev.sextant.api.remote.RemoteWriteHandler;
+import dev.sextant.api.remote.send.RemoteWriteManager;
+import dev.sextant.api.remote.send.RemoteWriteMetrics;
 import dev.sextant.api.web.FederateHandler;
 import dev.sextant.api.v1.BuildInfo;
 import dev.sextant.api.v1.DiscoveryApi;
@@ -65,6 +67,7 @@ public final class SextantServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private ScrapeManager scrapeManager;
     private RulesWiring rules;
+    private RemoteWriteManager remoteWrite;
     private WalReplayProgress walProgress;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -112,6 +115,17 @@ public final class SextantServer implements AutoCloseable {
                     .withRetention(options.retentionTime().toMillis())
                     .withRetentionBytes(options.retentionSize()), server.walProgress);
             TsdbAdapters.registerMetrics(metrics, server.storage);
+            // Remote write starts before anything is scraped, so a new queue sends every new sample.
+            ScrapeManager scrapes = server.scrapeManager;
+            server.remoteWrite = new RemoteWriteManager(options.dataDir(), new RemoteWriteMetrics(metrics.registry()),
+                    () -> server.storage().head().maxTime(), () -> {
+                        java.util.List<RemoteWriteManager.MetricMetadata> out = new java.util.ArrayList<>();
+                        for (dev.sextant.scrape.loop.TargetMetadata t : scrapes.targetMetadata()) {
+                            out.add(new RemoteWriteManager.MetricMetadata(t.metric(), t.type(), t.help(), t.unit()));
+                        }
+                        return out;
+                    });
+            server.remoteWrite.apply(config.remoteWrite(), config.externalLabels());
             server.scrapeManager.applyConfig(config.scrape());
         } catch (Exception e) {
             if (server.http != null) {
@@ -124,6 +138,9 @@ public final class SextantServer implements AutoCloseable {
             }
             if (server.rules != null) {
                 server.rules.close();
+            }
+            if (server.remoteWrite != null) {
+                server.remoteWrite.close();
             }
             if (server.storage != null) {
                 server.storage.close();
@@ -258,6 +275,7 @@ public final class SextantServer implements AutoCloseable {
             synchronized (this) {
                 rules.apply(next);
                 scrapeManager.applyConfig(next.scrape());
+                remoteWrite.apply(next.remoteWrite(), next.externalLabels());
                 config.set(next);
             }
             lastReloadOk = true;
@@ -265,7 +283,7 @@ public final class SextantServer implements AutoCloseable {
             metrics.configReloaded(true, System.currentTimeMillis());
             log.info("msg=\"Completed loading of configuration file\" filename={}", options.configFile());
             return ApiResponse.text(200, "");
-        } catch (ConfigFile.ConfigException e) {
+        } catch (ConfigFile.ConfigException | IOException e) {
             lastReloadOk = false;
             metrics.configReloaded(false, System.currentTimeMillis());
             log.error("msg=\"Error reloading config\" err=\"{}\"", e.getMessage());
@@ -353,6 +371,9 @@ public final class SextantServer implements AutoCloseable {
             http.close();
             scrapeManager.close();
             rules.close();
+            // After scraping and rules stopped and before storage closes: queues flush briefly and
+            // persist their WAL position.
+            remoteWrite.close();
             try {
                 if (storage != null) {
                     storage.close();
