@@ -39,6 +39,7 @@ public final class JsonOut implements AutoCloseable {
         try {
             this.out = null;
             this.gen = FACTORY.createGenerator(target, JsonEncoding.UTF8);
+            gen.setCharacterEscapes(LineSeparatorEscapes.INSTANCE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -45,6 +45,14 @@ final class WebSecurityHandler extends ChannelDuplexHandler {
     private boolean waiting;
     /** Dropping the body of a rejected request until its last chunk. */
     private boolean discarding;
+    /**
+     * Close once the rejected request's body has been drained (or {@link #MAX_DRAIN} bytes of it):
+     * closing with unread bytes makes the kernel send a reset, which can destroy the response before
+     * the client reads it. Go's server drains up to 256 KiB the same way.
+     */
+    private boolean closeAfterDrain;
+    private long drained;
+    static final long MAX_DRAIN = 256 * 1024;
     /** Headers for the response to the request in progress. */
     private Map<String, String> headers = Map.of();
 
@@ -62,7 +70,15 @@ final class WebSecurityHandler extends ChannelDuplexHandler {
         }
         if (discarding) {
             discarding = !(msg instanceof LastHttpContent);
+            if (msg instanceof io.netty.buffer.ByteBufHolder h) {
+                drained += h.content().readableBytes();
+            }
             ReferenceCountUtil.release(msg);
+            if (closeAfterDrain && (!discarding || drained > MAX_DRAIN)) {
+                discarding = false;
+                closeAfterDrain = false;
+                ctx.close();
+            }
             return;
         }
         if (!(msg instanceof HttpRequest req)) {
@@ -140,6 +156,8 @@ final class WebSecurityHandler extends ChannelDuplexHandler {
                 && (HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0);
         boolean keepAlive = HttpUtil.isKeepAlive(req) && !bodyFollows;
         discarding = !(req instanceof LastHttpContent);
+        // Drain a small body before closing, unless the client waits for "100 Continue" before sending it.
+        boolean drain = discarding && !HttpUtil.is100ContinueExpected(req) && HttpUtil.getContentLength(req, 0L) <= MAX_DRAIN;
         ReferenceCountUtil.release(req);
         byte[] body = (status.reasonPhrase() + "\n").getBytes(StandardCharsets.UTF_8);
         FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
@@ -156,9 +174,16 @@ final class WebSecurityHandler extends ChannelDuplexHandler {
         if (keepAlive) {
             resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(resp);
-        } else {
-            // A body we will not read (or a client that asked to close): close after answering.
+        } else if (drain) {
+            // A body we will not use: answer now, drain it (bounded), then close.
             resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            closeAfterDrain = true;
+            drained = 0;
+            ctx.writeAndFlush(resp);
+        } else {
+            // A client that asked to close, or a body too large to drain: close after answering.
+            resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            discarding = false;
             ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
         }
     }
