@@ -254,6 +254,11 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
             }
 
             @Override
+            public Labels storedLabels(long ref) {
+                return inner.storedLabels(ref);
+            }
+
+            @Override
             public void commit() {
                 inner.commit();
                 maybeCompactInBackground();

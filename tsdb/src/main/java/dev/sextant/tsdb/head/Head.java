@@ -223,12 +223,16 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     }
 
     SeriesStripes.Lookup getOrCreate(Labels labels) {
-        return series.getOrCreate(labels, ref -> new MemSeries(ref, labels), this::onCreate, lastRef::incrementAndGet);
+        return series.getOrCreate(labels, this::newSeries, this::onCreate, lastRef::incrementAndGet);
+    }
+
+    /** Runs under the series' stripe lock: indexes the series, which keeps the index's interned label strings. */
+    private MemSeries newSeries(long ref, Labels labels) {
+        return new MemSeries(ref, postings.add(ref, labels));
     }
 
     /** Runs under the series' stripe lock, before anyone else can see the new series. */
     private void onCreate(MemSeries s) {
-        postings.add(s.ref, s.labels);
         stats.seriesCreated.increment();
         if (wal != null && !replaying) {
             Encbuf enc = new Encbuf(64);
@@ -420,7 +424,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                 aliases.put(e.ref(), existing);
             }
         } else {
-            series.getOrCreate(e.labels(), ref -> new MemSeries(ref, e.labels()), this::onCreate, e::ref);
+            series.getOrCreate(e.labels(), this::newSeries, this::onCreate, e::ref);
         }
         long cur;
         while (e.ref() > (cur = lastRef.get()) && !lastRef.compareAndSet(cur, e.ref())) {

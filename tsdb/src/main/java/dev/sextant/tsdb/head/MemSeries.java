@@ -20,10 +20,13 @@ final class MemSeries {
     final long ref;
     final Labels labels;
 
-    // Full (immutable) chunks, oldest first.
-    long[] handles = new long[4];
-    long[] mints = new long[4];
-    long[] maxts = new long[4];
+    private static final long[] NONE = new long[0];
+
+    // Full (immutable) chunks, oldest first; shared empty arrays until the first chunk is full, so a
+    // young series (most of a remote-write or scrape burst) carries no per-series chunk arrays.
+    long[] handles = NONE;
+    long[] mints = NONE;
+    long[] maxts = NONE;
     int fullCount;
 
     XorChunk open;
@@ -114,7 +117,7 @@ final class MemSeries {
             return;
         }
         if (fullCount == handles.length) {
-            int n = fullCount * 2;
+            int n = Math.max(2, fullCount * 2);
             handles = Arrays.copyOf(handles, n);
             mints = Arrays.copyOf(mints, n);
             maxts = Arrays.copyOf(maxts, n);

@@ -77,6 +77,31 @@ class HeadTest {
     }
 
     @Test
+    void newSeriesShareTheIndexsLabelStringsAndStoredLabelsAnswersByRef() {
+        try (Head head = Head.open(null, opts(), Long.MIN_VALUE)) {
+            Appender app = head.appender();
+            // Fresh String instances, as a decoder would produce them.
+            Labels a = Labels.of(new String("__name__"), new String("up"), new String("job"), new String("a"));
+            Labels b = Labels.of(new String("__name__"), new String("up"), new String("job"), new String("b"));
+            long ra = app.append(0, a, 1000, 1);
+            long rb = app.append(0, b, 1000, 1);
+            app.commit();
+            Labels sa = head.appender().storedLabels(ra);
+            Labels sb = head.appender().storedLabels(rb);
+            assertThat(sa).isEqualTo(a);
+            assertThat(sb).isEqualTo(b);
+            assertThat(sb.name(0)).isSameAs(sa.name(0));
+            assertThat(sb.value(0)).isSameAs(sa.value(0));
+            assertThat(sb.name(1)).isSameAs(sa.name(1));
+            assertThat(head.appender().storedLabels(12345)).isNull();
+            // Lookups with the caller's (non-interned) labels still find the series.
+            Appender again = head.appender();
+            assertThat(again.append(0, Labels.of("__name__", "up", "job", "b"), 2000, 2)).isEqualTo(rb);
+            again.commit();
+        }
+    }
+
+    @Test
     void rejectionsCarryPrometheusTexts() {
         try (Head head = Head.open(null, opts(), Long.MIN_VALUE)) {
             Appender app = head.appender();
