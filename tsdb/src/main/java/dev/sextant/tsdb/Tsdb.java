@@ -93,7 +93,8 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
             for (Block b : blocks) {
                 minValid = Math.max(minValid, b.meta().maxTime());
             }
-            HeadOptions ho = new HeadOptions(options.blockRange(), options.samplesPerChunk(), 1024, options.walSegmentSize());
+            HeadOptions ho = new HeadOptions(options.blockRange(), options.samplesPerChunk(), 1024, options.walSegmentSize(),
+                    options.walCompression());
             h = Head.open(dir.resolve("wal"), dir.resolve("chunks_head"), ho, minValid, replayProgress);
             removeChunkSnapshots();
         } catch (IOException | RuntimeException e) {

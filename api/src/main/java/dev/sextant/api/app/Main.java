@@ -60,9 +60,22 @@ public final class Main implements Callable<Integer> {
             description = "Maximum number of bytes that can be stored for blocks, e.g. 512MB (default: no limit).")
     long retentionSize;
 
+    @Option(names = "--storage.tsdb.wal-compression", arity = "0..1", defaultValue = "true", fallbackValue = "true",
+            description = "Compress the WAL with Snappy, as Prometheus does by default (default: ${DEFAULT-VALUE}); "
+                    + "both kinds of record are always readable.")
+    boolean walCompression;
+
+    // Kingpin's negated boolean form; picocli's own negation does not apply to names with dots.
+    @Option(names = "--no-storage.tsdb.wal-compression", description = "Write the WAL uncompressed.")
+    boolean noWalCompression;
+
     @Option(names = "--query.max-concurrency", paramLabel = "N", defaultValue = "20",
             description = "Maximum number of queries executed concurrently (default: ${DEFAULT-VALUE}).")
     int maxConcurrency;
+
+    boolean walCompression() {
+        return walCompression && !noWalCompression;
+    }
 
     public static void main(String[] args) {
         int code = commandLine().execute(args);
@@ -84,7 +97,8 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         HostPort hp = HostPort.parse(listenAddress);
         ServerOptions options = new ServerOptions(configFile, dataDir, hp.host(), hp.port(), remoteWriteReceiver,
-                lifecycle, adminApi, queryTimeout, maxSamples, lookbackDelta, retentionTime, retentionSize, maxConcurrency);
+                lifecycle, adminApi, queryTimeout, maxSamples, lookbackDelta, retentionTime, retentionSize, maxConcurrency,
+                walCompression());
         SextantServer server;
         try {
             server = SextantServer.start(options);

@@ -12,11 +12,21 @@ import java.time.Duration;
  * @param listenPort port part of {@code --web.listen-address} (0 picks a free port)
  * @param retentionSize {@code --storage.tsdb.retention.size} in bytes, 0 for no limit
  * @param queryMaxConcurrency {@code --query.max-concurrency}, queries evaluated at once (default 20)
+ * @param walCompression {@code --storage.tsdb.wal-compression} (default on, as in Prometheus)
  */
 public record ServerOptions(Path configFile, Path dataDir, String listenHost, int listenPort,
         boolean enableRemoteWriteReceiver, boolean enableLifecycle, boolean enableAdminApi,
         Duration queryTimeout, long queryMaxSamples, Duration lookbackDelta, Duration retentionTime,
-        long retentionSize, int queryMaxConcurrency) {
+        long retentionSize, int queryMaxConcurrency, boolean walCompression) {
+
+    /** With WAL compression on (the default). */
+    public ServerOptions(Path configFile, Path dataDir, String listenHost, int listenPort,
+            boolean enableRemoteWriteReceiver, boolean enableLifecycle, boolean enableAdminApi,
+            Duration queryTimeout, long queryMaxSamples, Duration lookbackDelta, Duration retentionTime,
+            long retentionSize, int queryMaxConcurrency) {
+        this(configFile, dataDir, listenHost, listenPort, enableRemoteWriteReceiver, enableLifecycle, enableAdminApi,
+                queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency, true);
+    }
 
     /** Defaults as Prometheus has them, listening on {@code host:port}. */
     public static ServerOptions defaults(Path dataDir, String host, int port) {
@@ -26,11 +36,19 @@ public record ServerOptions(Path configFile, Path dataDir, String listenHost, in
 
     public ServerOptions withRemoteWriteReceiver(boolean on) {
         return new ServerOptions(configFile, dataDir, listenHost, listenPort, on, enableLifecycle, enableAdminApi,
-                queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency);
+                queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency,
+                walCompression);
     }
 
     public ServerOptions withConfigFile(Path file) {
         return new ServerOptions(file, dataDir, listenHost, listenPort, enableRemoteWriteReceiver, enableLifecycle,
-                enableAdminApi, queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency);
+                enableAdminApi, queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency,
+                walCompression);
+    }
+
+    public ServerOptions withWalCompression(boolean on) {
+        return new ServerOptions(configFile, dataDir, listenHost, listenPort, enableRemoteWriteReceiver, enableLifecycle,
+                enableAdminApi, queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency,
+                on);
     }
 }

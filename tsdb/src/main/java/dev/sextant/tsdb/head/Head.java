@@ -111,7 +111,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                 slab.close();
                 throw e;
             }
-            this.wal = new Wal(walDir, options.walSegmentSize());
+            this.wal = new Wal(walDir, options.walSegmentSize(), options.walCompression());
         } else {
             this.wal = null;
         }
@@ -545,7 +545,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             if (last <= first) {
                 return;
             }
-            Checkpoint.create(walDir, first, last, ref -> series.getByRef(ref) != null, mint);
+            Checkpoint.create(walDir, first, last, ref -> series.getByRef(ref) != null, mint, options.walCompression());
             wal.truncateBefore(last + 1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
