@@ -21,9 +21,12 @@ import java.util.Arrays;
  * <p>Errors are {@link IOException}s whose message starts with {@code proto: cannot decode
  * WriteRequest: }.
  *
+ * <p>Public for the JMH suite ({@code RemoteWriteDecodeBench.receiverDecode}); the receiver uses it
+ * through {@link RemoteWriteHandler}.
+ *
  * <p>Thread-safety: not thread-safe; one decoder per thread, reused across requests.
  */
-final class WriteV1Decoder {
+public final class WriteV1Decoder {
     static final String ERR = "proto: cannot decode WriteRequest: ";
     static final int MAX_GROUP_DEPTH = 100;
     /** Columns that grew beyond this many entries are dropped after the request ({@link #trim}). */
@@ -50,8 +53,25 @@ final class WriteV1Decoder {
     private int pos;
     private int[] groupStack = new int[8];
 
+    public WriteV1Decoder() {}
+
+    /** Series in the last decoded request. */
+    public int seriesCount() {
+        return seriesCount;
+    }
+
+    /** Samples in the last decoded request. */
+    public int sampleCount() {
+        return sampleCount;
+    }
+
+    /** The receiver's cache key of series {@code i} of the last decoded request ({@link SeriesRefCache#hash}). */
+    public long seriesHash(int i) {
+        return SeriesRefCache.hash(buf, labels, series[4 * i], series[4 * i + 1]);
+    }
+
     /** Decodes {@code buf[off, off + len)}; on error the columns are undefined. */
-    void decode(byte[] b, int off, int len) throws IOException {
+    public void decode(byte[] b, int off, int len) throws IOException {
         buf = b;
         seriesCount = 0;
         labelCount = 0;
