@@ -140,7 +140,7 @@ public final class RemoteWriteHandler implements Handler {
                 }
                 if (!cached || r != ref) {
                     Labels stored = app.storedLabels(r);
-                    cache.put(hash, r, stored != null ? stored : labels);
+                    cache.put(hash, r, stored != null ? stored : labels, app::storedLabels);
                 }
             }
         } catch (StorageException e) {

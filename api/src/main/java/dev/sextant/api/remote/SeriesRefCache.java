@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.function.LongFunction;
 
 /**
  * The remote-write receiver's series cache: the 64-bit hash of a series' raw label bytes (as they
@@ -15,14 +16,17 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Entries hold no copy of the label strings (only the storage's instance), about 40 bytes per
  * series. A stale ref (series dropped by head truncation) is harmless: the storage looks the labels
- * up again and the entry is replaced. The cache is bounded: a stripe past its share of {@code
- * maxEntries} is cleared.
+ * up again and the entry is replaced. Entries of series that never come back are swept: when a
+ * stripe has doubled since its last sweep, entries whose ref the storage no longer knows are
+ * dropped (amortized O(1) per insert), so churn cannot pin dead series' labels. A stripe past its
+ * share of {@code maxEntries} is cleared.
  *
  * <p>Thread-safety: thread-safe (lock stripes).
  */
 final class SeriesRefCache {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int STRIPES = 16;
+    private static final int MIN_SWEEP = 1024;
 
     private final Stripe[] stripes = new Stripe[STRIPES];
     private final int maxPerStripe;
@@ -54,11 +58,17 @@ final class SeriesRefCache {
         }
     }
 
-    void put(long hash, long ref, Labels labels) {
+    /**
+     * Remembers {@code hash -> (ref, labels)}; {@code stored} answers the storage's labels for a ref
+     * (null when gone), used by sweeps. Called without the storage's locks held.
+     */
+    void put(long hash, long ref, Labels labels, LongFunction<Labels> stored) {
         Stripe s = stripes[(int) (hash >>> 60)];
         synchronized (s) {
             if (s.size >= maxPerStripe) {
                 s.clear();
+            } else if (s.size >= s.sweepAt) {
+                s.sweep(stored);
             }
             s.put(hash, ref, labels);
         }
@@ -156,6 +166,7 @@ final class SeriesRefCache {
         long[] refs = new long[64];
         Labels[] labels = new Labels[64];
         int size;
+        int sweepAt = MIN_SWEEP;
 
         int find(long hash) {
             int mask = hashes.length - 1;
@@ -209,6 +220,24 @@ final class SeriesRefCache {
             refs = new long[64];
             labels = new Labels[64];
             size = 0;
+            sweepAt = MIN_SWEEP;
+        }
+
+        /** Drops entries whose series the storage no longer holds (or holds under other labels). */
+        void sweep(LongFunction<Labels> stored) {
+            long[] oh = hashes;
+            long[] or = refs;
+            Labels[] ol = labels;
+            hashes = new long[oh.length];
+            refs = new long[oh.length];
+            labels = new Labels[oh.length];
+            size = 0;
+            for (int i = 0; i < oh.length; i++) {
+                if (oh[i] != 0 && stored.apply(or[i]) == ol[i]) {
+                    put(oh[i], or[i], ol[i]);
+                }
+            }
+            sweepAt = Math.max(MIN_SWEEP, 2 * size);
         }
     }
 }

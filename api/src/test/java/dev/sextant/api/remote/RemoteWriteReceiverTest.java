@@ -128,11 +128,30 @@ class RemoteWriteReceiverTest {
     }
 
     @Test
+    void sweepsDropSeriesTheStorageNoLongerHolds() {
+        SeriesRefCache c = new SeriesRefCache(1 << 24);
+        Labels l = Labels.of("__name__", "x");
+        // Only even refs are alive; after enough inserts the stripes have swept the odd ones.
+        for (long ref = 1; ref <= 200_000; ref++) {
+            c.put(ref * 0x9E3779B97F4A7C15L | 1, ref, l, r -> r % 2 == 0 ? l : null);
+        }
+        assertThat(c.size()).isLessThan(150_000);
+        SeriesRefCache.Hit hit = new SeriesRefCache.Hit();
+        assertThat(c.get(200_000L * 0x9E3779B97F4A7C15L | 1, hit)).isTrue(); // the newest stays
+        // An entry whose labels the storage reports as another instance is dropped too.
+        SeriesRefCache d = new SeriesRefCache(1 << 24);
+        for (long ref = 1; ref <= 50_000; ref++) {
+            d.put(ref * 0x9E3779B97F4A7C15L | 1, ref, l, r -> Labels.of("__name__", "x"));
+        }
+        assertThat(d.size()).isLessThan(50_000);
+    }
+
+    @Test
     void cacheStaysBounded() {
         SeriesRefCache c = new SeriesRefCache(1024);
         Labels l = Labels.of("__name__", "x");
         for (long h = 1; h <= 100_000; h++) {
-            c.put(h * 0x9E3779B97F4A7C15L | 1, h, l);
+            c.put(h * 0x9E3779B97F4A7C15L | 1, h, l, ref -> l);
         }
         assertThat(c.size()).isLessThanOrEqualTo(1024);
         SeriesRefCache.Hit hit = new SeriesRefCache.Hit();
