@@ -107,7 +107,7 @@ final class HeadAppender implements Appender {
         }
         done = true;
         try {
-            head.logSamples(refs, ts, vs, n, enc);
+            head.logSamples(series, refs, ts, vs, n, enc);
         } catch (RuntimeException e) {
             release();
             throw new StorageException("writing to WAL: " + e.getMessage(), e);

@@ -41,6 +41,10 @@ final class MemSeries {
     int pendingAppends;
     /** Set (under the series lock) when truncation collects the series; appenders then look it up again. */
     boolean removed;
+    /** Whether the WAL holds this series' record. Guarded by the WAL's lock (not the series'), see Head.logSamples. */
+    boolean walLogged;
+    /** Scratch of Head.logSamples, under the WAL's lock. */
+    boolean walPending;
     /**
      * Deleted closed intervals {@code [min0, max0, ...]} (sorted, merged), or null. Replaced, never
      * mutated, so queriers may keep the array they snapshotted.
