@@ -99,7 +99,8 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
             for (Block b : blocks) {
                 minValid = Math.max(minValid, b.meta().maxTime());
             }
-            HeadOptions ho = new HeadOptions(options.blockRange(), options.samplesPerChunk(), 1024, options.walSegmentSize());
+            HeadOptions ho = new HeadOptions(options.blockRange(), options.samplesPerChunk(), 1024, options.walSegmentSize(),
+                    options.walCompression());
             h = Head.open(dir.resolve("wal"), dir.resolve("chunks_head"), ho, minValid, replayProgress);
             removeChunkSnapshots();
         } catch (IOException | RuntimeException e) {
@@ -257,6 +258,11 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
             @Override
             public long append(long ref, Labels labels, long t, double v) {
                 return inner.append(ref, labels, t, v);
+            }
+
+            @Override
+            public Labels storedLabels(long ref) {
+                return inner.storedLabels(ref);
             }
 
             @Override

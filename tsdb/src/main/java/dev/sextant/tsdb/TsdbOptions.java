@@ -14,9 +14,17 @@ import java.util.function.LongSupplier;
  * @param backgroundCompaction whether commits trigger head compaction on a background thread; when
  *     false, callers run {@link Tsdb#compact()} themselves (tests)
  * @param clock wall clock in epoch milliseconds, used for block ULIDs
+ * @param walCompression Snappy-compressed WAL records ({@code --storage.tsdb.wal-compression}, on by
+ *     default as in Prometheus 2.20+); records of either kind are always readable
  */
 public record TsdbOptions(long retentionMillis, long retentionBytes, long blockRange, long walSegmentSize,
-        int samplesPerChunk, boolean backgroundCompaction, LongSupplier clock) {
+        int samplesPerChunk, boolean backgroundCompaction, LongSupplier clock, boolean walCompression) {
+    /** With WAL compression on, the default. */
+    public TsdbOptions(long retentionMillis, long retentionBytes, long blockRange, long walSegmentSize,
+            int samplesPerChunk, boolean backgroundCompaction, LongSupplier clock) {
+        this(retentionMillis, retentionBytes, blockRange, walSegmentSize, samplesPerChunk, backgroundCompaction, clock, true);
+    }
+
     public static final long DEFAULT_RETENTION = 15L * 24 * 3600_000L;
     public static final long DEFAULT_BLOCK_RANGE = 2 * 3600_000L;
 
@@ -26,27 +34,32 @@ public record TsdbOptions(long retentionMillis, long retentionBytes, long blockR
     }
 
     public TsdbOptions withRetention(long millis) {
-        return new TsdbOptions(millis, retentionBytes, blockRange, walSegmentSize, samplesPerChunk, backgroundCompaction, clock);
+        return new TsdbOptions(millis, retentionBytes, blockRange, walSegmentSize, samplesPerChunk, backgroundCompaction, clock, walCompression);
     }
 
     public TsdbOptions withRetentionBytes(long bytes) {
-        return new TsdbOptions(retentionMillis, bytes, blockRange, walSegmentSize, samplesPerChunk, backgroundCompaction, clock);
+        return new TsdbOptions(retentionMillis, bytes, blockRange, walSegmentSize, samplesPerChunk, backgroundCompaction, clock, walCompression);
     }
 
     public TsdbOptions withBlockRange(long millis) {
-        return new TsdbOptions(retentionMillis, retentionBytes, millis, walSegmentSize, samplesPerChunk, backgroundCompaction, clock);
+        return new TsdbOptions(retentionMillis, retentionBytes, millis, walSegmentSize, samplesPerChunk, backgroundCompaction, clock, walCompression);
     }
 
     public TsdbOptions withWalSegmentSize(long bytes) {
-        return new TsdbOptions(retentionMillis, retentionBytes, blockRange, bytes, samplesPerChunk, backgroundCompaction, clock);
+        return new TsdbOptions(retentionMillis, retentionBytes, blockRange, bytes, samplesPerChunk, backgroundCompaction, clock, walCompression);
     }
 
     public TsdbOptions withBackgroundCompaction(boolean on) {
-        return new TsdbOptions(retentionMillis, retentionBytes, blockRange, walSegmentSize, samplesPerChunk, on, clock);
+        return new TsdbOptions(retentionMillis, retentionBytes, blockRange, walSegmentSize, samplesPerChunk, on, clock, walCompression);
     }
 
     public TsdbOptions withClock(LongSupplier c) {
-        return new TsdbOptions(retentionMillis, retentionBytes, blockRange, walSegmentSize, samplesPerChunk, backgroundCompaction, c);
+        return new TsdbOptions(retentionMillis, retentionBytes, blockRange, walSegmentSize, samplesPerChunk, backgroundCompaction, c, walCompression);
+    }
+
+    public TsdbOptions withWalCompression(boolean on) {
+        return new TsdbOptions(retentionMillis, retentionBytes, blockRange, walSegmentSize, samplesPerChunk, backgroundCompaction,
+                clock, on);
     }
 
     /** Largest block: min(31d, retention / 10), at least the block range (Prometheus's default). */

@@ -140,7 +140,8 @@ class TsdbStatsTest {
 
     @Test
     void walReplayStatusEndsDoneWithTheSegmentRange() throws Exception {
-        TsdbOptions opts = manual().withWalSegmentSize(32 * 1024);
+        // Uncompressed, so that these samples fill several 32 KiB segments.
+        TsdbOptions opts = manual().withWalSegmentSize(32 * 1024).withWalCompression(false);
         try (Tsdb db = Tsdb.open(dir, opts)) {
             assertThat(db.walReplayStatus().state()).isEqualTo(WalReplayProgress.DONE);
             Labels[] many = new Labels[12];

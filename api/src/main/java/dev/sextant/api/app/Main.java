@@ -64,9 +64,22 @@ public final class Main implements Callable<Integer> {
             description = "Path to configuration file that can enable TLS or authentication (Prometheus's web-config format).")
     Path webConfigFile;
 
+    @Option(names = "--storage.tsdb.wal-compression", arity = "0..1", defaultValue = "true", fallbackValue = "true",
+            description = "Compress the WAL with Snappy, as Prometheus does by default (default: ${DEFAULT-VALUE}); "
+                    + "both kinds of record are always readable.")
+    boolean walCompression;
+
+    // Kingpin's negated boolean form; picocli's own negation does not apply to names with dots.
+    @Option(names = "--no-storage.tsdb.wal-compression", description = "Write the WAL uncompressed.")
+    boolean noWalCompression;
+
     @Option(names = "--query.max-concurrency", paramLabel = "N", defaultValue = "20",
             description = "Maximum number of queries executed concurrently (default: ${DEFAULT-VALUE}).")
     int maxConcurrency;
+
+    boolean walCompression() {
+        return walCompression && !noWalCompression;
+    }
 
     public static void main(String[] args) {
         int code = commandLine().execute(args);
@@ -89,7 +102,7 @@ public final class Main implements Callable<Integer> {
         HostPort hp = HostPort.parse(listenAddress);
         ServerOptions options = new ServerOptions(configFile, dataDir, hp.host(), hp.port(), remoteWriteReceiver,
                 lifecycle, adminApi, queryTimeout, maxSamples, lookbackDelta, retentionTime, retentionSize, maxConcurrency,
-                webConfigFile);
+                webConfigFile, walCompression());
         SextantServer server;
         try {
             server = SextantServer.start(options);

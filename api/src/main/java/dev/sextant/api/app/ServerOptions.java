@@ -13,19 +13,30 @@ import java.time.Duration;
  * @param retentionSize {@code --storage.tsdb.retention.size} in bytes, 0 for no limit
  * @param queryMaxConcurrency {@code --query.max-concurrency}, queries evaluated at once (default 20)
  * @param webConfigFile {@code --web.config.file} (TLS, basic auth, headers); null for plain, open HTTP
+ * @param walCompression {@code --storage.tsdb.wal-compression} (default on, as in Prometheus)
  */
 public record ServerOptions(Path configFile, Path dataDir, String listenHost, int listenPort,
         boolean enableRemoteWriteReceiver, boolean enableLifecycle, boolean enableAdminApi,
         Duration queryTimeout, long queryMaxSamples, Duration lookbackDelta, Duration retentionTime,
-        long retentionSize, int queryMaxConcurrency, Path webConfigFile) {
+        long retentionSize, int queryMaxConcurrency, Path webConfigFile, boolean walCompression) {
 
-    /** Options without a web configuration file. */
+    /** Options without a web configuration file, with WAL compression on (the default). */
     public ServerOptions(Path configFile, Path dataDir, String listenHost, int listenPort,
             boolean enableRemoteWriteReceiver, boolean enableLifecycle, boolean enableAdminApi,
             Duration queryTimeout, long queryMaxSamples, Duration lookbackDelta, Duration retentionTime,
             long retentionSize, int queryMaxConcurrency) {
         this(configFile, dataDir, listenHost, listenPort, enableRemoteWriteReceiver, enableLifecycle, enableAdminApi,
-                queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency, null);
+                queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency, null, true);
+    }
+
+    /** With a web configuration file (or null), WAL compression on. */
+    public ServerOptions(Path configFile, Path dataDir, String listenHost, int listenPort,
+            boolean enableRemoteWriteReceiver, boolean enableLifecycle, boolean enableAdminApi,
+            Duration queryTimeout, long queryMaxSamples, Duration lookbackDelta, Duration retentionTime,
+            long retentionSize, int queryMaxConcurrency, Path webConfigFile) {
+        this(configFile, dataDir, listenHost, listenPort, enableRemoteWriteReceiver, enableLifecycle, enableAdminApi,
+                queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency,
+                webConfigFile, true);
     }
 
     /** Defaults as Prometheus has them, listening on {@code host:port}. */
@@ -37,24 +48,30 @@ public record ServerOptions(Path configFile, Path dataDir, String listenHost, in
     public ServerOptions withRemoteWriteReceiver(boolean on) {
         return new ServerOptions(configFile, dataDir, listenHost, listenPort, on, enableLifecycle, enableAdminApi,
                 queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency,
-                webConfigFile);
+                webConfigFile, walCompression);
     }
 
     public ServerOptions withConfigFile(Path file) {
         return new ServerOptions(file, dataDir, listenHost, listenPort, enableRemoteWriteReceiver, enableLifecycle,
                 enableAdminApi, queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency,
-                webConfigFile);
+                webConfigFile, walCompression);
     }
 
     public ServerOptions withWebConfigFile(Path file) {
         return new ServerOptions(configFile, dataDir, listenHost, listenPort, enableRemoteWriteReceiver, enableLifecycle,
                 enableAdminApi, queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency,
-                file);
+                file, walCompression);
     }
 
     public ServerOptions withLifecycle(boolean on) {
         return new ServerOptions(configFile, dataDir, listenHost, listenPort, enableRemoteWriteReceiver, on,
                 enableAdminApi, queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency,
-                webConfigFile);
+                webConfigFile, walCompression);
+    }
+
+    public ServerOptions withWalCompression(boolean on) {
+        return new ServerOptions(configFile, dataDir, listenHost, listenPort, enableRemoteWriteReceiver, enableLifecycle,
+                enableAdminApi, queryTimeout, queryMaxSamples, lookbackDelta, retentionTime, retentionSize, queryMaxConcurrency,
+                webConfigFile, on);
     }
 }

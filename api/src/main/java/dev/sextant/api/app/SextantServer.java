@@ -113,7 +113,8 @@ public final class SextantServer implements AutoCloseable {
             server.http.start();
             server.storage = Tsdb.open(options.dataDir(), TsdbOptions.defaults()
                     .withRetention(options.retentionTime().toMillis())
-                    .withRetentionBytes(options.retentionSize()), server.walProgress);
+                    .withRetentionBytes(options.retentionSize())
+                    .withWalCompression(options.walCompression()), server.walProgress);
             TsdbAdapters.registerMetrics(metrics, server.storage);
             // Remote write starts before anything is scraped, so a new queue sends every new sample.
             ScrapeManager scrapes = server.scrapeManager;
@@ -315,6 +316,7 @@ public final class SextantServer implements AutoCloseable {
         f.put("query.max-samples", Long.toString(options.queryMaxSamples()));
         f.put("query.max-concurrency", Integer.toString(options.queryMaxConcurrency()));
         f.put("storage.tsdb.retention.size", options.retentionSize() + "B");
+        f.put("storage.tsdb.wal-compression", Boolean.toString(options.walCompression()));
         f.put("query.lookback-delta", dev.sextant.tsdb.model.PromDuration.format(options.lookbackDelta().toMillis()));
         return f;
     }

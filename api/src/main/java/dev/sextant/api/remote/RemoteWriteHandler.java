@@ -1,11 +1,8 @@
 package dev.sextant.api.remote;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sextant.api.http.ApiRequest;
 import dev.sextant.api.http.ApiResponse;
 import dev.sextant.api.http.Handler;
-import dev.sextant.api.remote.prompb.Remote.WriteRequest;
-import dev.sextant.api.remote.prompb.Types;
 import dev.sextant.api.v1.Envelope;
 import dev.sextant.api.v1.ErrorType;
 import dev.sextant.tsdb.model.Labels;
@@ -14,13 +11,16 @@ import dev.sextant.tsdb.storage.Appendable;
 import dev.sextant.tsdb.storage.Appender;
 import dev.sextant.tsdb.storage.StorageException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xerial.snappy.Snappy;
 
 /**
  * {@code POST /api/v1/write}: Prometheus remote write 1.0 (snappy block format around a protobuf
- * {@code WriteRequest}). A request is all or nothing: every sample is appended and committed, or,
+ * {@code WriteRequest}), decoded without generated classes by {@link WriteV1Decoder} and resolved to
+ * series through {@link SeriesRefCache}, so a request for known series builds no label strings. A
+ * request is all or nothing: every sample is appended and committed, or,
  * on the first rejected sample, the batch is rolled back and answered 400 (the sender drops it,
  * as Prometheus's receiver does). Storage failures answer 500 so that senders retry.
  */
@@ -30,8 +30,14 @@ public final class RemoteWriteHandler implements Handler {
     /** Largest decompressed body accepted; Prometheus senders stay far below. */
     static final int MAX_DECODED_BYTES = 256 * 1024 * 1024;
 
+    /** Series remembered by the receiver (about 40 bytes each), see {@link SeriesRefCache}. */
+    static final int CACHE_ENTRIES = 4 << 20;
+
+    private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
+
     private final Appendable storage;
     private final Listener listener;
+    private final SeriesRefCache cache = new SeriesRefCache(CACHE_ENTRIES);
 
     /** Told about accepted samples and rejected requests (self-metrics). Must be thread-safe. */
     public interface Listener {
@@ -76,31 +82,65 @@ public final class RemoteWriteHandler implements Handler {
             listener.rejected("unsupported_content_type");
             return ApiResponse.text(415, "unsupported content type: " + contentType + "\n");
         }
-        WriteRequest write;
+        State st = STATE.get();
         try {
-            write = decode(request.body());
+            int len = uncompressInto(request.body(), st);
+            st.decoder.decode(st.raw, 0, len);
+            return ingest(st);
         } catch (IOException e) {
             listener.rejected("decode");
             return Envelope.error(ErrorType.BAD_DATA, e.getMessage());
+        } finally {
+            st.release();
         }
+    }
+
+    /** Appends a decoded request: all or nothing (see the class comment). */
+    private ApiResponse ingest(State st) {
+        WriteV1Decoder d = st.decoder;
+        byte[] buf = d.buf;
+        int[] series = d.series;
+        int[] lab = d.labels;
+        long[] ts = d.ts;
+        double[] vs = d.vs;
+        SeriesRefCache.Hit hit = st.hit;
         Appender app = storage.appender();
-        Scratch scratch = new Scratch();
         long appended = 0;
         long invalid = 0;
         try {
-            for (int i = 0; i < write.getTimeseriesCount(); i++) {
-                Types.TimeSeries ts = write.getTimeseries(i);
-                Labels labels = toLabels(ts, scratch);
-                if (labels == null) {
-                    // Like Prometheus's 1.0 receiver: skip the series, keep the rest of the batch.
-                    invalid += ts.getSamplesCount();
+            for (int i = 0; i < d.seriesCount; i++) {
+                int firstLabel = series[4 * i];
+                int labelCount = series[4 * i + 1];
+                int firstSample = series[4 * i + 2];
+                int sampleCount = series[4 * i + 3];
+                if (sampleCount == 0) {
                     continue;
                 }
-                long ref = 0;
-                for (int j = 0; j < ts.getSamplesCount(); j++) {
-                    Types.Sample s = ts.getSamples(j);
-                    ref = app.append(ref, labels, s.getTimestamp(), s.getValue());
+                long hash = SeriesRefCache.hash(buf, lab, firstLabel, labelCount);
+                Labels labels;
+                long ref;
+                boolean cached = cache.get(hash, hit) && SeriesRefCache.matches(buf, lab, firstLabel, labelCount, hit.labels);
+                if (cached) {
+                    labels = hit.labels;
+                    ref = hit.ref;
+                } else {
+                    labels = toLabels(buf, lab, firstLabel, labelCount, st);
+                    if (labels == null) {
+                        // Like Prometheus's 1.0 receiver: skip the series, keep the rest of the batch.
+                        invalid += sampleCount;
+                        continue;
+                    }
+                    ref = 0;
+                }
+                hit.labels = null;
+                long r = ref;
+                for (int j = firstSample, end = firstSample + sampleCount; j < end; j++) {
+                    r = app.append(r, labels, ts[j], vs[j]);
                     appended++;
+                }
+                if (!cached || r != ref) {
+                    Labels stored = app.storedLabels(r);
+                    cache.put(hash, r, stored != null ? stored : labels, app::storedLabels);
                 }
             }
         } catch (StorageException e) {
@@ -132,60 +172,69 @@ public final class RemoteWriteHandler implements Handler {
         return ApiResponse.noContent();
     }
 
-    static WriteRequest decode(byte[] body) throws IOException {
-        byte[] raw = uncompress(body);
-        WriteRequest req;
-        try {
-            req = WriteRequest.parseFrom(raw);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IOException("proto: cannot decode WriteRequest: " + e.getMessage(), e);
-        }
-        // protobuf-java files a known field sent with the wrong wire type under unknown fields, where
-        // Prometheus's decoder rejects the request; do the same for the request and its series.
-        checkWireTypes(req.getUnknownFields(), "WriteRequest", 1, 3);
-        for (int i = 0; i < req.getTimeseriesCount(); i++) {
-            checkWireTypes(req.getTimeseries(i).getUnknownFields(), "TimeSeries", 1, 4);
-        }
-        return req;
+    /**
+     * Decodes a remote-write 1.0 body (snappy, then protobuf) the way the receiver does; for tests.
+     *
+     * @return a decoder holding the request's columns
+     */
+    static WriteV1Decoder decode(byte[] body) throws IOException {
+        State st = new State();
+        int len = uncompressInto(body, st);
+        st.decoder.decode(st.raw, 0, len);
+        return st.decoder;
     }
 
     /** Snappy block decompression with a bound on the decoded size. */
     static byte[] uncompress(byte[] body) throws IOException {
-        byte[] raw;
+        State st = new State();
+        int len = uncompressInto(body, st);
+        return java.util.Arrays.copyOf(st.raw, len);
+    }
+
+    /**
+     * Decompresses into the thread's buffer ({@code st.raw}); returns the decoded length. Snappy's
+     * decoder checks every copy against the output bounds, so corrupt input fails here.
+     */
+    private static int uncompressInto(byte[] body, State st) throws IOException {
         try {
-            if (!Snappy.isValidCompressedBuffer(body)) {
-                throw new IOException("snappy: corrupt input");
-            }
             int len = Snappy.uncompressedLength(body);
             if (len < 0 || len > MAX_DECODED_BYTES) {
                 throw new IOException("snappy: decoded length " + len + " exceeds the limit");
             }
-            raw = Snappy.uncompress(body);
+            if (st.raw.length < len) {
+                st.raw = new byte[Math.max(len, Math.min(2 * st.raw.length, MAX_DECODED_BYTES))];
+            }
+            int n = Snappy.uncompress(body, 0, body.length, st.raw, 0);
+            if (n != len) {
+                throw new IOException("snappy: corrupt input");
+            }
+            return n;
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("snappy:")) {
                 throw e;
             }
             throw new IOException("snappy: corrupt input", e);
+        } catch (RuntimeException e) {
+            throw new IOException("snappy: corrupt input", e);
         }
-        return raw;
     }
 
     /**
-     * The series' labels, or null when they are unusable (no metric name, duplicate or empty names).
-     * O(n log n) in the label count, so a hostile series with millions of labels cannot stall us.
+     * A cache-miss series' labels built from its wire bytes, or null when they are unusable (no
+     * metric name, duplicate or empty names). O(n log n) in the label count, so a hostile series
+     * with millions of labels cannot stall us.
      */
-    private static Labels toLabels(Types.TimeSeries ts, Scratch scratch) {
-        int n = ts.getLabelsCount();
-        if (scratch.names.length < n) {
-            scratch.names = new String[Math.max(n, scratch.names.length * 2)];
-            scratch.values = new String[scratch.names.length];
+    private static Labels toLabels(byte[] buf, int[] lab, int first, int n, State st) {
+        if (st.names.length < n) {
+            st.names = new String[Math.max(n, st.names.length * 2)];
+            st.values = new String[st.names.length];
         }
-        String[] names = scratch.names;
-        String[] values = scratch.values;
+        String[] names = st.names;
+        String[] values = st.values;
         for (int i = 0; i < n; i++) {
-            Types.Label l = ts.getLabels(i);
-            names[i] = l.getName();
-            values[i] = l.getValue();
+            int k = 4 * (first + i);
+            names[i] = new String(buf, lab[k], lab[k + 1], StandardCharsets.UTF_8);
+            values[i] = new String(buf, lab[k + 2], lab[k + 3], StandardCharsets.UTF_8);
         }
         Labels labels = LabelsBuilder.fromArrays(names, values, n);
         java.util.Arrays.fill(names, 0, n, null);
@@ -193,23 +242,27 @@ public final class RemoteWriteHandler implements Handler {
         return labels != null && labels.has(Labels.METRIC_NAME) ? labels : null;
     }
 
-    private static void checkWireTypes(com.google.protobuf.UnknownFieldSet unknown, String message, int firstKnown,
-            int lastKnown) throws IOException {
-        if (unknown.asMap().isEmpty()) {
-            return;
-        }
-        for (int field : unknown.asMap().keySet()) {
-            if (field >= firstKnown && field <= lastKnown) {
-                throw new IOException("proto: cannot decode WriteRequest: wrong wire type for field " + field
-                        + " of " + message);
-            }
-        }
-    }
-
-    /** Per-request label arrays, reused across the series of one request. */
-    private static final class Scratch {
+    /** Per-thread scratch, reused across requests (the handler pool has a fixed number of threads). */
+    private static final class State {
+        /** Decoded bodies larger than this are not kept for the next request. */
+        static final int KEEP_RAW = 8 * 1024 * 1024;
+        final WriteV1Decoder decoder = new WriteV1Decoder();
+        final SeriesRefCache.Hit hit = new SeriesRefCache.Hit();
+        byte[] raw = new byte[64 * 1024];
         String[] names = new String[16];
         String[] values = new String[16];
+
+        void release() {
+            decoder.trim();
+            hit.labels = null;
+            if (raw.length > KEEP_RAW) {
+                raw = new byte[64 * 1024];
+            }
+            if (names.length > 1024) {
+                names = new String[16];
+                values = new String[16];
+            }
+        }
     }
 
     /** Remote write 2.0: {@code application/x-protobuf;proto=io.prometheus.write.v2.Request}. */

@@ -32,6 +32,22 @@ class MainTest {
     }
 
     @Test
+    void walCompressionIsOnByDefaultAndCanBeTurnedOffLikeKingpinBooleans() {
+        Main on = new Main();
+        new CommandLine(on).parseArgs();
+        assertThat(on.walCompression()).isTrue();
+        Main off = new Main();
+        new CommandLine(off).parseArgs("--no-storage.tsdb.wal-compression");
+        assertThat(off.walCompression()).isFalse();
+        Main offByValue = new Main();
+        new CommandLine(offByValue).parseArgs("--storage.tsdb.wal-compression=false");
+        assertThat(offByValue.walCompression()).isFalse();
+        Main explicit = new Main();
+        new CommandLine(explicit).parseArgs("--storage.tsdb.wal-compression");
+        assertThat(explicit.walCompression()).isTrue();
+    }
+
+    @Test
     void unknownFlagOrBadValueExitsNonZeroWithAMessage() {
         StringWriter err = new StringWriter();
         CommandLine cl = Main.commandLine();

@@ -1,5 +1,6 @@
 package dev.sextant.bench.jmh;
 
+import dev.sextant.api.remote.WriteV1Decoder;
 import dev.sextant.api.remote.prompb.Remote.WriteRequest;
 import dev.sextant.api.remote.prompb.Types;
 import dev.sextant.bench.load.RemoteWriteLoad;
@@ -35,6 +36,9 @@ import org.xerial.snappy.Snappy;
  *   <li>{@code codedStreamPass}: snappy and {@link WriteRequestDecoder}, which hands label byte
  *       ranges and samples to a sink without building messages; the sink hashes each series'
  *       label bytes (what a receiver-side series cache keyed by raw labels would do).
+ *   <li>{@code receiverDecode}: snappy and the server's own decoder ({@link WriteV1Decoder}, what
+ *       {@code RemoteWriteHandler} runs since it stopped using generated classes), plus the
+ *       series-cache hash of every series' label bytes.
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -51,6 +55,7 @@ public class RemoteWriteDecodeBench {
     byte[] raw;
     final WriteRequestDecoder decoder = new WriteRequestDecoder();
     final HashingSink sink = new HashingSink();
+    final WriteV1Decoder receiver = new WriteV1Decoder();
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -83,6 +88,17 @@ public class RemoteWriteDecodeBench {
                 bh.consume(sample.getValue());
             }
         }
+    }
+
+    @Benchmark
+    public long receiverDecode() throws IOException {
+        int n = Snappy.uncompress(compressed, 0, compressed.length, raw, 0);
+        receiver.decode(raw, 0, n);
+        long acc = 0;
+        for (int i = 0; i < receiver.seriesCount(); i++) {
+            acc += receiver.seriesHash(i);
+        }
+        return acc + receiver.sampleCount();
     }
 
     @Benchmark

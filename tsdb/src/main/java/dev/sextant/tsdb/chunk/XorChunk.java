@@ -23,7 +23,7 @@ public final class XorChunk {
 
     /** Creates an empty chunk (header only). */
     public XorChunk() {
-        this.writer = new BitWriter(128);
+        this.writer = new BitWriter(32); // grows by doubling; most open chunks stay small
         writer.writeBits(0, 16);
     }
 

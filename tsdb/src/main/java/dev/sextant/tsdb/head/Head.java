@@ -111,7 +111,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                 slab.close();
                 throw e;
             }
-            this.wal = new Wal(walDir, options.walSegmentSize());
+            this.wal = new Wal(walDir, options.walSegmentSize(), options.walCompression());
         } else {
             this.wal = null;
         }
@@ -223,23 +223,19 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     }
 
     SeriesStripes.Lookup getOrCreate(Labels labels) {
-        return series.getOrCreate(labels, ref -> new MemSeries(ref, labels), this::onCreate, lastRef::incrementAndGet);
+        return series.getOrCreate(labels, this::newSeries, this::onCreate, lastRef::incrementAndGet);
+    }
+
+    /** Runs under the series' stripe lock: indexes the series, which keeps the index's interned label strings. */
+    private MemSeries newSeries(long ref, Labels labels) {
+        MemSeries s = new MemSeries(ref, postings.add(ref, labels));
+        // A series replayed from the WAL is in it already; a new one is logged by its first commit.
+        s.walLogged = replaying;
+        return s;
     }
 
     /** Runs under the series' stripe lock, before anyone else can see the new series. */
     private void onCreate(MemSeries s) {
-        if (wal != null && !replaying) {
-            // Logged first: if the WAL cannot take the record (disk full), the series is not
-            // created at all, so no later sample can reach the WAL without its series record.
-            Encbuf enc = new Encbuf(64);
-            Records.encodeSeries(enc, List.of(new Records.RefSeries(s.ref, s.labels)));
-            try {
-                wal.log(enc.array(), 0, enc.len());
-            } catch (java.io.UncheckedIOException e) {
-                throw new StorageException("writing to WAL: " + e.getCause().getMessage(), e);
-            }
-        }
-        postings.add(s.ref, s.labels);
         stats.seriesCreated.increment();
     }
 
@@ -254,18 +250,54 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
         }
     }
 
-    /** Logs committed samples: one or more type-2 records, then a flush to the OS. */
-    void logSamples(long[] refs, long[] ts, double[] vs, int n, Encbuf enc) {
+    /**
+     * Logs a commit: first one series record for every series of the commit that is not in the WAL
+     * yet (as Prometheus logs a commit's new series together, so their labels compress together),
+     * then one or more type-2 sample records, then a flush to the OS. Runs under the WAL's lock, so a
+     * series record always precedes the first samples of its series, whichever appender commits
+     * them first; a series whose appender rolled back is never logged.
+     */
+    void logSamples(MemSeries[] series, long[] refs, long[] ts, double[] vs, int n, Encbuf enc) {
         if (wal == null || n == 0) {
             return;
         }
-        for (int from = 0; from < n; from += SAMPLES_PER_RECORD) {
-            int to = Math.min(n, from + SAMPLES_PER_RECORD);
+        synchronized (wal) {
             enc.reset();
-            Records.encodeSamples(enc, refs, ts, vs, from, to);
-            wal.log(enc.array(), 0, enc.len());
+            int fresh = 0;
+            for (int i = 0; i < n; i++) {
+                MemSeries s = series[i];
+                if (!s.walLogged && !s.walPending) {
+                    if (fresh++ == 0) {
+                        enc.putByte(Records.SERIES);
+                    }
+                    s.walPending = true; // a series can occur more than once in a commit
+                    Records.putSeries(enc, s.ref, s.labels);
+                }
+            }
+            if (fresh > 0) {
+                boolean logged = false;
+                try {
+                    wal.log(enc.array(), 0, enc.len());
+                    logged = true;
+                } finally {
+                    // Marked logged only once the record is in the log buffer; else a retry logs it.
+                    for (int i = 0; i < n; i++) {
+                        MemSeries s = series[i];
+                        if (s.walPending) {
+                            s.walPending = false;
+                            s.walLogged = logged;
+                        }
+                    }
+                }
+            }
+            for (int from = 0; from < n; from += SAMPLES_PER_RECORD) {
+                int to = Math.min(n, from + SAMPLES_PER_RECORD);
+                enc.reset();
+                Records.encodeSamples(enc, refs, ts, vs, from, to);
+                wal.log(enc.array(), 0, enc.len());
+            }
+            wal.flush();
         }
-        wal.flush();
     }
 
     /**
@@ -426,7 +458,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                 aliases.put(e.ref(), existing);
             }
         } else {
-            series.getOrCreate(e.labels(), ref -> new MemSeries(ref, e.labels()), this::onCreate, e::ref);
+            series.getOrCreate(e.labels(), this::newSeries, this::onCreate, e::ref);
         }
         long cur;
         while (e.ref() > (cur = lastRef.get()) && !lastRef.compareAndSet(cur, e.ref())) {
@@ -547,7 +579,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             if (last <= first) {
                 return;
             }
-            Checkpoint.create(walDir, first, last, ref -> series.getByRef(ref) != null, mint);
+            Checkpoint.create(walDir, first, last, ref -> series.getByRef(ref) != null, mint, options.walCompression());
             wal.truncateBefore(last + 1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -83,6 +83,12 @@ final class HeadAppender implements Appender {
         return s.ref;
     }
 
+    @Override
+    public Labels storedLabels(long ref) {
+        MemSeries s = ref != 0 ? head.series.getByRef(ref) : null;
+        return s != null ? s.labels : null;
+    }
+
     static void validate(Labels labels) {
         if (labels == null || labels.isEmpty()) {
             throw new StorageException.InvalidLabels("empty labelset");
@@ -101,7 +107,7 @@ final class HeadAppender implements Appender {
         }
         done = true;
         try {
-            head.logSamples(refs, ts, vs, n, enc);
+            head.logSamples(series, refs, ts, vs, n, enc);
         } catch (RuntimeException e) {
             release();
             throw new StorageException("writing to WAL: " + e.getMessage(), e);

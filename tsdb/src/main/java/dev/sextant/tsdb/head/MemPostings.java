@@ -1,6 +1,7 @@
 package dev.sextant.tsdb.head;
 
 import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.model.LabelsBuilder;
 import dev.sextant.tsdb.query.Postings;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,8 +25,16 @@ final class MemPostings {
     private final Map<String, Map<String, RefList>> index = new HashMap<>();
 
     static final class RefList {
+        /** The canonical name and value strings of this pair: new series share them (interning). */
+        final String name;
+        final String value;
         long[] refs = new long[4];
         int n;
+
+        RefList(String name, String value) {
+            this.name = name;
+            this.value = value;
+        }
 
         void add(long ref) {
             if (n == refs.length) {
@@ -46,20 +55,47 @@ final class MemPostings {
         }
     }
 
-    void add(long ref, Labels labels) {
+    /**
+     * Adds {@code ref} under each of its label pairs and returns the same labels built from the
+     * index's canonical strings, so that the many series sharing a name or value (every series has
+     * {@code __name__}, most share {@code job}, {@code instance}, ...) hold one copy of each string
+     * instead of the copies their writer decoded.
+     */
+    Labels add(long ref, Labels labels) {
+        int n = labels.size();
+        String[] names = new String[n];
+        String[] values = new String[n];
         lock.writeLock().lock();
         try {
             addKey("", "", ref);
-            for (int i = 0; i < labels.size(); i++) {
-                addKey(labels.name(i), labels.value(i), ref);
+            for (int i = 0; i < n; i++) {
+                RefList rl = addKey(labels.name(i), labels.value(i), ref);
+                names[i] = rl.name;
+                values[i] = rl.value;
             }
         } finally {
             lock.writeLock().unlock();
         }
+        Labels canonical = LabelsBuilder.fromArrays(names, values, n);
+        // Equal by construction (same pairs, same order); fall back to the caller's on any surprise.
+        return canonical != null && canonical.equals(labels) ? canonical : labels;
     }
 
-    private void addKey(String name, String value, long ref) {
-        index.computeIfAbsent(name, k -> new HashMap<>()).computeIfAbsent(value, k -> new RefList()).add(ref);
+    private RefList addKey(String name, String value, long ref) {
+        Map<String, RefList> values = index.get(name);
+        if (values == null) {
+            values = new HashMap<>();
+            index.put(name, values);
+        }
+        RefList rl = values.get(value);
+        if (rl == null) {
+            // Reuse the name string already held by another value of this label, if any.
+            String canonName = values.isEmpty() ? name : values.values().iterator().next().name;
+            rl = new RefList(canonName, value);
+            values.put(value, rl);
+        }
+        rl.add(ref);
+        return rl;
     }
 
     /** Removes the given refs (sorted) from every list. */

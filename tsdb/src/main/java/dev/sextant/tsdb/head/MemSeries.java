@@ -20,10 +20,13 @@ final class MemSeries {
     final long ref;
     final Labels labels;
 
-    // Full (immutable) chunks, oldest first.
-    long[] handles = new long[4];
-    long[] mints = new long[4];
-    long[] maxts = new long[4];
+    private static final long[] NONE = new long[0];
+
+    // Full (immutable) chunks, oldest first; shared empty arrays until the first chunk is full, so a
+    // young series (most of a remote-write or scrape burst) carries no per-series chunk arrays.
+    long[] handles = NONE;
+    long[] mints = NONE;
+    long[] maxts = NONE;
     int fullCount;
 
     XorChunk open;
@@ -38,6 +41,10 @@ final class MemSeries {
     int pendingAppends;
     /** Set (under the series lock) when truncation collects the series; appenders then look it up again. */
     boolean removed;
+    /** Whether the WAL holds this series' record. Guarded by the WAL's lock (not the series'), see Head.logSamples. */
+    boolean walLogged;
+    /** Scratch of Head.logSamples, under the WAL's lock. */
+    boolean walPending;
     /**
      * Deleted closed intervals {@code [min0, max0, ...]} (sorted, merged), or null. Replaced, never
      * mutated, so queriers may keep the array they snapshotted.
@@ -114,7 +121,7 @@ final class MemSeries {
             return;
         }
         if (fullCount == handles.length) {
-            int n = fullCount * 2;
+            int n = Math.max(2, fullCount * 2);
             handles = Arrays.copyOf(handles, n);
             mints = Arrays.copyOf(mints, n);
             maxts = Arrays.copyOf(maxts, n);

@@ -26,6 +26,16 @@ public interface Appender {
      */
     long append(long ref, Labels labels, long t, double v);
 
+    /**
+     * The labels the storage keeps for the series behind {@code ref} (a reference returned by
+     * {@link #append}), or null when it does not know the reference or does not say. Callers that
+     * cache refs (the remote-write receiver) keep this instance instead of their own copy, so a
+     * cached series costs no second set of label strings. Default: null.
+     */
+    default Labels storedLabels(long ref) {
+        return null;
+    }
+
     /** Makes every appended sample visible (and durable, as the storage defines it). */
     void commit();
 

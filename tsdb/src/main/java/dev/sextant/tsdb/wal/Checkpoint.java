@@ -64,6 +64,12 @@ public final class Checkpoint {
      * @throws WalCorruptionException on corrupt input (the checkpoint is abandoned)
      */
     public static Ref create(Path walDir, int from, int to, LongPredicate keepSeries, long mint) throws IOException {
+        return create(walDir, from, to, keepSeries, mint, false);
+    }
+
+    /** Like {@link #create(Path, int, int, LongPredicate, long)}, Snappy-compressing records when {@code compress}. */
+    public static Ref create(Path walDir, int from, int to, LongPredicate keepSeries, long mint, boolean compress)
+            throws IOException {
         Ref prev = last(walDir);
         Path tmp = walDir.resolve(name(to) + ".tmp");
         deleteRecursively(tmp);
@@ -72,7 +78,7 @@ public final class Checkpoint {
         List<Records.RefSeries> series = new ArrayList<>();
         Records.SampleBatch samples = new Records.SampleBatch();
         Records.TombstoneBatch stones = new Records.TombstoneBatch();
-        try (Wal out = new Wal(tmp, Wal.DEFAULT_SEGMENT_SIZE)) {
+        try (Wal out = new Wal(tmp, Wal.DEFAULT_SEGMENT_SIZE, compress)) {
             if (prev != null && prev.index() < to) {
                 copy(prev.dir(), Wal.segments(prev.dir()), out, enc, series, samples, stones, keepSeries, mint);
             }

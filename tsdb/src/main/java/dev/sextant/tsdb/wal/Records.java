@@ -37,6 +37,12 @@ public final class Records {
         }
     }
 
+    /** One entry of a series record (after its type byte): ref and labels. */
+    public static void putSeries(Encbuf buf, long ref, Labels l) {
+        buf.putBE64(ref);
+        putLabels(buf, l);
+    }
+
     static void putLabels(Encbuf buf, Labels l) {
         buf.putUvarint(l.size());
         for (int i = 0; i < l.size(); i++) {

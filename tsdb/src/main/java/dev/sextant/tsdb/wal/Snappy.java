@@ -1,13 +1,113 @@
 package dev.sextant.tsdb.wal;
 
 /**
- * Decoder for Snappy's raw block format (no framing), which Prometheus uses to compress WAL
- * records. Only decoding is needed: Sextant writes records uncompressed.
+ * Snappy's raw block format (no framing), which Prometheus uses to compress WAL records: a uvarint
+ * of the decoded length, then literal and copy elements. The encoder is a plain greedy one (a
+ * 2^14-entry hash table of 4-byte sequences, no skipping heuristics): WAL records are small and
+ * repetitive (label strings, sample deltas), so its ratio is close to the reference encoder's.
  *
- * <p>Thread-safety: stateless.
+ * <p>Thread-safety: stateless static methods; the encoder's hash table is passed in.
  */
 final class Snappy {
     private Snappy() {}
+
+    static final int HASH_BITS = 14;
+
+    /** Worst-case encoded size of {@code n} bytes (the reference implementation's bound). */
+    static int maxCompressedLength(int n) {
+        return 32 + n + n / 6;
+    }
+
+    /**
+     * Encodes {@code src[off, off + len)} into {@code dst} (at least {@link #maxCompressedLength}
+     * bytes) and returns the encoded length. {@code table} is scratch of {@code 1 << HASH_BITS} ints.
+     */
+    static int compress(byte[] src, int off, int len, byte[] dst, int[] table) {
+        int d = 0;
+        long x = len & 0xFFFFFFFFL;
+        while (x >= 0x80) {
+            dst[d++] = (byte) (x | 0x80);
+            x >>>= 7;
+        }
+        dst[d++] = (byte) x;
+        java.util.Arrays.fill(table, -1);
+        int end = off + len;
+        int lit = off;
+        int i = off;
+        while (i + 4 <= end) {
+            int v = read32(src, i);
+            int h = (v * 0x1E35A7BD) >>> (32 - HASH_BITS);
+            int cand = table[h];
+            table[h] = i - off;
+            if (cand >= 0 && read32(src, off + cand) == v) {
+                int c = off + cand;
+                int m = 4;
+                while (i + m < end && src[c + m] == src[i + m]) {
+                    m++;
+                }
+                d = literal(src, lit, i - lit, dst, d);
+                d = copy(i - c, m, dst, d);
+                i += m;
+                lit = i;
+            } else {
+                i++;
+            }
+        }
+        return literal(src, lit, end - lit, dst, d);
+    }
+
+    private static int read32(byte[] b, int i) {
+        return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF) << 16 | (b[i + 3] & 0xFF) << 24;
+    }
+
+    private static int literal(byte[] src, int from, int n, byte[] dst, int d) {
+        if (n == 0) {
+            return d;
+        }
+        int m = n - 1;
+        if (m < 60) {
+            dst[d++] = (byte) (m << 2);
+        } else {
+            int bytes = m < 1 << 8 ? 1 : m < 1 << 16 ? 2 : m < 1 << 24 ? 3 : 4;
+            dst[d++] = (byte) ((59 + bytes) << 2);
+            for (int k = 0; k < bytes; k++) {
+                dst[d++] = (byte) (m >>> (8 * k));
+            }
+        }
+        System.arraycopy(src, from, dst, d, n);
+        return d + n;
+    }
+
+    /** Emits copies of at most 64 bytes each; every piece is at least 4 bytes long. */
+    private static int copy(int offset, int len, byte[] dst, int d) {
+        while (len >= 68) {
+            d = copyPiece(offset, 64, dst, d);
+            len -= 64;
+        }
+        if (len > 64) {
+            d = copyPiece(offset, 60, dst, d);
+            len -= 60;
+        }
+        return copyPiece(offset, len, dst, d);
+    }
+
+    private static int copyPiece(int offset, int len, byte[] dst, int d) {
+        if (len <= 11 && offset < 2048) {
+            dst[d++] = (byte) (((offset >>> 8) << 5) | ((len - 4) << 2) | 1);
+            dst[d++] = (byte) offset;
+        } else if (offset < 1 << 16) {
+            dst[d++] = (byte) (((len - 1) << 2) | 2);
+            dst[d++] = (byte) offset;
+            dst[d++] = (byte) (offset >>> 8);
+        } else {
+            dst[d++] = (byte) (((len - 1) << 2) | 3);
+            dst[d++] = (byte) offset;
+            dst[d++] = (byte) (offset >>> 8);
+            dst[d++] = (byte) (offset >>> 16);
+            dst[d++] = (byte) (offset >>> 24);
+        }
+        return d;
+    }
 
     static int uncompressedLength(byte[] src, int off, int len) {
         long x = 0;

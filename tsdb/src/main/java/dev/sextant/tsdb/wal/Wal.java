@@ -17,8 +17,11 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Writes Prometheus's write-ahead log: numbered segment files ({@code 00000000}, ...) made of 32 KiB
  * pages; each record is split into fragments ({@code full}, or {@code first middle* last}) with a
- * 7-byte header (type, be2 length, CRC32C of the payload) and no fragment crosses a page. Records
- * are stored uncompressed. See {@code docs/format/wal.md}.
+ * 7-byte header (type, be2 length, CRC32C of the payload) and no fragment crosses a page. With
+ * compression on (Prometheus's {@code --storage.tsdb.wal-compression}, its default since 2.20) a
+ * record is Snappy-compressed before it is cut into fragments, when that makes it smaller, and
+ * every fragment of it carries the Snappy flag (bit 3 of the type byte). See {@code
+ * docs/format/wal.md}.
  *
  * <p>On open a new segment is started after the last existing one, as Prometheus does. {@link
  * #log} buffers into the current page; {@link #flush()} hands the bytes to the OS (called at every
@@ -41,6 +44,8 @@ public final class Wal implements AutoCloseable {
     static final int FIRST = 2;
     static final int MIDDLE = 3;
     static final int LAST = 4;
+    /** Type-byte flag of the fragments of a Snappy-compressed record. */
+    static final int SNAPPY = 0x08;
 
     private final Path dir;
     private final long segmentSize;
@@ -53,13 +58,24 @@ public final class Wal implements AutoCloseable {
     private boolean closed;
     private final LongAdder fsyncs = new LongAdder();
     private final LongAdder fsyncNanos = new LongAdder();
+    private final boolean compress;
+    private byte[] compressed = new byte[0];
+    private final int[] snappyTable;
 
+    /** A WAL writing uncompressed records. */
     public Wal(Path dir, long segmentSize) {
+        this(dir, segmentSize, false);
+    }
+
+    /** A WAL writing Snappy-compressed records when {@code compress} (as Prometheus does by default). */
+    public Wal(Path dir, long segmentSize, boolean compress) {
         if (segmentSize % PAGE_SIZE != 0 || segmentSize <= 0) {
             throw new IllegalArgumentException("WAL segment size must be a positive multiple of 32 KiB: " + segmentSize);
         }
         this.dir = dir;
         this.segmentSize = segmentSize;
+        this.compress = compress;
+        this.snappyTable = compress ? new int[1 << Snappy.HASH_BITS] : null;
         try {
             Files.createDirectories(dir);
             List<Integer> segs = segments(dir);
@@ -111,23 +127,42 @@ public final class Wal implements AutoCloseable {
         return segment;
     }
 
+    /** Whether records are written Snappy-compressed. */
+    public boolean compressing() {
+        return compress;
+    }
+
     /**
-     * Appends one record (a zero-length record is legal) to the log buffer. On an I/O error the
-     * record is not logged at all (see the class comment) and an {@link UncheckedIOException} is
-     * thrown.
+     * Appends one record (a zero-length record is legal) to the log buffer, Snappy-compressed when
+     * compression is on and it saves space. On an I/O error the record is not logged at all (see
+     * the class comment) and an {@link UncheckedIOException} is thrown.
      */
     public synchronized void log(byte[] rec, int off, int len) {
         ensureOpen();
         beginWrite();
+        int flag = 0;
+        if (compress && len > 0) {
+            int max = Snappy.maxCompressedLength(len);
+            if (compressed.length < max) {
+                compressed = new byte[Math.max(max, Math.min(2 * compressed.length, 1 << 24))];
+            }
+            int n = Snappy.compress(rec, off, len, compressed, snappyTable);
+            if (n < len) {
+                rec = compressed;
+                off = 0;
+                len = n;
+                flag = SNAPPY;
+            }
+        }
         try {
-            logRecord(rec, off, len);
+            logRecord(rec, off, len, flag);
         } catch (IOException e) {
             rewind(e);
             throw new UncheckedIOException(e);
         }
     }
 
-    private void logRecord(byte[] rec, int off, int len) throws IOException {
+    private void logRecord(byte[] rec, int off, int len, int flag) throws IOException {
         { // (a block, so the body keeps the indentation it had inside log's try)
             long used = (long) donePages * PAGE_SIZE + alloc;
             long needed = len + (long) HEADER_SIZE * (len / (PAGE_SIZE - HEADER_SIZE) + 2);
@@ -147,7 +182,7 @@ public final class Wal implements AutoCloseable {
                 int frag = Math.min(remaining, PAGE_SIZE - alloc - HEADER_SIZE);
                 boolean last = frag == remaining;
                 int type = first ? (last ? FULL : FIRST) : (last ? LAST : MIDDLE);
-                page[alloc] = (byte) type;
+                page[alloc] = (byte) (type | flag);
                 page[alloc + 1] = (byte) (frag >>> 8);
                 page[alloc + 2] = (byte) frag;
                 Crc.writeBE32(page, alloc + 3, Crc.crc32c(rec, pos, frag));

@@ -200,6 +200,10 @@ public final class WalReader implements AutoCloseable {
         }
         try {
             int n = Snappy.uncompressedLength(rec, 0, recLen);
+            if (n > 32L * recLen + 64) {
+                // No Snappy element expands more than 64 / 3 times: a corrupt length, not a huge record.
+                return fail(seg, recordOffset, "bad snappy data: decoded length " + n + " for " + recLen + " bytes");
+            }
             if (out == rec || out.length < n) {
                 out = new byte[Math.max(n, 4096)];
             }

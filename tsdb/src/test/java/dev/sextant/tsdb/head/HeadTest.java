@@ -14,6 +14,7 @@ import dev.sextant.tsdb.storage.SeriesSet;
 import dev.sextant.tsdb.storage.StorageException;
 import dev.sextant.tsdb.testutil.Samples;
 import dev.sextant.tsdb.testutil.Samples.Sample;
+import dev.sextant.tsdb.wal.Records;
 import dev.sextant.tsdb.wal.Wal;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -73,6 +74,71 @@ class HeadTest {
                 assertThat(q.labelValues("job", Matcher.equal("__name__", "req"))).containsExactly("a");
                 assertThat(q.labelNames(Matcher.equal("job", "a"))).containsExactly("__name__", "job");
             }
+        }
+    }
+
+    @Test
+    void newSeriesShareTheIndexsLabelStringsAndStoredLabelsAnswersByRef() {
+        try (Head head = Head.open(null, opts(), Long.MIN_VALUE)) {
+            Appender app = head.appender();
+            // Fresh String instances, as a decoder would produce them.
+            Labels a = Labels.of(new String("__name__"), new String("up"), new String("job"), new String("a"));
+            Labels b = Labels.of(new String("__name__"), new String("up"), new String("job"), new String("b"));
+            long ra = app.append(0, a, 1000, 1);
+            long rb = app.append(0, b, 1000, 1);
+            app.commit();
+            Labels sa = head.appender().storedLabels(ra);
+            Labels sb = head.appender().storedLabels(rb);
+            assertThat(sa).isEqualTo(a);
+            assertThat(sb).isEqualTo(b);
+            assertThat(sb.name(0)).isSameAs(sa.name(0));
+            assertThat(sb.value(0)).isSameAs(sa.value(0));
+            assertThat(sb.name(1)).isSameAs(sa.name(1));
+            assertThat(head.appender().storedLabels(12345)).isNull();
+            // Lookups with the caller's (non-interned) labels still find the series.
+            Appender again = head.appender();
+            assertThat(again.append(0, Labels.of("__name__", "up", "job", "b"), 2000, 2)).isEqualTo(rb);
+            again.commit();
+        }
+    }
+
+    @Test
+    void seriesRecordsAreLoggedByTheFirstCommitThatUsesThemWhicheverAppenderCreatedThem() throws Exception {
+        Labels shared = Labels.of("__name__", "shared", "job", "a");
+        Labels late = Labels.of("__name__", "late", "job", "a");
+        try (Head head = Head.open(dir, opts(), Long.MIN_VALUE)) {
+            Appender creator = head.appender();
+            creator.append(0, shared, 1000, 1); // creates the series, commits last
+            creator.append(0, late, 1000, 1);
+            Appender other = head.appender();
+            other.append(0, shared, 2000, 2); // finds the uncommitted series
+            other.commit();
+            creator.commit();
+            Appender rolledBack = head.appender();
+            rolledBack.append(0, Labels.of("__name__", "never", "job", "a"), 1000, 1);
+            rolledBack.rollback();
+            Appender next = head.appender();
+            next.append(0, late, 3000, 3);
+            next.commit();
+        }
+        // Replay: every committed sample is back (the second sample of "shared" arrived first, but
+        // its series record came with it); the rolled-back series was never logged.
+        int seriesRecords = 0;
+        List<Records.RefSeries> logged = new ArrayList<>();
+        try (dev.sextant.tsdb.wal.WalReader r = new dev.sextant.tsdb.wal.WalReader(dir, Wal.segments(dir))) {
+            while (r.next()) {
+                if (Records.type(r.record(), r.recordLength()) == Records.SERIES) {
+                    seriesRecords++;
+                    Records.decodeSeries(r.record(), r.recordLength(), logged);
+                }
+            }
+        }
+        assertThat(logged).extracting(Records.RefSeries::labels).containsExactlyInAnyOrder(shared, late);
+        assertThat(seriesRecords).isEqualTo(2); // one per commit that brought new series
+        try (Head head = Head.open(dir, opts(), Long.MIN_VALUE)) {
+            assertThat(Samples.query(head, 0, 10_000, Matcher.equal("job", "a"))).isEqualTo(Map.of(
+                    shared, List.of(Sample.of(2000, 2)),
+                    late, List.of(Sample.of(1000, 1), Sample.of(3000, 3))));
         }
     }
 

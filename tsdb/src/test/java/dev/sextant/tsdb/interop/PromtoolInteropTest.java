@@ -189,6 +189,8 @@ class PromtoolInteropTest {
             assertThat(db.blocks()).hasSize(1);
         }
         assertThat(data.resolve("chunks_head/000001")).exists();
+        // The WAL Prometheus replays below holds Snappy-compressed records (the default, as in Prometheus).
+        assertThat(snappyFragments(data.resolve("wal"))).isPositive();
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -231,6 +233,24 @@ class PromtoolInteropTest {
                 assertThat(l).contains("SIGTERM");
             }
         }
+    }
+
+    /** Fragments with the Snappy flag in the first page of every WAL segment under {@code walDir}. */
+    static int snappyFragments(Path walDir) throws IOException {
+        int n = 0;
+        try (var files = Files.list(walDir)) {
+            for (Path seg : files.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                byte[] b = Files.readAllBytes(seg);
+                int pos = 0;
+                while (pos + 7 <= Math.min(b.length, 32 * 1024) && b[pos] != 0) {
+                    if ((b[pos] & 0x08) != 0) {
+                        n++;
+                    }
+                    pos += 7 + (((b[pos + 1] & 0xFF) << 8) | (b[pos + 2] & 0xFF));
+                }
+            }
+        }
+        return n;
     }
 
     /** promtool's dump line: labels, value (Go %g), timestamp. */
