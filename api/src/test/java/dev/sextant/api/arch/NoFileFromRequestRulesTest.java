@@ -58,7 +58,10 @@ class NoFileFromRequestRulesTest {
 
     @Test
     void handlerPackagesUseNoFileSystemApi() {
-        noClasses().that().resideInAnyPackage("dev.sextant.api.v1..", "dev.sextant.api.web..", "dev.sextant.api.remote..",
+        // dev.sextant.api.remote holds the receive handlers; its sub-package send is the remote-write
+        // sender, which reads the WAL and the files its configuration names and never sees a request
+        // (the rule below, on methods that read request input, still covers it).
+        noClasses().that().resideInAnyPackage("dev.sextant.api.v1..", "dev.sextant.api.web..", "dev.sextant.api.remote",
                         "dev.sextant.api.json..", "dev.sextant.api.metrics..")
                 .or().resideInAPackage("dev.sextant.api.http")
                 .should().dependOnClassesThat(FILE_API)
