@@ -13,13 +13,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Runs the {@link QuerySet} against a Prometheus-compatible HTTP API the way Grafana does (POST,
@@ -144,29 +140,7 @@ public final class QuerySetRunner {
 
     /** Canonical digest of a {@code data} object of a query answer. */
     static String digest(JsonNode data) throws Exception {
-        List<String> lines = new ArrayList<>();
-        String type = data.path("resultType").asText();
-        JsonNode result = data.path("result");
-        if (type.equals("scalar") || type.equals("string")) {
-            lines.add(point("{}", result));
-        } else {
-            for (JsonNode s : result) {
-                Map<String, String> labels = new TreeMap<>();
-                Iterator<Map.Entry<String, JsonNode>> it = s.path("metric").fields();
-                while (it.hasNext()) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    labels.put(e.getKey(), e.getValue().asText());
-                }
-                String l = labels.toString();
-                if (s.has("value")) {
-                    lines.add(point(l, s.get("value")));
-                }
-                for (JsonNode p : s.path("values")) {
-                    lines.add(point(l, p));
-                }
-            }
-        }
-        Collections.sort(lines);
+        List<String> lines = ResultCompare.canonicalLines(data, QuerySetRunner::point);
         MessageDigest md = MessageDigest.getInstance("SHA-256");
         for (String line : lines) {
             md.update(line.getBytes(StandardCharsets.UTF_8));

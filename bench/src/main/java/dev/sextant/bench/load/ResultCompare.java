@@ -27,11 +27,19 @@ public final class ResultCompare {
 
     /** The canonical lines of a {@code data} object of a query answer. */
     public static List<String> canonicalLines(JsonNode data) {
+        return canonicalLines(data, ResultCompare::line);
+    }
+
+    /**
+     * One line per point of a query answer's {@code data}, written by {@code point} from the
+     * series' sorted labels and the {@code [t, v]} pair, sorted.
+     */
+    static List<String> canonicalLines(JsonNode data, java.util.function.BiFunction<String, JsonNode, String> point) {
         List<String> lines = new ArrayList<>();
         String type = data.path("resultType").asText();
         JsonNode result = data.path("result");
         if (type.equals("scalar") || type.equals("string")) {
-            lines.add(line("{}", result));
+            lines.add(point.apply("{}", result));
         } else {
             for (JsonNode s : result) {
                 Map<String, String> labels = new TreeMap<>();
@@ -42,10 +50,10 @@ public final class ResultCompare {
                 }
                 String l = labels.toString();
                 if (s.has("value")) {
-                    lines.add(line(l, s.get("value")));
+                    lines.add(point.apply(l, s.get("value")));
                 }
                 for (JsonNode p : s.path("values")) {
-                    lines.add(line(l, p));
+                    lines.add(point.apply(l, p));
                 }
             }
         }

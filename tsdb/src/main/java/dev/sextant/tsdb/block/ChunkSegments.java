@@ -145,6 +145,15 @@ public final class ChunkSegments {
 
         /** Offset of the encoding byte of chunk {@code ref}, after checking its extent. */
         private int dataOffset(long ref) {
+            return (int) extent(ref);
+        }
+
+        /**
+         * Checks the extent of chunk {@code ref} (varint length, encoding byte, data, CRC all inside
+         * its segment); returns the data length in the high 32 bits and the offset of the encoding
+         * byte in the low 32.
+         */
+        private long extent(long ref) {
             int seg = (int) (ref >>> 32);
             int off = (int) ref;
             if (seg < 0 || seg >= segs.length || off < 8 || off >= segs[seg].limit()) {
@@ -168,34 +177,15 @@ public final class ChunkSegments {
             if (p + 1 + len + 4 > m.limit()) {
                 throw new IllegalStateException("chunk ref " + Long.toHexString(ref) + ": extends past segment end");
             }
-            return p;
+            return len << 32 | p;
         }
 
         /** Loads the XOR payload of chunk {@code ref} into {@code buf}, verifying its CRC. */
         public void load(long ref, ByteScratch buf) {
-            int seg = (int) (ref >>> 32);
-            int off = (int) ref;
-            if (seg < 0 || seg >= segs.length || off < 8 || off >= segs[seg].limit()) {
-                throw new IllegalStateException("chunk ref " + Long.toHexString(ref) + " out of range");
-            }
-            MappedByteBuffer m = segs[seg];
-            long len = 0;
-            int shift = 0;
-            int p = off;
-            while (true) {
-                if (p >= m.limit() || shift > 28) {
-                    throw new IllegalStateException("chunk ref " + Long.toHexString(ref) + ": bad length");
-                }
-                int c = m.get(p++) & 0xFF;
-                len |= (long) (c & 0x7F) << shift;
-                if (c < 0x80) {
-                    break;
-                }
-                shift += 7;
-            }
-            if (p + 1 + len + 4 > m.limit()) {
-                throw new IllegalStateException("chunk ref " + Long.toHexString(ref) + ": extends past segment end");
-            }
+            long ext = extent(ref);
+            MappedByteBuffer m = segs[(int) (ref >>> 32)];
+            int p = (int) ext;
+            long len = ext >>> 32;
             int enc = m.get(p) & 0xFF;
             if (enc != 1) {
                 throw new IllegalStateException("unsupported chunk encoding " + enc);
