@@ -45,8 +45,8 @@ public final class PromFormat {
         return appendTimestamp(new StringBuilder(16), ms).toString();
     }
 
-    /** Renders a sample value as Prometheus does (without quotes). */
-    public static String value(double v) {
+    /** NaN, the infinities and the zeros as Go and Prometheus write them; null for any other value. */
+    private static String special(double v) {
         if (Double.isNaN(v)) {
             return "NaN";
         }
@@ -55,6 +55,15 @@ public final class PromFormat {
         }
         if (v == 0) {
             return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
+        }
+        return null;
+    }
+
+    /** Renders a sample value as Prometheus does (without quotes). */
+    public static String value(double v) {
+        String special = special(v);
+        if (special != null) {
+            return special;
         }
         // Fast path: integers that fit exactly need no digit search.
         double abs = Math.abs(v);
@@ -134,14 +143,9 @@ public final class PromFormat {
      * 123456}, {@code 1.234567e+06}, {@code 0.0001}, {@code 1e-05}.
      */
     public static String goG(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
+        String special = special(v);
+        if (special != null) {
+            return special;
         }
         BigDecimal d = shortest(v);
         BigDecimal abs = d.abs();
@@ -159,14 +163,9 @@ public final class PromFormat {
      * in exponent form ({@code 1e-07} is {@code 0.0000001}); {@code NaN}, {@code +Inf}, {@code -Inf}.
      */
     public static String goF(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
+        String special = special(v);
+        if (special != null) {
+            return special;
         }
         return shortest(v).toPlainString();
     }
