@@ -50,7 +50,7 @@ port=19690
 while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 java --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED \
-  ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" --config.file="$work/prometheus.yml" \
+  -Xlog:gc:file="$work/gc.log" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" --config.file="$work/prometheus.yml" \
   --storage.tsdb.path="$work/data" --web.listen-address="127.0.0.1:$port" --web.enable-remote-write-receiver \
   > "$work/server.log" 2>&1 &
 server_pid=$!
@@ -68,5 +68,22 @@ java -Xmx1g -cp "$bench_jar" dev.sextant.bench.load.Soak --base="http://127.0.0.
   --series="$series" --fraction="$fraction" --duration="$duration" --json-out="$out" ${SOAK_ARGS:-} || status=$?
 echo "soak: $(uptime)" >&2
 echo "soak: server errors logged: $(grep -c -i ' error\|level=error' "$work/server.log" || true)" >&2
+# Live heap after each collection (the "after" of "before->after(committed)"), to tell a leak from
+# the collector's sizing: its first and last values after warm-up and the maximum.
+python3 - "$work/gc.log" "$out" <<'PY' >&2 || true
+import json, re, sys
+after = []
+for line in open(sys.argv[1]):
+    m = re.search(r"\[([0-9.]+)s\].*Pause.* (\d+)M->(\d+)M\((\d+)M\)", line)
+    if m:
+        after.append((float(m.group(1)), int(m.group(3)), int(m.group(4))))
+if after:
+    res = json.load(open(sys.argv[2]))
+    res["heap_after_gc_mib"] = [[round(t), a, c] for t, a, c in after[:: max(1, len(after) // 200)]]
+    json.dump(res, open(sys.argv[2], "w"))
+    late = [a for t, a, c in after if t > after[-1][0] / 2]
+    print(f"soak: {len(after)} collections; heap after GC: first {after[0][1]} MiB, "
+          f"second half min {min(late)} / max {max(late)} MiB, last {after[-1][1]} MiB, committed {after[-1][2]} MiB")
+PY
 echo "soak: results in $out" >&2
 exit "$status"

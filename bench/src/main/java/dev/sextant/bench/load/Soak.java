@@ -30,7 +30,8 @@ import org.xerial.snappy.Snappy;
  * --duration=10m --query-interval=1s --rss-interval=10s [--json-out=file]}
  *
  * <p>Phase 1 (calibration) writes rounds of one sample per series as fast as the server accepts
- * them for {@code calibrate}; its samples/s is the maximum. Phase 2 writes rounds paced to {@code
+ * them for {@code calibrate}, stamped with the wall clock, while the queries below already run and
+ * the server's rules see the data: its samples/s is the maximum under the soak's own conditions. Phase 2 writes rounds paced to {@code
  * fraction} of that rate for {@code duration}: round {@code k} is due at {@code start + k ×
  * interval} and carries timestamp {@code t0 + k × interval}, where {@code interval = series /
  * rate}. Every write must be acknowledged (no retries; a failure is reported). Meanwhile one
@@ -74,30 +75,11 @@ public final class Soak {
         }
         Writer w = new Writer(client, URI.create(base + "/api/v1/write"), labels, batch, concurrency);
 
-        // Calibration: as fast as possible, timestamps 1 ms apart, well before the soak's data.
-        long calT0 = System.currentTimeMillis() - 3_600_000L;
-        long calStart = System.nanoTime();
-        int calRounds = 0;
-        while (System.nanoTime() - calStart < calibrateMs * 1_000_000L) {
-            w.round(calT0 + calRounds, calRounds);
-            calRounds++;
-        }
-        double maxRate = (double) calRounds * series / ((System.nanoTime() - calStart) / 1e9);
-        if (w.failed.get() > 0) {
-            throw new IllegalStateException("calibration writes failed: " + w.firstError);
-        }
-        double rate = fraction * maxRate;
-        long intervalMs = Math.max(1, Math.round(series * 1000.0 / rate));
-        System.err.printf(Locale.ROOT, "soak: max %.0f samples/s; writing %d series every %d ms (%.0f samples/s)%n",
-                maxRate, series, intervalMs, series * 1000.0 / intervalMs);
-
-        long ackedBefore = w.acked.get();
         Latencies queryLat = new Latencies();
         AtomicLong queryErrors = new AtomicLong();
         String[] firstQueryError = new String[1];
-        List<long[]> rss = new ArrayList<>(); // {seconds since start, bytes}
-        long t0 = (System.currentTimeMillis() / 1000) * 1000;
-        long start = System.nanoTime();
+        List<long[]> rss = new ArrayList<>(); // {seconds since start, VmRSS, RssAnon, RssFile}
+        long benchStart = System.nanoTime();
         Thread queries = new Thread(() -> {
             int i = 0;
             while (!STOP.get()) {
@@ -109,7 +91,9 @@ public final class Soak {
                 try {
                     HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url))
                             .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-                    queryLat.record(System.nanoTime() - s);
+                    if (MEASURING.get()) {
+                        queryLat.record(System.nanoTime() - s);
+                    }
                     if (r.statusCode() != 200) {
                         note(queryErrors, firstQueryError, q + ": " + r.statusCode() + " " + r.body());
                     }
@@ -124,15 +108,39 @@ public final class Soak {
         Thread sampler = new Thread(() -> {
             while (!STOP.get()) {
                 long s = System.nanoTime();
-                long bytes = rssBytes(pid);
+                long[] bytes = rssBytes(pid);
                 synchronized (rss) {
-                    rss.add(new long[] {(s - start) / 1_000_000_000L, bytes});
+                    rss.add(new long[] {(s - benchStart) / 1_000_000_000L, bytes[0], bytes[1], bytes[2]});
                 }
                 sleepUntil(s + rssEveryMs * 1_000_000L);
             }
         }, "soak-rss");
         queries.start();
         sampler.start();
+        // Calibration: as fast as possible, under the same query and rule load as the soak (the
+        // queries and rules see the calibration data: it is stamped with the wall clock).
+        long calStart = System.nanoTime();
+        int calRounds = 0;
+        long calT = 0;
+        while (System.nanoTime() - calStart < calibrateMs * 1_000_000L) {
+            calT = Math.max(calT + 1, System.currentTimeMillis());
+            w.round(calT, calRounds);
+            calRounds++;
+        }
+        double maxRate = (double) calRounds * series / ((System.nanoTime() - calStart) / 1e9);
+        if (w.failed.get() > 0) {
+            throw new IllegalStateException("calibration writes failed: " + w.firstError);
+        }
+        double rate = fraction * maxRate;
+        long intervalMs = Math.max(1, Math.round(series * 1000.0 / rate));
+        System.err.printf(Locale.ROOT, "soak: max %.0f samples/s; writing %d series every %d ms (%.0f samples/s)%n",
+                maxRate, series, intervalMs, series * 1000.0 / intervalMs);
+
+        long ackedBefore = w.acked.get();
+        long t0 = Math.max(calT / 1000 + 1, System.currentTimeMillis() / 1000) * 1000;
+        long start = System.nanoTime();
+        long soakStartSecond = (start - benchStart) / 1_000_000_000L;
+        MEASURING.set(true);
         int rounds = 0;
         long lateRounds = 0;
         while (System.nanoTime() - start < durationMs * 1_000_000L) {
@@ -158,14 +166,15 @@ public final class Soak {
 
         StringBuilder rssList = new StringBuilder();
         for (long[] r : rss) {
-            rssList.append(rssList.length() == 0 ? "" : ",").append("[").append(r[0]).append(",").append(r[1]).append("]");
+            rssList.append(rssList.length() == 0 ? "" : ",").append("[").append(r[0]).append(",").append(r[1])
+                    .append(",").append(r[2]).append(",").append(r[3]).append("]");
         }
         String json = String.format(Locale.ROOT,
-                "{\"series\":%d,\"max_samples_per_s\":%.1f,\"fraction\":%.2f,\"interval_ms\":%d,\"rounds\":%d,"
+                "{\"series\":%d,\"soak_start_s\":%d,\"max_samples_per_s\":%.1f,\"achieved_samples_per_s\":%.1f,\"fraction\":%.2f,\"interval_ms\":%d,\"rounds\":%d,"
                         + "\"late_rounds\":%d,\"seconds\":%.1f,\"samples_acked\":%d,\"samples_failed\":%d,"
                         + "\"samples_stored\":%d,\"exact\":%b,\"queries\":%d,\"query_errors\":%d,\"query_p50_ms\":%.2f,"
                         + "\"query_p99_ms\":%.2f,\"rules_ok\":%b,\"rss\":[%s]%s}%n",
-                series, maxRate, fraction, intervalMs, rounds, lateRounds, seconds, ackedSoak, w.failed.get(), stored,
+                series, soakStartSecond, maxRate, (double) rounds * series / seconds, fraction, intervalMs, rounds, lateRounds, seconds, ackedSoak, w.failed.get(), stored,
                 stored == ackedSoak && w.failed.get() == 0, queryLat.count(), queryErrors.get(),
                 queryLat.percentileMillis(50), queryLat.percentileMillis(99), rulesOk, rssList,
                 w.firstError == null && firstQueryError[0] == null ? ""
@@ -182,6 +191,7 @@ public final class Soak {
     }
 
     private static final java.util.concurrent.atomic.AtomicBoolean STOP = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.util.concurrent.atomic.AtomicBoolean MEASURING = new java.util.concurrent.atomic.AtomicBoolean();
 
     private static void note(AtomicLong errors, String[] first, String msg) {
         errors.incrementAndGet();
@@ -204,21 +214,23 @@ public final class Soak {
         }
     }
 
-    /** {@code VmRSS} of {@code pid} in bytes, or -1. */
-    static long rssBytes(long pid) {
+    /** {@code VmRSS}, {@code RssAnon} and {@code RssFile} of {@code pid} in bytes (-1 where unknown). */
+    static long[] rssBytes(long pid) {
+        long[] out = {-1, -1, -1};
         if (pid <= 0) {
-            return -1;
+            return out;
         }
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                int i = line.startsWith("VmRSS:") ? 0 : line.startsWith("RssAnon:") ? 1 : line.startsWith("RssFile:") ? 2 : -1;
+                if (i >= 0) {
+                    out[i] = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
             }
         } catch (IOException | NumberFormatException e) {
-            return -1;
+            return out;
         }
-        return -1;
+        return out;
     }
 
     /**
