@@ -59,7 +59,7 @@ class RulesEndToEndTest {
                     .contains("\"__name__\":\"job:temperature:max\"", "\"job\":\"oven\"", ",\"35\"]");
             String rules = http.get("/api/v1/rules").body();
             assertThat(rules).contains("\"name\":\"demo\"", "\"type\":\"recording\"", "\"type\":\"alerting\"",
-                    "\"query\":\"job:temperature:max > 30\"", "\"health\":\"ok\"");
+                    "\"query\":\"job:temperature:max \\u003e 30\"", "\"health\":\"ok\"");
             assertThat(http.get("/api/v1/rules?type=record").body()).doesNotContain("\"type\":\"alerting\"");
             assertThat(http.get("/api/v1/query?query=ALERTS").body()).contains("\"alertstate\":\"firing\"");
 

@@ -96,7 +96,7 @@ class ServerEndToEndTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "malformed PromQL|/api/v1/query?query=up%7B|invalid parameter \\\"query\\\": 1:4: parse error: unexpected end of input inside braces",
-        "unknown matcher op|/api/v1/query?query=up%7Bjob%3C%3E%22a%22%7D|invalid parameter \\\"query\\\": 1:7: parse error: unexpected character inside braces: '<'",
+        "unknown matcher op|/api/v1/query?query=up%7Bjob%3C%3E%22a%22%7D|invalid parameter \\\"query\\\": 1:7: parse error: unexpected character inside braces: '\\u003c'",
         "missing query|/api/v1/query|invalid parameter \\\"query\\\": 1:1: parse error: no expression found in input",
         "bad time|/api/v1/query?query=up&time=abc|invalid parameter \\\"time\\\": cannot parse \\\"abc\\\" to a valid timestamp",
     })

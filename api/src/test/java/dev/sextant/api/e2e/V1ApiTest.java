@@ -145,7 +145,7 @@ class V1ApiTest {
     void statusEndpoints() throws Exception {
         String config = http.get("/api/v1/status/config").body();
         assertThat(config).startsWith("{\"status\":\"success\",\"data\":{\"yaml\":\"")
-                .contains("scrape_interval: \\\"30s\\\"").contains("<secret>").doesNotContain("hunter2");
+                .contains("scrape_interval: \\\"30s\\\"").contains("\\u003csecret\\u003e").doesNotContain("hunter2");
         assertThat(http.get("/api/v1/status/flags").body()).contains("\"query.lookback-delta\":\"5m\"",
                 "\"storage.tsdb.retention.time\":\"15d\"", "\"web.enable-remote-write-receiver\":\"true\"");
         assertThat(http.get("/api/v1/status/runtimeinfo").body()).contains("\"startTime\":", "\"CWD\":",
