@@ -67,7 +67,13 @@ status=0
 java -Xmx1g -cp "$bench_jar" dev.sextant.bench.load.Soak --base="http://127.0.0.1:$port" --pid="$server_pid" \
   --series="$series" --fraction="$fraction" --duration="$duration" --json-out="$out" ${SOAK_ARGS:-} || status=$?
 echo "soak: $(uptime)" >&2
-echo "soak: server errors logged: $(grep -c -i ' error\|level=error' "$work/server.log" || true)" >&2
+errors="$(grep -c -i ' error\|level=error\|exception' "$work/server.log" || true)"
+echo "soak: server errors logged: $errors" >&2
+if [ "$errors" != "0" ]; then
+  # Keep the evidence: the data directory goes with $work.
+  grep -i -A12 ' error\|level=error\|exception' "$work/server.log" | head -400 > "${out%.json}.server-errors.log" || true
+  echo "soak: server error lines in ${out%.json}.server-errors.log" >&2
+fi
 # Live heap after each collection (the "after" of "before->after(committed)"), to tell a leak from
 # the collector's sizing: its first and last values after warm-up and the maximum.
 python3 - "$work/gc.log" "$out" <<'PY' >&2 || true
