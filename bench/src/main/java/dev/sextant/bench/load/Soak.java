@@ -36,16 +36,22 @@ import org.xerial.snappy.Snappy;
  * interval} and carries timestamp {@code t0 + k × interval}, where {@code interval = series /
  * rate}. Every write must be acknowledged (no retries; a failure is reported). Meanwhile one
  * thread runs range queries over the last five minutes (15 s step) round-robin from a small
- * dashboard set, and another samples {@code VmRSS} of {@code pid}. Finally it queries
+ * dashboard with a group variable, and another samples {@code VmRSS} of {@code pid}. Finally it queries
  * {@code count_over_time} over everything written and compares with the acknowledged count.
  */
 public final class Soak {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * A dashboard with a {@code $group} variable, as Grafana sends it: panels over one group (a
+     * twentieth of the series; the variable moves on every round of panels), and two panels over
+     * everything (the recording rule's output and a series count).
+     */
     private static final String[] DASHBOARD = {
-        "sum(rate(soak_total[1m]))",
-        "sum by (group) (rate(soak_total[1m]))",
-        "topk(5, rate(soak_total[1m]))",
-        "histogram_quantile(0.9, sum by (le) (rate(soak_total[1m])))",
+        "sum(rate(soak_total{group=\"$g\"}[1m]))",
+        "sum by (le) (rate(soak_total{group=\"$g\"}[1m]))",
+        "topk(5, rate(soak_total{group=\"$g\"}[1m]))",
+        "histogram_quantile(0.9, sum by (le) (rate(soak_total{group=\"$g\"}[1m])))",
+        "soak:rate1m{group=\"$g\"}",
         "sum(soak:rate1m)",
         "count(soak_total)",
     };
@@ -83,7 +89,8 @@ public final class Soak {
         Thread queries = new Thread(() -> {
             int i = 0;
             while (!STOP.get()) {
-                String q = DASHBOARD[i++ % DASHBOARD.length];
+                String q = DASHBOARD[i % DASHBOARD.length].replace("$g", "g" + (i / DASHBOARD.length) % 20);
+                i++;
                 long end = System.currentTimeMillis() / 1000;
                 String url = base + "/api/v1/query_range?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8)
                         + "&start=" + (end - 300) + "&end=" + end + "&step=15";
