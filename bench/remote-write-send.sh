@@ -16,7 +16,9 @@
 # sender had sent every sample; send throughput = samples / drain.
 #
 # Environment: SERIES (50000), SAMPLES (20), WINDOW (90), RUNS (3), SERVERS ("sextant prometheus"),
-# SEXTANT_JAR (api/target/sextant.jar), BENCH_JAR (bench/target/benchmarks.jar), KEEP=1 keeps the work directory.
+# SEXTANT_JAR (api/target/sextant.jar), BENCH_JAR (bench/target/benchmarks.jar), KEEP=1 keeps the work directory,
+# MODES ("off on"; "on" alone for profiling), SEXTANT_JAVA_OPTS (extra JVM flags for Sextant, e.g. JFR; the
+# string "@DIR@" in it is replaced by the run's directory).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -25,6 +27,7 @@ samples="${SAMPLES:-20}"
 window="${WINDOW:-90}"
 runs="${RUNS:-3}"
 servers="${SERVERS:-sextant prometheus}"
+modes="${MODES:-off on}"
 sextant_jar="${SEXTANT_JAR:-$root/api/target/sextant.jar}"
 bench_jar="${BENCH_JAR:-$root/bench/target/benchmarks.jar}"
 jvm_flags=(--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
@@ -65,7 +68,7 @@ YAML
 port=19700
 for run in $(seq 1 "$runs"); do
   for server in $servers; do
-    for rw in off on; do
+    for rw in $modes; do
       d="$work/$server-$rw-$run"; mkdir -p "$d/data" "$d/vm"
       vm_port="$(free_port $port)"; port=$(( vm_port + 1 ))
       sp="$(free_port $port)"; port=$(( sp + 1 ))
@@ -78,7 +81,8 @@ for run in $(seq 1 "$runs"); do
         queue_yaml "$vm_port" >> "$d/config.yml"
       fi
       case "$server" in
-        sextant) java "${jvm_flags[@]}" -jar "$sextant_jar" --config.file="$d/config.yml" --web.enable-remote-write-receiver \
+        sextant) read -r -a extra <<< "${SEXTANT_JAVA_OPTS:+${SEXTANT_JAVA_OPTS//@DIR@/$d}}"
+                 java "${jvm_flags[@]}" ${extra[@]+"${extra[@]}"} -jar "$sextant_jar" --config.file="$d/config.yml" --web.enable-remote-write-receiver \
                    --storage.tsdb.path="$d/data" --web.listen-address="127.0.0.1:$sp" >"$d/server.log" 2>&1 & ;;
         prometheus) prometheus --config.file="$d/config.yml" --storage.tsdb.path="$d/data" --web.enable-remote-write-receiver \
                    --web.listen-address="127.0.0.1:$sp" >"$d/server.log" 2>&1 & ;;
@@ -104,6 +108,11 @@ for run in $(seq 1 "$runs"); do
         sleep 0.5
       done
       cpu1="$(cpu_ticks "$spid")"
+      # Per-thread CPU-s (thread name, digits folded) at the end of the window, for diagnosis.
+      for t in /proc/"$spid"/task/*; do
+        printf '%s\t%s\n' "$(tr -d '0-9' < "$t/comm" 2>/dev/null || echo gone)" "$(cut -d')' -f2 "$t/stat" 2>/dev/null | awk '{print $12 + $13}')"
+      done 2>/dev/null | awk -F'\t' -v k="$clk_tck" '$2 != "" {c[$1] += $2} END {for (n in c) if (c[n] > 0) printf "%s\t%.2f\n", n, c[n] / k}' \
+        | sort -t$'\t' -k2 -rn > "$d/threads.tsv" || true
       [ "$rw" = on ] && sent="$(sent_total "$url" || echo 0)"
       cpu="$(awk -v t=$(( cpu1 - cpu0 )) -v k="$clk_tck" 'BEGIN {printf "%.2f", t / k}')"
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$rw" "$run" "$ok" "$cpu" "${drain:-NA}" "$sent" >> "$work/runs.tsv"
