@@ -1,5 +1,6 @@
 package dev.sextant.api.remote.send;
 
+import dev.sextant.api.http.Http1PostClient;
 import dev.sextant.scrape.config.HttpClientConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -37,7 +38,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * with {@code retry_on_http_429} (honouring {@code Retry-After}); any other status dropped, with the
  * receiver's message logged by the caller.
  *
- * <p>Plain {@code http://} URLs without {@code enable_http2} go through {@link NettyHttp1Client}
+ * <p>Plain {@code http://} URLs without {@code enable_http2} go through {@link Http1PostClient}
  * (kept-alive HTTP/1.1 connections, what Prometheus's sender uses too); {@code https://}, HTTP/2
  * and redirects (with {@code follow_redirects}) through the JDK's {@code HttpClient}.
  *
@@ -55,7 +56,7 @@ final class HttpSender {
     private final RemoteWriteConfig config;
     private final URI uri;
     /** Plain HTTP/1.1 (the common case): Netty, kept-alive connections. Null otherwise. */
-    private final NettyHttp1Client fast;
+    private final Http1PostClient fast;
     /** The JDK client: for https, HTTP/2 and following redirects; built when first needed. */
     private volatile HttpClient client;
 
@@ -63,7 +64,7 @@ final class HttpSender {
         this.config = config;
         this.uri = URI.create(config.url());
         if (uri.getScheme().equals("http") && !config.http().enableHttp2()) {
-            fast = new NettyHttp1Client(uri, (int) Math.min(Integer.MAX_VALUE, config.remoteTimeoutMs()));
+            fast = new Http1PostClient(uri, (int) Math.min(Integer.MAX_VALUE, config.remoteTimeoutMs()));
         } else {
             fast = null;
             client = jdkClient(config, uri);
@@ -150,23 +151,26 @@ final class HttpSender {
         if (fast == null) {
             return sendJdk(body, len, auth);
         }
-        io.netty.handler.codec.http.HttpHeaders h = fast.newHeaders(len);
-        h.set("Content-Encoding", "snappy");
-        h.set("User-Agent", USER_AGENT);
-        if (config.protocol() == 2) {
-            h.set("Content-Type", CONTENT_TYPE_V2);
-            h.set("X-Prometheus-Remote-Write-Version", "2.0.0");
-        } else {
-            h.set("Content-Type", "application/x-protobuf");
-            h.set("X-Prometheus-Remote-Write-Version", "0.1.0");
-        }
+        int n = 4 + config.headers().size() + (auth != null ? 1 : 0);
+        String[] h = new String[2 * n];
+        int k = 0;
+        h[k++] = "Content-Encoding";
+        h[k++] = "snappy";
+        h[k++] = "User-Agent";
+        h[k++] = USER_AGENT;
+        h[k++] = "Content-Type";
+        h[k++] = config.protocol() == 2 ? CONTENT_TYPE_V2 : "application/x-protobuf";
+        h[k++] = "X-Prometheus-Remote-Write-Version";
+        h[k++] = config.protocol() == 2 ? "2.0.0" : "0.1.0";
         for (Map.Entry<String, String> e : config.headers().entrySet()) {
-            h.add(e.getKey(), e.getValue());
+            h[k++] = e.getKey();
+            h[k++] = e.getValue();
         }
         if (auth != null) {
-            h.set("Authorization", auth);
+            h[k++] = "Authorization";
+            h[k++] = auth;
         }
-        NettyHttp1Client.Response resp;
+        Http1PostClient.Response resp;
         try {
             resp = fast.post(body, len, h, config.remoteTimeoutMs());
         } catch (IOException e) {

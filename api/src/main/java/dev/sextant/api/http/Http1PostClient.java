@@ -1,4 +1,4 @@
-package dev.sextant.api.remote.send;
+package dev.sextant.api.http;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -46,11 +46,14 @@ import java.util.concurrent.TimeUnit;
  * {@code timeoutMillis} passed (the connection is then closed, like a timed-out request in
  * Prometheus). Only the first 1 KiB of a response body is kept (for the log line).
  *
+ * <p>It lives in this package because Netty types stay in {@code api.http}; its interface is
+ * Netty-free.
+ *
  * <p>Thread-safety: thread-safe; each connection serves one request at a time.
  */
-final class NettyHttp1Client implements AutoCloseable {
+public final class Http1PostClient implements AutoCloseable {
     /** Bytes of a response body kept for the error message. */
-    static final int BODY_KEPT = 1024;
+    public static final int BODY_KEPT = 1024;
 
     private static final class Group {
         static final EventLoopGroup GROUP = new MultiThreadIoEventLoopGroup(1,
@@ -58,7 +61,7 @@ final class NettyHttp1Client implements AutoCloseable {
     }
 
     /** A response: status, {@code Retry-After} (or null), and the first bytes of the body. */
-    record Response(int status, String retryAfter, byte[] body, int bodyLength) {}
+    public record Response(int status, String retryAfter, byte[] body, int bodyLength) {}
 
     private final String host;
     private final int port;
@@ -68,7 +71,7 @@ final class NettyHttp1Client implements AutoCloseable {
     private final ConcurrentLinkedDeque<Conn> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
-    NettyHttp1Client(URI uri, int connectTimeoutMillis) {
+    public Http1PostClient(URI uri, int connectTimeoutMillis) {
         this.host = uri.getHost();
         this.port = uri.getPort() > 0 ? uri.getPort() : 80;
         this.hostHeader = uri.getPort() > 0 ? host + ":" + port : host;
@@ -85,24 +88,29 @@ final class NettyHttp1Client implements AutoCloseable {
                 });
     }
 
-    /** Fresh request headers with Host, Content-Length and the connection kept alive; callers add theirs. */
-    HttpHeaders newHeaders(int contentLength) {
-        HttpHeaders h = new DefaultHttpHeaders(false);
-        h.set(HttpHeaderNames.HOST, hostHeader);
-        h.set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
-        return h;
-    }
-
     /**
-     * POSTs {@code len} bytes of {@code body} with {@code headers} (from {@link #newHeaders}). The
-     * array is not copied; it is not touched any more once this method returns.
+     * POSTs {@code len} bytes of {@code body} with {@code headers} (names and values alternating;
+     * Host and Content-Length are added here). The array is not copied; it is not touched any more
+     * once this method returns.
      *
      * @throws IOException connection failure, a broken or malformed response, or the timeout
      */
-    Response post(byte[] body, int len, HttpHeaders headers, long timeoutMillis) throws IOException, InterruptedException {
+    public Response post(byte[] body, int len, String[] headers, long timeoutMillis)
+            throws IOException, InterruptedException {
         if (closed) {
             throw new IOException("remote write client closed");
         }
+        HttpHeaders h = new DefaultHttpHeaders(false);
+        h.set(HttpHeaderNames.HOST, hostHeader);
+        h.set(HttpHeaderNames.CONTENT_LENGTH, len);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            h.add(headers[i], headers[i + 1]);
+        }
+        return post(body, len, h, timeoutMillis);
+    }
+
+    private Response post(byte[] body, int len, HttpHeaders headers, long timeoutMillis)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         Conn c = idle.pollFirst();
         while (c != null && !c.ch.isActive()) {
