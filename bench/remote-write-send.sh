@@ -16,7 +16,11 @@
 # sender had sent every sample; send throughput = samples / drain.
 #
 # Environment: SERIES (50000), SAMPLES (20), WINDOW (90), RUNS (3), SERVERS ("sextant prometheus"),
-# SEXTANT_JAR (api/target/sextant.jar), BENCH_JAR (bench/target/benchmarks.jar), KEEP=1 keeps the work directory.
+# SEXTANT_JAR (api/target/sextant.jar), BENCH_JAR (bench/target/benchmarks.jar), KEEP=1 keeps the work directory,
+# SEXTANT_BASE_JAR (a baseline build, run as server "sextant-base", e.g. SERVERS="sextant-base sextant prometheus"
+# to compare before and after in one session), RESULTS_DIR (bench/results; the runs and medians are written
+# there as remote-write-send-<time>.json), MODES ("off on"; "on" alone for profiling), SEXTANT_JAVA_OPTS (extra JVM flags for Sextant, e.g. JFR; the
+# string "@DIR@" in it is replaced by the run's directory).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -25,7 +29,10 @@ samples="${SAMPLES:-20}"
 window="${WINDOW:-90}"
 runs="${RUNS:-3}"
 servers="${SERVERS:-sextant prometheus}"
+modes="${MODES:-off on}"
 sextant_jar="${SEXTANT_JAR:-$root/api/target/sextant.jar}"
+sextant_base_jar="${SEXTANT_BASE_JAR:-}"
+results_dir="${RESULTS_DIR:-$root/bench/results}"
 bench_jar="${BENCH_JAR:-$root/bench/target/benchmarks.jar}"
 jvm_flags=(--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED)
@@ -65,7 +72,7 @@ YAML
 port=19700
 for run in $(seq 1 "$runs"); do
   for server in $servers; do
-    for rw in off on; do
+    for rw in $modes; do
       d="$work/$server-$rw-$run"; mkdir -p "$d/data" "$d/vm"
       vm_port="$(free_port $port)"; port=$(( vm_port + 1 ))
       sp="$(free_port $port)"; port=$(( sp + 1 ))
@@ -78,7 +85,11 @@ for run in $(seq 1 "$runs"); do
         queue_yaml "$vm_port" >> "$d/config.yml"
       fi
       case "$server" in
-        sextant) java "${jvm_flags[@]}" -jar "$sextant_jar" --config.file="$d/config.yml" --web.enable-remote-write-receiver \
+        sextant|sextant-base)
+                 jar="$sextant_jar"; [ "$server" = sextant-base ] && jar="$sextant_base_jar"
+                 [ -f "$jar" ] || { log "missing jar for $server: '$jar'"; exit 2; }
+                 read -r -a extra <<< "${SEXTANT_JAVA_OPTS:+${SEXTANT_JAVA_OPTS//@DIR@/$d}}"
+                 java "${jvm_flags[@]}" ${extra[@]+"${extra[@]}"} -jar "$jar" --config.file="$d/config.yml" --web.enable-remote-write-receiver \
                    --storage.tsdb.path="$d/data" --web.listen-address="127.0.0.1:$sp" >"$d/server.log" 2>&1 & ;;
         prometheus) prometheus --config.file="$d/config.yml" --storage.tsdb.path="$d/data" --web.enable-remote-write-receiver \
                    --web.listen-address="127.0.0.1:$sp" >"$d/server.log" 2>&1 & ;;
@@ -104,6 +115,11 @@ for run in $(seq 1 "$runs"); do
         sleep 0.5
       done
       cpu1="$(cpu_ticks "$spid")"
+      # Per-thread CPU-s (thread name, digits folded) at the end of the window, for diagnosis.
+      for t in /proc/"$spid"/task/*; do
+        printf '%s\t%s\n' "$(tr -d '0-9' < "$t/comm" 2>/dev/null || echo gone)" "$(cut -d')' -f2 "$t/stat" 2>/dev/null | awk '{print $12 + $13}')"
+      done 2>/dev/null | awk -F'\t' -v k="$clk_tck" '$2 != "" {c[$1] += $2} END {for (n in c) if (c[n] > 0) printf "%s\t%.2f\n", n, c[n] / k}' \
+        | sort -t$'\t' -k2 -rn > "$d/threads.tsv" || true
       [ "$rw" = on ] && sent="$(sent_total "$url" || echo 0)"
       cpu="$(awk -v t=$(( cpu1 - cpu0 )) -v k="$clk_tck" 'BEGIN {printf "%.2f", t / k}')"
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$rw" "$run" "$ok" "$cpu" "${drain:-NA}" "$sent" >> "$work/runs.tsv"
@@ -131,3 +147,46 @@ awk -F'\t' 'NR > 1 {k = $1 "\t" $2; n[k]++; cpu[k, n[k]] = $5; dr[k, n[k]] = $6;
     if (("sextant" in res) && ("prometheus" in res) && res["prometheus"] > 0)
       printf "\nsextant/prometheus sending CPU per million samples: %.2fx\n", res["sextant"] / res["prometheus"]
   }' "$work/runs.tsv"
+# The raw runs, per-run sending cost (on minus off of the same run number) and its spread, as JSON.
+mkdir -p "$results_dir"
+out="$results_dir/remote-write-send-$(date -u +%Y%m%dT%H%M%SZ).json"
+python3 - "$work" "$out" "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" <<'PY'
+import json, os, statistics, sys
+work, out, head = sys.argv[1:4]
+meta = dict(l.rstrip('\n').split('\t', 1) for l in open(os.path.join(work, 'meta.tsv')))
+rows = [l.rstrip('\n').split('\t') for l in open(os.path.join(work, 'runs.tsv'))][1:]
+runs = []
+for r in rows:
+    d = os.path.join(work, '%s-%s-%s' % (r[0], r[1], r[2]))
+    threads = {}
+    try:
+        for l in open(os.path.join(d, 'threads.tsv')):
+            n, c = l.rstrip('\n').split('\t'); threads[n] = float(c)
+    except OSError:
+        pass
+    runs.append({'server': r[0], 'remote_write': r[1], 'run': int(r[2]), 'samples_ok': int(r[3]),
+                 'cpu_s': float(r[4]), 'drain_s': None if r[5] == 'NA' else float(r[5]), 'sent': int(r[6]),
+                 'thread_cpu_s': threads})
+summary = {}
+for s in sorted({r['server'] for r in runs}):
+    on = {r['run']: r for r in runs if r['server'] == s and r['remote_write'] == 'on'}
+    off = {r['run']: r for r in runs if r['server'] == s and r['remote_write'] == 'off'}
+    per_run = [(on[k]['cpu_s'] - off[k]['cpu_s']) / on[k]['samples_ok'] * 1e6 for k in sorted(on) if k in off]
+    if not on:
+        continue
+    med_on = statistics.median(r['cpu_s'] for r in on.values())
+    med_off = statistics.median(r['cpu_s'] for r in off.values()) if off else None
+    samples = statistics.median(r['samples_ok'] for r in on.values())
+    drains = [r['drain_s'] for r in on.values() if r['drain_s'] is not None]
+    summary[s] = {
+        'cpu_on_median_s': med_on, 'cpu_off_median_s': med_off,
+        'send_cpu_s_per_million_median_diff': None if med_off is None else round((med_on - med_off) / samples * 1e6, 3),
+        'send_cpu_s_per_million_per_run': [round(x, 3) for x in per_run],
+        'cpu_on_all_s': sorted(r['cpu_s'] for r in on.values()),
+        'cpu_off_all_s': sorted(r['cpu_s'] for r in off.values()),
+        'drain_median_s': statistics.median(drains) if drains else None,
+        'send_samples_per_s': round(samples / statistics.median(drains)) if drains else None}
+json.dump({'benchmark': 'remote-write-send', 'git_head': head, 'meta': meta, 'runs': runs, 'summary': summary},
+          open(out, 'w'), indent=1)
+print('wrote', out)
+PY

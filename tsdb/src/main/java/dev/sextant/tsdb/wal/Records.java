@@ -74,6 +74,132 @@ public final class Records {
         return d.error();
     }
 
+    /**
+     * Walks a series record entry by entry without building {@link Labels}: each entry's ref, the
+     * byte range of its encoded labels (for hashing or comparing), and on demand its labels as
+     * byte ranges ({@link #nextLabel}) or as {@link Labels}. For readers that mostly meet series
+     * they already know (the remote-write sender) or only need refs (checkpoint liveness).
+     *
+     * <p>Thread-safety: not thread-safe; reusable via {@link #reset}.
+     */
+    public static final class SeriesCursor {
+        private final Decbuf d = new Decbuf();
+        private final Decbuf labels = new Decbuf();
+        private byte[] rec;
+        private String error;
+        private long ref;
+        private int start;
+        private int end;
+        private int left;
+        private int nameOff;
+        private int nameLen;
+        private int valueOff;
+        private int valueLen;
+
+        /** Starts on a record; returns an error message (not a series record) or null. */
+        public String reset(byte[] rec, int len) {
+            this.rec = rec;
+            d.reset(rec, 0, len);
+            error = null;
+            if (len == 0 || d.getByte() != SERIES) {
+                error = "not a series record";
+            }
+            return error;
+        }
+
+        /** Moves to the next entry; false at the end or on malformed data ({@link #error()}). */
+        public boolean next() {
+            if (error != null || d.remaining() == 0) {
+                return false;
+            }
+            ref = d.getBE64();
+            start = d.position();
+            long n = d.getUvarint();
+            for (long i = 0; i < n && d.error() == null; i++) {
+                for (int k = 0; k < 2; k++) {
+                    int l = d.getUvarint32();
+                    if (l < 0) {
+                        error = "label length " + Integer.toUnsignedString(l) + " exceeds data";
+                        return false;
+                    }
+                    d.skip(l);
+                }
+            }
+            if (d.error() != null) {
+                error = d.error();
+                return false;
+            }
+            end = d.position();
+            labels.reset(rec, start, end - start);
+            left = (int) labels.getUvarint();
+            return true;
+        }
+
+        public String error() {
+            return error;
+        }
+
+        public long ref() {
+            return ref;
+        }
+
+        /** The record's array; the current entry's encoded labels are {@code [labelsStart, labelsEnd)}. */
+        public byte[] array() {
+            return rec;
+        }
+
+        public int labelsStart() {
+            return start;
+        }
+
+        public int labelsEnd() {
+            return end;
+        }
+
+        /** Moves to the current entry's next label pair; false after the last. */
+        public boolean nextLabel() {
+            if (left == 0) {
+                return false;
+            }
+            left--;
+            nameLen = labels.getUvarint32();
+            nameOff = labels.position();
+            labels.skip(nameLen);
+            valueLen = labels.getUvarint32();
+            valueOff = labels.position();
+            labels.skip(valueLen);
+            return true;
+        }
+
+        public int nameOffset() {
+            return nameOff;
+        }
+
+        public int nameLength() {
+            return nameLen;
+        }
+
+        public int valueOffset() {
+            return valueOff;
+        }
+
+        public int valueLength() {
+            return valueLen;
+        }
+
+        /** The current entry's labels (decoded anew; does not move the label pairs of {@link #nextLabel}). */
+        public Labels labels(LabelsBuilder b) {
+            Decbuf x = new Decbuf(rec, start, end - start);
+            long n = x.getUvarint();
+            b.reset();
+            for (long i = 0; i < n; i++) {
+                String name = x.getUvarintStr();
+                b.set(name, x.getUvarintStr());
+            }
+            return b.build();
+        }
+    }
+
     /** Reusable parallel arrays of samples; no per-sample objects. */
     public static final class SampleBatch {
         public long[] refs = new long[64];

@@ -61,6 +61,10 @@ public final class WalTailer implements AutoCloseable {
     private byte[] result;
     private int resultLen;
     private WalCorruptionException corruption;
+    /** The current segment is known to be complete (a later one exists); it never changes back. */
+    private boolean finished;
+    /** Path of {@code segment + 1}, cached: the existence check runs each time the tail is reached. */
+    private Path nextSegmentPath;
 
     /** Positions the tailer at the start of {@code segment}; nothing is opened until {@link #next()}. */
     public WalTailer(Path dir, int segment) {
@@ -94,6 +98,8 @@ public final class WalTailer implements AutoCloseable {
         this.segment = segment;
         this.offset = offset;
         this.pageStart = -1;
+        this.finished = false;
+        this.nextSegmentPath = null;
     }
 
     /**
@@ -111,10 +117,15 @@ public final class WalTailer implements AutoCloseable {
                 }
                 pageStart = -1;
             }
-            // Decide whether the segment is finished before reading: if the next one exists, the
-            // writer padded and fsynced this one first, so whatever we read now is all there is.
-            boolean finished = Files.exists(dir.resolve(Wal.segmentName(segment + 1)));
+            // A complete record is complete whether or not the segment is finished, so the file
+            // system is asked (one stat) only when the read comes up short. If the next segment
+            // exists, the writer padded and fsynced this one first: read again, now knowing that
+            // whatever is on disk is all there is (a short read then means the end, or corruption).
             int r = readRecord(finished);
+            if (r == WAIT && !finished && Files.exists(nextSegmentPath())) {
+                finished = true;
+                r = readRecord(true);
+            }
             if (r == RECORD) {
                 return RECORD;
             }
@@ -130,11 +141,20 @@ public final class WalTailer implements AutoCloseable {
         }
     }
 
+    private Path nextSegmentPath() {
+        if (nextSegmentPath == null) {
+            nextSegmentPath = dir.resolve(Wal.segmentName(segment + 1));
+        }
+        return nextSegmentPath;
+    }
+
     private void moveToNextSegment() throws IOException {
         closeChannel();
         segment++;
         offset = 0;
         pageStart = -1;
+        finished = false;
+        nextSegmentPath = null;
     }
 
     private boolean newerSegmentExists() throws IOException {
@@ -146,7 +166,13 @@ public final class WalTailer implements AutoCloseable {
         return false;
     }
 
-    /** Loads the page holding {@code pos}; returns false when nothing of that page is on disk yet. */
+    /**
+     * Loads the page holding {@code pos}; returns false when nothing of that page is on disk yet.
+     * A page that was loaded whole is kept. The live page (loaded while partly written) is read
+     * again from {@code pos} on only: every byte before {@code pos} belongs to fragments already
+     * taken, and callers only move forward within a page between loads, so the file's later
+     * bytes are all that can have changed (including a tail the writer rewound and rewrote).
+     */
     private boolean loadPage(long pos) throws IOException {
         long start = pos - pos % Wal.PAGE_SIZE;
         if (start == pageStart && pageLen == Wal.PAGE_SIZE) {
@@ -157,15 +183,22 @@ public final class WalTailer implements AutoCloseable {
             pageStart = -1;
             return false;
         }
+        int from = start == pageStart ? (int) Math.min(pos - start, pageLen) : 0;
         int want = (int) Math.min(Wal.PAGE_SIZE, size - start);
-        ByteBuffer bb = ByteBuffer.wrap(page, 0, want);
+        if (want < from) {
+            from = 0; // the file shrank below what we held: start the page over
+        }
+        ByteBuffer bb = ByteBuffer.wrap(page, from, want - from);
         while (bb.hasRemaining()) {
             if (ch.read(bb, start + bb.position()) < 0) {
                 break;
             }
         }
-        pageLen = bb.position();
-        Arrays.fill(page, pageLen, Wal.PAGE_SIZE, (byte) 0);
+        int len = bb.position();
+        if (len < pageLen || start != pageStart) {
+            Arrays.fill(page, len, Wal.PAGE_SIZE, (byte) 0);
+        }
+        pageLen = len;
         pageStart = start;
         return true;
     }

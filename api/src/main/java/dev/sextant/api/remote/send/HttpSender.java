@@ -1,5 +1,6 @@
 package dev.sextant.api.remote.send;
 
+import dev.sextant.api.http.Http1PostClient;
 import dev.sextant.scrape.config.HttpClientConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -37,7 +38,11 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * with {@code retry_on_http_429} (honouring {@code Retry-After}); any other status dropped, with the
  * receiver's message logged by the caller.
  *
- * <p>Thread-safety: thread-safe (the JDK client is shared by the queue's shards).
+ * <p>Plain {@code http://} URLs without {@code enable_http2} go through {@link Http1PostClient}
+ * (kept-alive HTTP/1.1 connections, what Prometheus's sender uses too); {@code https://}, HTTP/2
+ * and redirects (with {@code follow_redirects}) through the JDK's {@code HttpClient}.
+ *
+ * <p>Thread-safety: thread-safe (both clients are shared by the queue's shards).
  */
 final class HttpSender {
     /** What to do with a batch after one attempt. */
@@ -49,12 +54,24 @@ final class HttpSender {
     static final String USER_AGENT = "Sextant/remote-write";
 
     private final RemoteWriteConfig config;
-    private final HttpClient client;
     private final URI uri;
+    /** Plain HTTP/1.1 (the common case): Netty, kept-alive connections. Null otherwise. */
+    private final Http1PostClient fast;
+    /** The JDK client: for https, HTTP/2 and following redirects; built when first needed. */
+    private volatile HttpClient client;
 
     HttpSender(RemoteWriteConfig config) throws IOException {
         this.config = config;
         this.uri = URI.create(config.url());
+        if (uri.getScheme().equals("http") && !config.http().enableHttp2()) {
+            fast = new Http1PostClient(uri, (int) Math.min(Integer.MAX_VALUE, config.remoteTimeoutMs()));
+        } else {
+            fast = null;
+            client = jdkClient(config, uri);
+        }
+    }
+
+    private static HttpClient jdkClient(RemoteWriteConfig config, URI uri) throws IOException {
         HttpClient.Builder b = HttpClient.newBuilder()
                 // Remote write uses HTTP/1.1 like Prometheus (enable_http2 defaults to false there).
                 .version(config.http().enableHttp2() ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
@@ -68,7 +85,27 @@ final class HttpSender {
                 b.sslParameters(p);
             }
         }
-        this.client = b.build();
+        return b.build();
+    }
+
+    private HttpClient client() throws IOException {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    client = c = jdkClient(config, uri);
+                }
+            }
+        }
+        return c;
+    }
+
+    /** Closes kept-alive connections (the queue stopped). */
+    void close() {
+        if (fast != null) {
+            fast.close();
+        }
     }
 
     /** Classification of a status code (the retry rules of the remote-write spec). */
@@ -105,6 +142,56 @@ final class HttpSender {
     }
 
     Result send(byte[] body, int len) throws InterruptedException {
+        String auth;
+        try {
+            auth = authorization(config.http());
+        } catch (IOException e) {
+            return new Result(Outcome.RETRY, 0, 0, "reading credentials: " + e.getMessage());
+        }
+        if (fast == null) {
+            return sendJdk(body, len, auth);
+        }
+        int n = 4 + config.headers().size() + (auth != null ? 1 : 0);
+        String[] h = new String[2 * n];
+        int k = 0;
+        h[k++] = "Content-Encoding";
+        h[k++] = "snappy";
+        h[k++] = "User-Agent";
+        h[k++] = USER_AGENT;
+        h[k++] = "Content-Type";
+        h[k++] = config.protocol() == 2 ? CONTENT_TYPE_V2 : "application/x-protobuf";
+        h[k++] = "X-Prometheus-Remote-Write-Version";
+        h[k++] = config.protocol() == 2 ? "2.0.0" : "0.1.0";
+        for (Map.Entry<String, String> e : config.headers().entrySet()) {
+            h[k++] = e.getKey();
+            h[k++] = e.getValue();
+        }
+        if (auth != null) {
+            h[k++] = "Authorization";
+            h[k++] = auth;
+        }
+        Http1PostClient.Response resp;
+        try {
+            resp = fast.post(body, len, h, config.remoteTimeoutMs());
+        } catch (IOException e) {
+            return new Result(Outcome.RETRY, 0, 0, String.valueOf(e.getMessage() == null ? e : e.getMessage()));
+        }
+        int status = resp.status();
+        if (status / 100 == 3 && config.http().followRedirects()) {
+            return sendJdk(body, len, auth); // rare: let the JDK client follow the redirect
+        }
+        Outcome o = classify(status, config.queue().retryOnHttp429());
+        if (o == Outcome.SENT) {
+            return new Result(o, status, 0, "");
+        }
+        String msg = new String(resp.body(), 0, resp.bodyLength(), StandardCharsets.UTF_8).trim();
+        long after = status == 429 ? retryAfterMillis(resp.retryAfter(), System.currentTimeMillis()) : 0;
+        return new Result(o, status, after, "server returned HTTP status " + status + ": " + msg);
+    }
+
+    private static final String CONTENT_TYPE_V2 = "application/x-protobuf;proto=" + RemoteWriteConfig.PROTO_V2;
+
+    private Result sendJdk(byte[] body, int len, String auth) throws InterruptedException {
         HttpRequest.Builder r = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofMillis(config.remoteTimeoutMs()))
                 .header("Content-Encoding", "snappy")
@@ -120,17 +207,12 @@ final class HttpSender {
         for (Map.Entry<String, String> h : config.headers().entrySet()) {
             r.header(h.getKey(), h.getValue());
         }
-        try {
-            String auth = authorization(config.http());
-            if (auth != null) {
-                r.header("Authorization", auth);
-            }
-        } catch (IOException e) {
-            return new Result(Outcome.RETRY, 0, 0, "reading credentials: " + e.getMessage());
+        if (auth != null) {
+            r.header("Authorization", auth);
         }
         HttpResponse<byte[]> resp;
         try {
-            resp = client.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+            resp = client().send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             return new Result(Outcome.RETRY, 0, 0, String.valueOf(e.getMessage() == null ? e : e.getMessage()));
         }

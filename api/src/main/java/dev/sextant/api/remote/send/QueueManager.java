@@ -334,6 +334,7 @@ final class QueueManager {
             shard.join(5_000);
         }
         advanceSafe();
+        sender.close();
     }
 
     /** Lets a blocked watcher notice shutdown and keep its bookkeeping going while it waits. */

@@ -1,6 +1,7 @@
 package dev.sextant.api.remote.send;
 
 import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.wal.Records;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -11,12 +12,16 @@ import java.nio.charset.StandardCharsets;
  * watcher thread touches.
  */
 final class SendSeries {
-    /** The labels as the WAL holds them (before external labels and relabeling). */
-    final Labels raw;
+    /**
+     * 64-bit hash of the labels as the WAL encodes them (before external labels and relabeling),
+     * to recognise a series record that repeats a known ref without decoding it.
+     */
+    final long rawHash;
+    /** Labels as sent; null for a series encoded straight from its WAL bytes (see {@link #fromWal}). */
     final Labels labels;
-    /** Repeated {@code Label} fields (field 1 of {@code TimeSeries}), ready to copy. */
+    /** Repeated {@code Label} fields (field 1 of {@code TimeSeries}), ready to copy; null for protocol 2. */
     final byte[] v1Labels;
-    /** Label names and values in order, as UTF-8-free Java strings for the 2.0 symbol table. */
+    /** Label names and values in order, for the 2.0 symbol table; null for protocol 1. */
     final String[] strings;
     final int hash;
     /** WAL segment of the newest series record for this ref (for garbage collection at checkpoints). */
@@ -24,13 +29,22 @@ final class SendSeries {
     /** True when external labels plus {@code write_relabel_configs} dropped the series: its samples are not sent. */
     final boolean dropped;
 
-    /** A placeholder for a series that relabeling dropped. */
-    static SendSeries dropped(Labels raw, int segment) {
-        return new SendSeries(raw, segment);
+    /** 64-bit FNV-1a over {@code [from, to)} of {@code b}. */
+    static long rawHash(byte[] b, int from, int to) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = from; i < to; i++) {
+            h = (h ^ (b[i] & 0xFF)) * 0x100000001b3L;
+        }
+        return h;
     }
 
-    private SendSeries(Labels raw, int segment) {
-        this.raw = raw;
+    /** A placeholder for a series that relabeling dropped. */
+    static SendSeries dropped(long rawHash, int segment) {
+        return new SendSeries(rawHash, segment);
+    }
+
+    private SendSeries(long rawHash, int segment) {
+        this.rawHash = rawHash;
         labels = null;
         v1Labels = null;
         strings = null;
@@ -39,17 +53,56 @@ final class SendSeries {
         dropped = true;
     }
 
-    SendSeries(Labels raw, Labels labels, int segment) {
-        this.raw = raw;
+    /**
+     * A protocol 1.0 series sent exactly as the WAL holds it (no external labels to add, no write
+     * relabeling): its label bytes are re-framed as protobuf without building Strings or Labels.
+     * The WAL writes labels sorted and as UTF-8, like the wire format wants them.
+     */
+    static SendSeries fromWal(Records.SeriesCursor c, long rawHash, int segment) {
+        byte[] b = c.array();
+        ProtoWriter w = new ProtoWriter(Math.max(16, 2 * (c.labelsEnd() - c.labelsStart())));
+        while (c.nextLabel()) {
+            int n = c.nameLength();
+            int v = c.valueLength();
+            int inner = 1 + ProtoWriter.varintSize(n) + n + 1 + ProtoWriter.varintSize(v) + v;
+            w.tag(1, ProtoWriter.LEN);
+            w.varint(inner);
+            w.tag(1, ProtoWriter.LEN);
+            w.varint(n);
+            w.bytes(b, c.nameOffset(), n);
+            w.tag(2, ProtoWriter.LEN);
+            w.varint(v);
+            w.bytes(b, c.valueOffset(), v);
+        }
+        return new SendSeries(rawHash, java.util.Arrays.copyOf(w.array(), w.length()), segment);
+    }
+
+    private SendSeries(long rawHash, byte[] v1Labels, int segment) {
+        this.rawHash = rawHash;
+        this.labels = null;
+        this.v1Labels = v1Labels;
+        this.strings = null;
+        this.hash = (int) (rawHash ^ (rawHash >>> 32));
+        this.lastSegment = segment;
+        this.dropped = false;
+    }
+
+    SendSeries(long rawHash, Labels labels, int segment, int protocol) {
+        this.rawHash = rawHash;
         this.labels = labels;
         this.hash = labels.hashCode();
         this.lastSegment = segment;
         this.dropped = false;
-        strings = new String[labels.size() * 2];
-        for (int i = 0; i < labels.size(); i++) {
-            strings[2 * i] = labels.name(i);
-            strings[2 * i + 1] = labels.value(i);
+        if (protocol == 2) {
+            strings = new String[labels.size() * 2];
+            for (int i = 0; i < labels.size(); i++) {
+                strings[2 * i] = labels.name(i);
+                strings[2 * i + 1] = labels.value(i);
+            }
+            v1Labels = null;
+            return;
         }
+        strings = null;
         ProtoWriter w = new ProtoWriter(64);
         for (int i = 0; i < labels.size(); i++) {
             byte[] n = labels.name(i).getBytes(StandardCharsets.UTF_8);

@@ -45,7 +45,7 @@ final class WalWatcher implements Runnable, QueueManager.StopCheck {
     private final RemoteWriteMetrics.Queue metrics;
     private final LongSupplier highestInMillis;
     private final RefMap<SendSeries> series = new RefMap<>();
-    private final List<Records.RefSeries> seriesBuf = new ArrayList<>();
+    private final Records.SeriesCursor cursor = new Records.SeriesCursor();
     private final Records.SampleBatch samples = new Records.SampleBatch();
     private final LabelsBuilder builder = new LabelsBuilder();
     private volatile boolean stopping;
@@ -280,13 +280,12 @@ final class WalWatcher implements Runnable, QueueManager.StopCheck {
         }
         RefMap<Boolean> live = new RefMap<>();
         try (WalReader r = new WalReader(cp.dir(), Wal.segments(cp.dir()))) {
-            List<Records.RefSeries> buf = new ArrayList<>();
+            Records.SeriesCursor c = new Records.SeriesCursor();
             while (r.next()) {
                 if (Records.type(r.record(), r.recordLength()) == Records.SERIES) {
-                    buf.clear();
-                    Records.decodeSeries(r.record(), r.recordLength(), buf);
-                    for (Records.RefSeries s : buf) {
-                        live.put(s.ref(), Boolean.TRUE);
+                    c.reset(r.record(), r.recordLength());
+                    while (c.next()) {
+                        live.put(c.ref(), Boolean.TRUE);
                     }
                 }
             }
@@ -300,18 +299,21 @@ final class WalWatcher implements Runnable, QueueManager.StopCheck {
     private boolean handle(byte[] rec, int len, int segment, boolean send) throws InterruptedException {
         switch (Records.type(rec, len)) {
             case Records.SERIES -> {
-                seriesBuf.clear();
-                String err = Records.decodeSeries(rec, len, seriesBuf);
-                if (err != null) {
-                    log.warn("msg=\"Undecodable series record in WAL\" remote_name={} err=\"{}\"", config.name(), err);
-                }
-                for (Records.RefSeries s : seriesBuf) {
-                    SendSeries old = series.get(s.ref());
-                    if (old != null && old.raw.equals(s.labels())) {
+                // Known series (repeated in checkpoints and after restarts) are recognised by a hash
+                // of their WAL bytes; only new ones are decoded.
+                cursor.reset(rec, len);
+                while (cursor.next()) {
+                    long h = SendSeries.rawHash(rec, cursor.labelsStart(), cursor.labelsEnd());
+                    SendSeries old = series.get(cursor.ref());
+                    if (old != null && old.rawHash == h) {
                         old.lastSegment = segment;
                         continue;
                     }
-                    series.put(s.ref(), sendSeries(s.labels(), segment));
+                    series.put(cursor.ref(), sendSeries(h, segment));
+                }
+                if (cursor.error() != null) {
+                    log.warn("msg=\"Undecodable series record in WAL\" remote_name={} err=\"{}\"", config.name(),
+                            cursor.error());
                 }
                 return true;
             }
@@ -350,8 +352,12 @@ final class WalWatcher implements Runnable, QueueManager.StopCheck {
         }
     }
 
-    /** External labels (only where the series lacks the name), then write relabeling. */
-    private SendSeries sendSeries(Labels labels, int segment) {
+    /** The cursor's current series: external labels (only where the series lacks the name), then write relabeling. */
+    private SendSeries sendSeries(long rawHash, int segment) {
+        if (externalLabels.isEmpty() && config.writeRelabel().isEmpty() && config.protocol() == 1) {
+            return SendSeries.fromWal(cursor, rawHash, segment);
+        }
+        Labels labels = cursor.labels(builder);
         Labels l = labels;
         if (!externalLabels.isEmpty()) {
             builder.reset(labels);
@@ -368,9 +374,9 @@ final class WalWatcher implements Runnable, QueueManager.StopCheck {
         }
         l = Relabeler.process(l, config.writeRelabel());
         if (l == null || l.isEmpty()) {
-            return SendSeries.dropped(labels, segment);
+            return SendSeries.dropped(rawHash, segment);
         }
-        return new SendSeries(labels, l, segment);
+        return new SendSeries(rawHash, l, segment, config.protocol());
     }
 
     private long[] readProgress() {

@@ -14,16 +14,22 @@ import org.xerial.snappy.Snappy;
 class WireEncoderTest {
     private static final double STALE = Double.longBitsToDouble(0x7ff0000000000002L);
 
-    private final SendSeries a = new SendSeries(Labels.EMPTY, Labels.of("__name__", "up", "job", "node"), 0);
-    private final SendSeries b = new SendSeries(Labels.EMPTY,
-            Labels.of("__name__", "temp_\u00b0c", "city", "Z\u00fcrich \uD83C\uDFD4", "job", "node"), 0);
-    private final SendSeries[] series = {a, b, a};
+    private final Labels la = Labels.of("__name__", "up", "job", "node");
+    private final Labels lb = Labels.of("__name__", "temp_\u00b0c", "city", "Z\u00fcrich \uD83C\uDFD4", "job", "node");
+    private final Labels[] labels = {la, lb, la};
+
+    private SendSeries[] series(int protocol) {
+        SendSeries a = new SendSeries(0, la, 0, protocol);
+        SendSeries b = new SendSeries(0, lb, 0, protocol);
+        return new SendSeries[] {a, b, a};
+    }
     private final long[] ts = {1_700_000_000_000L, -5, 0};
     private final double[] vs = {1, -2.5, STALE};
 
     @Test
     void version1RoundTrips() throws Exception {
         WireEncoder enc = new WireEncoder(1);
+        SendSeries[] series = series(1);
         for (int round = 0; round < 2; round++) { // the second round reuses every buffer
             enc.encode(series, ts, vs, 3);
             byte[] raw = Snappy.uncompress(Arrays.copyOf(enc.compressed(), enc.compressedLength()));
@@ -31,7 +37,7 @@ class WireEncoderTest {
             assertThat(req.getTimeseriesCount()).isEqualTo(3);
             for (int i = 0; i < 3; i++) {
                 Types.TimeSeries t = req.getTimeseries(i);
-                Labels l = series[i].labels;
+                Labels l = labels[i];
                 assertThat(t.getLabelsCount()).isEqualTo(l.size());
                 for (int j = 0; j < l.size(); j++) {
                     assertThat(t.getLabels(j).getName()).isEqualTo(l.name(j));
@@ -48,6 +54,7 @@ class WireEncoderTest {
     @Test
     void version2RoundTripsThroughTheSymbolTable() throws Exception {
         WireEncoder enc = new WireEncoder(2);
+        SendSeries[] series = series(2);
         for (int round = 0; round < 2; round++) {
             enc.encode(series, ts, vs, 3);
             byte[] raw = Snappy.uncompress(Arrays.copyOf(enc.compressed(), enc.compressedLength()));
@@ -57,7 +64,7 @@ class WireEncoderTest {
             assertThat(req.getTimeseriesCount()).isEqualTo(3);
             for (int i = 0; i < 3; i++) {
                 WriteV2.TimeSeries t = req.getTimeseries(i);
-                Labels l = series[i].labels;
+                Labels l = labels[i];
                 assertThat(t.getLabelsRefsCount()).isEqualTo(2 * l.size());
                 for (int j = 0; j < l.size(); j++) {
                     assertThat(req.getSymbols(t.getLabelsRefs(2 * j))).isEqualTo(l.name(j));
@@ -71,13 +78,43 @@ class WireEncoderTest {
     }
 
     @Test
+    void seriesTakenStraightFromTheWalEncodeLikeDecodedOnes() {
+        dev.sextant.tsdb.encoding.Encbuf buf = new dev.sextant.tsdb.encoding.Encbuf();
+        Labels big = Labels.of("__name__", "x".repeat(300), "a", "", "\u00e9t\u00e9", "\uD83D\uDE00");
+        dev.sextant.tsdb.wal.Records.encodeSeries(buf, java.util.List.of(
+                new dev.sextant.tsdb.wal.Records.RefSeries(5, la), new dev.sextant.tsdb.wal.Records.RefSeries(9, lb),
+                new dev.sextant.tsdb.wal.Records.RefSeries(12, big)));
+        dev.sextant.tsdb.wal.Records.SeriesCursor c = new dev.sextant.tsdb.wal.Records.SeriesCursor();
+        assertThat(c.reset(buf.array(), buf.len())).isNull();
+        Labels[] want = {la, lb, big};
+        long[] refs = {5, 9, 12};
+        for (int i = 0; i < 3; i++) {
+            assertThat(c.next()).isTrue();
+            assertThat(c.ref()).isEqualTo(refs[i]);
+            assertThat(c.labels(new dev.sextant.tsdb.model.LabelsBuilder())).isEqualTo(want[i]);
+            long h = SendSeries.rawHash(c.array(), c.labelsStart(), c.labelsEnd());
+            SendSeries direct = SendSeries.fromWal(c, h, 0);
+            assertThat(direct.v1Labels).as("series %d", i).isEqualTo(new SendSeries(h, want[i], 0, 1).v1Labels);
+            assertThat(direct.dropped).isFalse();
+        }
+        assertThat(c.next()).isFalse();
+        assertThat(c.error()).isNull();
+        // A cut-off record is reported, not read past its end.
+        assertThat(c.reset(buf.array(), buf.len() - 3)).isNull();
+        assertThat(c.next()).isTrue();
+        assertThat(c.next()).isTrue();
+        assertThat(c.next()).isFalse();
+        assertThat(c.error()).isNotNull();
+    }
+
+    @Test
     void manySymbolsGrowTheTable() throws Exception {
         int n = 3000;
         SendSeries[] s = new SendSeries[n];
         long[] t = new long[n];
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
-            s[i] = new SendSeries(Labels.EMPTY, Labels.of("__name__", "m", "id", "series-" + i), 0);
+            s[i] = new SendSeries(0, Labels.of("__name__", "m", "id", "series-" + i), 0, 2);
             t[i] = i;
             v[i] = i;
         }

@@ -50,7 +50,7 @@ public class RemoteWriteEncodeBench {
         vs = new double[samples];
         for (int i = 0; i < samples; i++) {
             Labels l = Labels.of(model.labels(i));
-            series[i] = new SendSeries(l, l, 0);
+            series[i] = new SendSeries(i, l, 0, protocol);
             ts[i] = 1_700_000_000_000L + i;
             vs[i] = i * 0.5;
         }
