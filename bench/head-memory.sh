@@ -86,7 +86,7 @@ out="$root/bench/results/head-memory-$stamp.json"
 jq -n --arg date "$stamp" --arg load_start "$load_start" --arg load_end "$(cut -d' ' -f1-3 /proc/loadavg)" \
   --arg host "$(nproc) cores, $(free -m | awk '/Mem:/ {print $2}') MiB, $(uname -sr)" \
   --arg promtool "$(promtool --version 2>&1 | head -1)" --arg java "$(java -version 2>&1 | head -1)" \
-  --arg commit "$(git -C "$root" rev-parse --short HEAD)" --argjson r1 "$r1" --argjson r2 "$r2" --argjson pt "$pt" \
+  --arg commit "${JAR_COMMIT:-$(git -C "$root" rev-parse --short HEAD)}" --argjson r1 "$r1" --argjson r2 "$r2" --argjson pt "$pt" \
   '{meta: {date:$date, machine:$host, load_avg_at_start:$load_start, load_avg_at_end:$load_end, promtool:$promtool,
            java:$java, commit:$commit}, head_memory: [$r1, $r2], bench_write_peak_rss: $pt}' > "$out"
 jq -c '.head_memory[] | {"label": .label, vm_rss_per_series, vm_hwm_per_series, heap_used_per_series, offheap_head_chunks_per_series}' "$out"

@@ -74,7 +74,7 @@ out="$root/bench/results/tsdb-bench-write-$stamp.json"
 jq -s --arg date "$stamp" --arg load_start "$load_start" --arg load_end "$(cut -d' ' -f1-3 /proc/loadavg)" \
   --arg host "$(nproc) cores, $(free -m | awk '/Mem:/ {print $2}') MiB, $(uname -sr)" \
   --arg promtool "$(promtool --version 2>&1 | head -1)" --arg java "$(java -version 2>&1 | head -1)" \
-  --arg commit "$(git -C "$root" rev-parse --short HEAD)" --arg metrics "$metrics" --arg scrapes "$scrapes" \
+  --arg commit "${JAR_COMMIT:-$(git -C "$root" rev-parse --short HEAD)}" --arg metrics "$metrics" --arg scrapes "$scrapes" \
   'def median: sort | if length % 2 == 1 then .[length/2|floor] else (.[length/2-1] + .[length/2]) / 2 end;
    {meta: {date:$date, machine:$host, load_avg_at_start:$load_start, load_avg_at_end:$load_end,
            promtool:$promtool, java:$java, commit:$commit, metrics:($metrics|tonumber), scrapes:($scrapes|tonumber)},
