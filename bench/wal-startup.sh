@@ -18,7 +18,8 @@
 #
 # Environment: RUNS (3), METRICS (100000), SCRAPES (1000), KEEP_DATA=dir (reuse/keep the written dirs
 # there), SEXTANT_JAR (api/target/sextant.jar with lib/ beside it), BENCH_JAR, SEXTANT_JAVA_OPTS,
-# READY_TIMEOUT (600 s).
+# READY_TIMEOUT (600 s), COMBOS (server:writer pairs, default
+# "prometheus:promtool sextant:sextant sextant:promtool").
 set -euo pipefail
 {
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -92,9 +93,9 @@ one() { # server source run
 }
 
 for r in $(seq 1 "$runs"); do
-  one prometheus promtool "$r"
-  one sextant sextant "$r"
-  one sextant promtool "$r"
+  for combo in ${COMBOS:-prometheus:promtool sextant:sextant sextant:promtool}; do
+    one "${combo%%:*}" "${combo##*:}" "$r"
+  done
 done
 
 sizes="$(for s in promtool sextant; do printf '{"writer":"%s","wal_bytes":%s,"wal_segments":%s,"chunks_head_bytes":%s}\n' "$s" \
