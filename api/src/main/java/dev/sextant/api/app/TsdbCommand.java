@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
 /** {@code sextant tsdb …}: work on a data directory, like {@code promtool tsdb …}. */
 @Command(name = "tsdb", description = "Run tsdb commands.",
         subcommands = {TsdbCommand.Analyze.class, TsdbCommand.ListBlocks.class, TsdbCommand.Dump.class,
-                TsdbCommand.CreateBlocksFrom.class})
+                TsdbCommand.CreateBlocksFrom.class, TsdbBenchCommand.class})
 final class TsdbCommand {
     static final long BLOCK_RANGE = 2 * 3600_000L;
 

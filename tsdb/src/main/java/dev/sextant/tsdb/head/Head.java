@@ -64,6 +64,10 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     private final Path walDir;
     final Wal wal;
     private boolean replaying;
+    /** Replay workers while the WAL replays on a multi-core machine; null otherwise. */
+    private ReplayShards shards;
+    private long shardsAppendedSeen;
+    private long shardsChunksSeen;
     private final AtomicInteger readers = new AtomicInteger();
     private final List<long[]> pendingFree = new ArrayList<>();
     private final Object truncateLock = new Object();
@@ -367,6 +371,8 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             int start = 0;
             Map<Long, MemSeries> aliases = new HashMap<>();
             long[] stats = new long[2];
+            int threads = ReplayShards.defaultThreads();
+            shards = threads > 0 ? new ReplayShards(threads, this::replayOne) : null;
             if (cp != null) {
                 WalCorruptionException c = replay(cp.dir(), Wal.segments(cp.dir()), aliases, stats);
                 if (c != null) {
@@ -394,6 +400,10 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             LOG.info("WAL replay done: {} series, {} samples", series.size(), stats[1]);
         } finally {
             replaying = false;
+            if (shards != null) {
+                shards.close();
+                shards = null;
+            }
         }
     }
 
@@ -426,6 +436,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                             : Records.decodeSamplesV2(rec, len, batch);
                     replaySamples(batch, aliases, stats);
                 } else if (type == Records.TOMBSTONES) {
+                    drainShards(stats);
                     stones.size = 0;
                     err = Records.decodeTombstones(rec, len, stones);
                     for (int i = 0; i < stones.size; i++) {
@@ -444,10 +455,38 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                             + "), which this version cannot read; refusing to drop them");
                 }
                 if (err != null) {
+                    drainShards(stats);
                     return new WalCorruptionException(r.recordSegment(), r.recordOffset(), err);
                 }
             }
+            drainShards(stats);
             return r.corruption();
+        }
+    }
+
+    /** Waits for the replay workers (if any) and publishes what they appended. */
+    private void drainShards(long[] stats) {
+        if (shards == null) {
+            return;
+        }
+        shards.drain();
+        stats[1] += shards.appended() - shardsAppendedSeen;
+        shardsAppendedSeen = shards.appended();
+        this.stats.chunks.add(shards.newChunks() - shardsChunksSeen);
+        shardsChunksSeen = shards.newChunks();
+        if (shards.maxTime() != Long.MIN_VALUE) {
+            updateTimes(shards.minTime(), shards.maxTime());
+        }
+    }
+
+    /** One replayed sample on a replay worker: 0 when dropped, else 1 + chunks started. */
+    private int replayOne(MemSeries s, long t, long bits) {
+        synchronized (s) {
+            int before = s.chunkCount();
+            if (!s.append(t, bits, options.chunkRange(), options.samplesPerChunk(), slab)) {
+                return 0;
+            }
+            return 1 + s.chunkCount() - before;
         }
     }
 
@@ -481,6 +520,10 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             }
             long t = b.ts[i];
             if (t < minValidTime) {
+                continue;
+            }
+            if (shards != null) {
+                shards.add(s, t, Double.doubleToRawLongBits(b.vs[i]));
                 continue;
             }
             boolean added;

@@ -24,11 +24,18 @@ final class MemPostings {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Map<String, RefList>> index = new HashMap<>();
 
+    /**
+     * The sorted refs of one label pair. Stored as {@code int}s while every ref fits (refs count up
+     * from 1, so in practice always), which halves the head's largest postings cost: every series
+     * has an entry under each of its label pairs and the all-postings key (9 for 8 labels). A ref
+     * beyond {@code int} range switches the list to {@code long}s. Grows by half, not double.
+     */
     static final class RefList {
         /** The canonical name and value strings of this pair: new series share them (interning). */
         final String name;
         final String value;
-        long[] refs = new long[4];
+        private int[] narrow = new int[4];
+        private long[] wide;
         int n;
 
         RefList(String name, String value) {
@@ -37,21 +44,59 @@ final class MemPostings {
         }
 
         void add(long ref) {
-            if (n == refs.length) {
-                refs = Arrays.copyOf(refs, n * 2);
+            if (wide == null && ref > Integer.MAX_VALUE) {
+                wide = new long[Math.max(4, n + 1)];
+                for (int i = 0; i < n; i++) {
+                    wide[i] = narrow[i];
+                }
+                narrow = null;
+            }
+            int cap = wide != null ? wide.length : narrow.length;
+            if (n == cap) {
+                int m = cap + Math.max(4, cap >> 1);
+                if (wide != null) {
+                    wide = Arrays.copyOf(wide, m);
+                } else {
+                    narrow = Arrays.copyOf(narrow, m);
+                }
             }
             // Refs are created in increasing order; a concurrent creation may arrive slightly late.
             int i = n;
-            while (i > 0 && refs[i - 1] > ref) {
-                refs[i] = refs[i - 1];
-                i--;
+            if (wide != null) {
+                while (i > 0 && wide[i - 1] > ref) {
+                    wide[i] = wide[i - 1];
+                    i--;
+                }
+                wide[i] = ref;
+            } else {
+                while (i > 0 && narrow[i - 1] > ref) {
+                    narrow[i] = narrow[i - 1];
+                    i--;
+                }
+                narrow[i] = (int) ref;
             }
-            refs[i] = ref;
             n++;
         }
 
         long[] copy() {
-            return Arrays.copyOf(refs, n);
+            if (wide != null) {
+                return Arrays.copyOf(wide, n);
+            }
+            long[] out = new long[n];
+            for (int i = 0; i < n; i++) {
+                out[i] = narrow[i];
+            }
+            return out;
+        }
+
+        /** Replaces the refs with {@code sorted} (owned by this list afterwards). */
+        void set(long[] sorted) {
+            n = 0;
+            narrow = new int[Math.max(4, sorted.length)];
+            wide = null;
+            for (long r : sorted) {
+                add(r);
+            }
         }
     }
 
@@ -120,8 +165,7 @@ final class MemPostings {
                 values.entrySet().removeIf(e -> {
                     RefList rl = e.getValue();
                     long[] kept = Postings.subtract(rl.copy(), sortedRefs);
-                    rl.refs = kept.length == 0 ? new long[4] : kept;
-                    rl.n = kept.length;
+                    rl.set(kept);
                     return rl.n == 0;
                 });
                 if (values.isEmpty() && !name.isEmpty()) {

@@ -143,6 +143,25 @@ class HeadTest {
     }
 
     @Test
+    void aRefOfAnotherSeriesIsCaughtAndAnEqualCopyOfTheLabelsUsesTheRef() {
+        try (Head head = Head.open(null, opts(), Long.MIN_VALUE)) {
+            Appender app = head.appender();
+            long a = app.append(0, UP_A, 1000, 1);
+            long b = app.append(0, UP_B, 1000, 2);
+            app.commit();
+            app = head.appender();
+            // UP_B's ref passed with UP_A's labels: the sample goes to UP_A, whose ref comes back.
+            assertThat(app.append(b, UP_A, 2000, 3)).isEqualTo(a);
+            // A fresh, equal copy of UP_B (not the head's instance) with its ref.
+            assertThat(app.append(b, Labels.of("job", "b", "__name__", "up", "zone", "z1"), 2000, 4)).isEqualTo(b);
+            app.commit();
+            Map<Labels, List<Sample>> all = Samples.query(head, 0, Long.MAX_VALUE, Matcher.regex("__name__", ".+"));
+            assertThat(all.get(UP_A)).containsExactly(Sample.of(1000, 1), Sample.of(2000, 3));
+            assertThat(all.get(UP_B)).containsExactly(Sample.of(1000, 2), Sample.of(2000, 4));
+        }
+    }
+
+    @Test
     void rejectionsCarryPrometheusTexts() {
         try (Head head = Head.open(null, opts(), Long.MIN_VALUE)) {
             Appender app = head.appender();

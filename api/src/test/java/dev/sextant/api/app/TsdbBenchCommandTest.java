@@ -1,0 +1,73 @@
+package dev.sextant.api.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.tsdb.Tsdb;
+import dev.sextant.tsdb.TsdbOptions;
+import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.model.Matcher;
+import dev.sextant.tsdb.storage.Querier;
+import dev.sextant.tsdb.storage.SampleIterator;
+import dev.sextant.tsdb.storage.SeriesSet;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TsdbBenchCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsLabelMapsLikePromtoolAndSkipsDuplicates() throws Exception {
+        Path in = dir.resolve("series.json");
+        Files.writeString(in, """
+                {"__name__":"up","job":"api","instance":"10.0.0.1:9100"}
+                {"job":"api","__name__":"up","instance":"10.0.0.1"}
+                {"__name__":"up","job":"web","instance":"10.0.0.2"}
+                {"__name__":"up","job":"db","instance":"10.0.0.3"}
+                """);
+        List<Labels> l = TsdbBenchCommand.readPrometheusLabels(in, 2);
+        // The second line equals the first once the port is cut at the second ':' (as promtool does).
+        assertThat(l).containsExactly(Labels.of("__name__", "up", "job", "api", "instance", "10.0.0.1"),
+                Labels.of("__name__", "up", "job", "web", "instance", "10.0.0.2"));
+    }
+
+    @Test
+    void writesTheSamplesPromtoolWouldAndReportsThem() throws Exception {
+        Path in = dir.resolve("series.json");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 1500; i++) {
+            sb.append("{\"__name__\":\"m").append(i % 7).append("\",\"pod\":\"p").append(i).append("\"}\n");
+        }
+        Files.writeString(in, sb.toString());
+        Path out = dir.resolve("out");
+        StringWriter text = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(text));
+        assertThat(cl.execute("tsdb", "bench", "write", "--out=" + out, "--metrics=1200", "--scrapes=150",
+                "--threads=2", in.toString())).isZero();
+        // 150 scrapes round up to two rounds of 100.
+        assertThat(text.toString()).contains(" > total samples: 240000\n").contains(">> completed stage=stopStorage");
+        try (Tsdb db = Tsdb.open(out.resolve("storage"), TsdbOptions.defaults().withBackgroundCompaction(false));
+                Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            SeriesSet set = q.select(true, null, Matcher.equal("pod", "p1100"));
+            assertThat(set.next()).isTrue();
+            SampleIterator it = set.at().iterator(null);
+            int n = 0;
+            while (it.next()) {
+                n++;
+                // Round r, scrape i (1-based): t = 30 s × (100 r + i), value = 123456789 + 1000 i.
+                int i = (n - 1) % 100 + 1;
+                assertThat(it.atT()).isEqualTo(30_000L * n);
+                assertThat(it.atV()).isEqualTo(123456789d + 1000 * i);
+            }
+            assertThat(n).isEqualTo(200);
+            assertThat(set.next()).isFalse();
+        }
+    }
+}

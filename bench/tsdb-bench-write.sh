@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# promtool tsdb bench write vs sextant tsdb bench write on the same input, same flags, same machine.
+#
+#   flock /work/notes/bench.lock bench/tsdb-bench-write.sh
+#
+# Both tools append --metrics series x --scrapes scrapes (defaults 10000 x 3000 = 30M samples) into a
+# fresh TSDB (WAL on, no compaction) and print samples/s of the ingest stage. "1 thread" is
+# GOMAXPROCS=1 for promtool and --threads=1 for Sextant; "2 threads" is GOMAXPROCS=2 / --threads=2
+# (the machine's cores). The JVM's JIT and GC threads, like Go's runtime, are not limited by either,
+# so the CPU-seconds (user+sys of the process, /usr/bin/time) are recorded next to the rate.
+# Runs alternate tool by tool (RUNS rounds); the JSON (every run's output lines, medians, load
+# averages, versions) goes to bench/results/tsdb-bench-write-<UTC date>.json.
+#
+# Environment: RUNS (5), METRICS (10000), SCRAPES (3000), THREADS ("1 2"), SERIES_FILE (generated
+# from SeriesModel: 20,000 series, when missing), SEXTANT_JAR (api/target/sextant.jar, with lib/
+# beside it; copy both away for long runs), BENCH_JAR (bench/target/benchmarks.jar), SEXTANT_JAVA_OPTS.
+set -euo pipefail
+{
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+runs="${RUNS:-5}"
+metrics="${METRICS:-10000}"
+scrapes="${SCRAPES:-3000}"
+threads="${THREADS:-1 2}"
+sextant_jar="${SEXTANT_JAR:-$root/api/target/sextant.jar}"
+bench_jar="${BENCH_JAR:-$root/bench/target/benchmarks.jar}"
+work="$(mktemp -d /tmp/tsdb-bench-write.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+jflags=(--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED)
+series_file="${SERIES_FILE:-$work/20kseries.json}"
+if [ ! -f "$series_file" ]; then
+  java -cp "$bench_jar" dev.sextant.bench.load.SeriesJsonFile --series=20000 --out="$series_file" >&2
+fi
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+results="$work/runs.jsonl"
+: > "$results"
+
+one() { # tool threads run
+  local tool="$1" th="$2" run="$3"
+  local out="$work/out-$1" log="$work/log" tm="$work/time"
+  if [ "$tool" = promtool ]; then
+    GOMAXPROCS="$th" /usr/bin/time -o "$tm" -f '%e %U %S %M' promtool tsdb bench write --out="$out" \
+      --metrics="$metrics" --scrapes="$scrapes" "$series_file" > "$log" 2>/dev/null
+  else
+    /usr/bin/time -o "$tm" -f '%e %U %S %M' java "${jflags[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" \
+      tsdb bench write --out="$out" --metrics="$metrics" --scrapes="$scrapes" --threads="$th" "$series_file" \
+      > "$log" 2>/dev/null
+  fi
+  rm -rf "$out"
+  local rate total
+  rate="$(sed -n 's/^ > samples\/sec: //p' "$log")"
+  total="$(sed -n 's/^ > total samples: //p' "$log")"
+  read -r wall user sys maxrss < "$tm"
+  jq -nc --arg tool "$tool" --argjson threads "$th" --argjson run "$run" --argjson rate "$rate" \
+    --argjson total "$total" --argjson wall "$wall" --argjson user "$user" --argjson sys "$sys" \
+    --argjson maxrss_kb "$maxrss" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --rawfile output "$log" \
+    '{tool:$tool, threads:$threads, run:$run, samples_per_sec:$rate, total_samples:$total, wall_s:$wall,
+      cpu_s:($user+$sys), cpu_s_per_1m_samples:(($user+$sys)/$total*1e6), maxrss_kb:$maxrss_kb,
+      load_avg_after:$load, output:$output}' >> "$results"
+  printf '%-8s threads=%s run=%s  %14.0f samples/s  cpu %5.2f s  peak RSS %s MiB\n' "$tool" "$th" "$run" \
+    "$rate" "$(echo "$user + $sys" | bc)" "$(( maxrss / 1024 ))" >&2
+}
+
+for r in $(seq 1 "$runs"); do
+  for th in $threads; do
+    one promtool "$th" "$r"
+    one sextant "$th" "$r"
+  done
+done
+
+out="$root/bench/results/tsdb-bench-write-$stamp.json"
+jq -s --arg date "$stamp" --arg load_start "$load_start" --arg load_end "$(cut -d' ' -f1-3 /proc/loadavg)" \
+  --arg host "$(nproc) cores, $(free -m | awk '/Mem:/ {print $2}') MiB, $(uname -sr)" \
+  --arg promtool "$(promtool --version 2>&1 | head -1)" --arg java "$(java -version 2>&1 | head -1)" \
+  --arg commit "${JAR_COMMIT:-$(git -C "$root" rev-parse --short HEAD)}" --arg metrics "$metrics" --arg scrapes "$scrapes" \
+  'def median: sort | if length % 2 == 1 then .[length/2|floor] else (.[length/2-1] + .[length/2]) / 2 end;
+   {meta: {date:$date, machine:$host, load_avg_at_start:$load_start, load_avg_at_end:$load_end,
+           promtool:$promtool, java:$java, commit:$commit, metrics:($metrics|tonumber), scrapes:($scrapes|tonumber)},
+    medians: (group_by(.tool + "/" + (.threads|tostring)) | map({key: (.[0].tool + "/" + (.[0].threads|tostring)),
+       value: {samples_per_sec: (map(.samples_per_sec)|median), cpu_s_per_1m_samples: (map(.cpu_s_per_1m_samples)|median),
+               maxrss_mib: ((map(.maxrss_kb)|median)/1024), runs: length}}) | from_entries),
+    runs: .}' "$results" > "$out"
+jq '.medians' "$out"
+for th in $threads; do
+  jq -r --arg th "$th" '"threads=\($th): sextant/promtool samples/s = \(.medians["sextant/"+$th].samples_per_sec / .medians["promtool/"+$th].samples_per_sec | . * 100 | round / 100)"' "$out"
+done
+echo "wrote $out" >&2
+exit 0
+}
