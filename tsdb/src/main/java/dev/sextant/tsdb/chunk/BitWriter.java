@@ -1,5 +1,8 @@
 package dev.sextant.tsdb.chunk;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -9,6 +12,7 @@ import java.util.Arrays;
  * must re-read {@link #buffer()} after writing.
  */
 public final class BitWriter {
+    private static final VarHandle BE_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private byte[] buf;
     /** Total number of bits written. */
     private long bitLen;
@@ -59,6 +63,16 @@ public final class BitWriter {
     /** Writes the low {@code n} bits of {@code value}, high to low; {@code 0 <= n <= 64}. */
     public void writeBits(long value, int n) {
         ensure(n);
+        int shift = (int) (bitLen & 7);
+        int at = (int) (bitLen >>> 3);
+        if (n > 0 && n + shift <= 64 && at + 8 <= buf.length) {
+            // One big-endian 64-bit OR at the current byte: the n bits land right after the used
+            // bits of the partial byte; the bytes after the stream are zero, so ORing is exact.
+            long v = (value << (64 - n)) >>> shift;
+            BE_LONGS.set(buf, at, (long) BE_LONGS.get(buf, at) | v);
+            bitLen += n;
+            return;
+        }
         // Fill the current partial byte, then whole bytes: at most 9 iterations for 64 bits.
         while (n > 0) {
             int idx = (int) (bitLen >>> 3);
