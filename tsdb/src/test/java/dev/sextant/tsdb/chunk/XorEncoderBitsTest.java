@@ -7,11 +7,19 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link BitWriter} against a bit-by-bit reference: random mixes of single bits and 0..64-bit
- * fields, so the 64-bit fast path, the byte loop near the end of the buffer, growth and resumed
- * writers ({@code BitWriter(byte[], int, long)}) all produce the same bytes.
+ * {@link XorEncoder}'s bit writing against a bit-by-bit reference: random mixes of 0..64-bit
+ * fields, so the 64-bit fast path, the byte loop near the end of the array, growth and resumed
+ * encoders ({@code resume} + {@code truncateBits}, as {@link XorChunk#fromBytes} does) all produce
+ * the same bytes.
  */
-class BitWriterTest {
+class XorEncoderBitsTest {
+    private static XorEncoder encoder(int initialBytes) {
+        XorEncoder e = new XorEncoder();
+        e.startChunk(new byte[Math.max(initialBytes, 1)]);
+        e.bitLen = 0;
+        return e;
+    }
+
     /** Bit i of the stream is bit (7 - i % 8) of byte i / 8. */
     private static void refWrite(boolean[] bits, int at, long value, int n) {
         for (int k = 0; k < n; k++) {
@@ -33,14 +41,14 @@ class BitWriterTest {
     void randomFieldsMatchTheReference() {
         Random rnd = new Random(42);
         for (int round = 0; round < 500; round++) {
-            BitWriter w = new BitWriter(rnd.nextInt(40));
+            XorEncoder w = encoder(rnd.nextInt(40));
             boolean[] ref = new boolean[64 * 200 + 8];
             int len = 0;
             int ops = rnd.nextInt(200);
             for (int op = 0; op < ops; op++) {
                 if (rnd.nextInt(4) == 0) {
                     boolean b = rnd.nextBoolean();
-                    w.writeBit(b);
+                    w.writeBits(b ? 1 : 0, 1);
                     ref[len++] = b;
                 } else {
                     int n = rnd.nextInt(65);
@@ -49,13 +57,13 @@ class BitWriterTest {
                     refWrite(ref, len, v, n);
                     len += n;
                 }
-                assertThat(w.bitLength()).isEqualTo(len);
+                assertThat(w.bitLen).isEqualTo(len);
             }
             byte[] want = refBytes(ref, len);
-            assertThat(Arrays.copyOf(w.buffer(), w.byteLength())).isEqualTo(want);
+            assertThat(Arrays.copyOf(w.chunkBuffer(), w.chunkLength())).isEqualTo(want);
             // Nothing is written past the stream's last byte.
-            for (int i = w.byteLength(); i < w.buffer().length; i++) {
-                assertThat(w.buffer()[i]).as("byte %d after the stream", i).isZero();
+            for (int i = w.chunkLength(); i < w.chunkBuffer().length; i++) {
+                assertThat(w.chunkBuffer()[i]).as("byte %d after the stream", i).isZero();
             }
         }
     }
@@ -66,7 +74,7 @@ class BitWriterTest {
         for (int round = 0; round < 200; round++) {
             boolean[] ref = new boolean[64 * 40];
             int len = 0;
-            BitWriter a = new BitWriter(16);
+            XorEncoder a = encoder(16);
             int first = rnd.nextInt(20);
             for (int i = 0; i < first; i++) {
                 int n = rnd.nextInt(65);
@@ -76,7 +84,9 @@ class BitWriterTest {
                 len += n;
             }
             // Resume from a copy with the exact byte length (as XorChunk.fromBytes does after truncation).
-            BitWriter b = new BitWriter(a.buffer(), a.byteLength(), a.bitLength());
+            XorEncoder b = new XorEncoder();
+            b.resume(Arrays.copyOf(a.chunkBuffer(), a.chunkLength()), a.chunkLength());
+            b.truncateBits(a.bitLen);
             for (int i = 0; i < 20; i++) {
                 int n = rnd.nextInt(65);
                 long v = rnd.nextLong();
@@ -84,7 +94,7 @@ class BitWriterTest {
                 refWrite(ref, len, v, n);
                 len += n;
             }
-            assertThat(Arrays.copyOf(b.buffer(), b.byteLength())).isEqualTo(refBytes(ref, len));
+            assertThat(Arrays.copyOf(b.chunkBuffer(), b.chunkLength())).isEqualTo(refBytes(ref, len));
         }
     }
 }
