@@ -38,7 +38,7 @@ final class HeadAppender implements Appender {
             head.stats.outOfBounds.increment();
             throw new StorageException.OutOfBounds();
         }
-        MemSeries s = ref != 0 ? head.series.getByRef(ref) : null;
+        MemSeries s = ref != 0 ? head.series.getByRefForAppend(ref) : null;
         long bits = Double.doubleToRawLongBits(v);
         while (true) {
             if (s == null || !s.labels.equals(labels)) {
