@@ -124,6 +124,18 @@ public final class RemoteWriteHandler implements Handler {
             }
         }
         Appender app = storage.appender();
+        // Does the storage still hold the series under these labels? (Null: it cannot say, or the
+        // series is gone; the append then resolves it.) This pass also brings the series' memory
+        // in for the appends below, many series at a time instead of one after another.
+        for (int i = 0; i < ns; i++) {
+            SeriesRefCache.Entry e = hits[i];
+            if (e != null) {
+                Labels stored = app.storedLabels(e.ref);
+                if (stored != null && stored != e.labels) {
+                    hits[i] = null;
+                }
+            }
+        }
         long appended = 0;
         long invalid = 0;
         try {

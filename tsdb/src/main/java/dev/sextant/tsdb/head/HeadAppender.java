@@ -85,7 +85,7 @@ final class HeadAppender implements Appender {
 
     @Override
     public Labels storedLabels(long ref) {
-        MemSeries s = ref != 0 ? head.series.getByRef(ref) : null;
+        MemSeries s = ref != 0 ? head.series.getByRefForAppend(ref) : null;
         return s != null ? s.labels : null;
     }
 
