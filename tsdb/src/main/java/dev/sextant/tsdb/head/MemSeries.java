@@ -14,7 +14,7 @@ import java.util.Arrays;
  *
  * <p>The open chunk is the series itself: it extends {@link XorEncoder}, whose fields hold the
  * chunk's bytes and encoder state, so a series with an open chunk is two objects (this and the byte
- * array) rather than six.
+ * array) rather than five (with XorChunk, BitWriter and XorAppender).
  *
  * <p>Thread-safety: every field is guarded by the series' monitor ({@code synchronized (series)}).
  */
