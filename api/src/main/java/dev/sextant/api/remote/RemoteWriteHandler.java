@@ -95,7 +95,11 @@ public final class RemoteWriteHandler implements Handler {
         }
     }
 
-    /** Appends a decoded request: all or nothing (see the class comment). */
+    /**
+     * Appends a decoded request: all or nothing (see the class comment). Series are resolved in
+     * passes over the whole request (hashes, then cache lookups, then byte checks of the hits),
+     * so the memory reads of different series overlap instead of waiting on one another.
+     */
     private ApiResponse ingest(State st) {
         WriteV1Decoder d = st.decoder;
         byte[] buf = d.buf;
@@ -103,12 +107,39 @@ public final class RemoteWriteHandler implements Handler {
         int[] lab = d.labels;
         long[] ts = d.ts;
         double[] vs = d.vs;
-        SeriesRefCache.Hit hit = st.hit;
+        int ns = d.seriesCount;
+        st.ensure(ns);
+        long[] hashes = st.hashes;
+        SeriesRefCache.Entry[] hits = st.hits;
+        for (int i = 0; i < ns; i++) {
+            hashes[i] = series[4 * i + 3] == 0 ? 0 : SeriesRefCache.hash(buf, lab, series[4 * i], series[4 * i + 1]);
+        }
+        for (int i = 0; i < ns; i++) {
+            hits[i] = hashes[i] == 0 ? null : cache.find(hashes[i]);
+        }
+        for (int i = 0; i < ns; i++) {
+            SeriesRefCache.Entry e = hits[i];
+            if (e != null && !SeriesRefCache.matches(buf, lab, series[4 * i], series[4 * i + 1], e.labels)) {
+                hits[i] = null;
+            }
+        }
         Appender app = storage.appender();
+        // Does the storage still hold the series under these labels? (Null: it cannot say, or the
+        // series is gone; the append then resolves it.) This pass also brings the series' memory
+        // in for the appends below, many series at a time instead of one after another.
+        for (int i = 0; i < ns; i++) {
+            SeriesRefCache.Entry e = hits[i];
+            if (e != null) {
+                Labels stored = app.storedLabels(e.ref);
+                if (stored != null && stored != e.labels) {
+                    hits[i] = null;
+                }
+            }
+        }
         long appended = 0;
         long invalid = 0;
         try {
-            for (int i = 0; i < d.seriesCount; i++) {
+            for (int i = 0; i < ns; i++) {
                 int firstLabel = series[4 * i];
                 int labelCount = series[4 * i + 1];
                 int firstSample = series[4 * i + 2];
@@ -116,11 +147,11 @@ public final class RemoteWriteHandler implements Handler {
                 if (sampleCount == 0) {
                     continue;
                 }
-                long hash = SeriesRefCache.hash(buf, lab, firstLabel, labelCount);
+                SeriesRefCache.Entry hit = hits[i];
+                hits[i] = null;
                 Labels labels;
                 long ref;
-                boolean cached = cache.get(hash, hit) && SeriesRefCache.matches(buf, lab, firstLabel, labelCount, hit.labels);
-                if (cached) {
+                if (hit != null) {
                     labels = hit.labels;
                     ref = hit.ref;
                 } else {
@@ -132,15 +163,14 @@ public final class RemoteWriteHandler implements Handler {
                     }
                     ref = 0;
                 }
-                hit.labels = null;
                 long r = ref;
                 for (int j = firstSample, end = firstSample + sampleCount; j < end; j++) {
                     r = app.append(r, labels, ts[j], vs[j]);
                     appended++;
                 }
-                if (!cached || r != ref) {
+                if (hit == null || r != ref) {
                     Labels stored = app.storedLabels(r);
-                    cache.put(hash, r, stored != null ? stored : labels, app::storedLabels);
+                    cache.put(hashes[i], r, stored != null ? stored : labels, app::storedLabels);
                 }
             }
         } catch (StorageException e) {
@@ -247,14 +277,29 @@ public final class RemoteWriteHandler implements Handler {
         /** Decoded bodies larger than this are not kept for the next request. */
         static final int KEEP_RAW = 8 * 1024 * 1024;
         final WriteV1Decoder decoder = new WriteV1Decoder();
-        final SeriesRefCache.Hit hit = new SeriesRefCache.Hit();
+        /** Per series of the request: its cache key and its verified cache entry (or null). */
+        long[] hashes = new long[256];
+        SeriesRefCache.Entry[] hits = new SeriesRefCache.Entry[256];
         byte[] raw = new byte[64 * 1024];
         String[] names = new String[16];
         String[] values = new String[16];
 
+        void ensure(int series) {
+            if (hashes.length < series) {
+                int n = Math.max(series, 2 * hashes.length);
+                hashes = new long[n];
+                hits = new SeriesRefCache.Entry[n];
+            }
+        }
+
         void release() {
             decoder.trim();
-            hit.labels = null;
+            if (hashes.length > 1 << 16) {
+                hashes = new long[256];
+                hits = new SeriesRefCache.Entry[256];
+            } else {
+                java.util.Arrays.fill(hits, null); // no entry (and its labels) outlives the request
+            }
             if (raw.length > KEEP_RAW) {
                 raw = new byte[64 * 1024];
             }

@@ -15,13 +15,13 @@ import java.util.function.LongFunction;
  * miss, never a wrong series) and the append goes by ref.
  *
  * <p>Entries hold no copy of the label strings (only the storage's instance), about 40 bytes per
- * series. A stale ref (series dropped by head truncation) is harmless: the storage looks the labels
+ * series. Lookups take no lock (see {@link Stripe}); inserts lock one of 16 stripes. A stale ref (series dropped by head truncation) is harmless: the storage looks the labels
  * up again and the entry is replaced. Entries of series that never come back are swept: when a
  * stripe has doubled since its last sweep, entries whose ref the storage no longer knows are
  * dropped (amortized O(1) per insert), so churn cannot pin dead series' labels. A stripe past its
  * share of {@code maxEntries} is cleared.
  *
- * <p>Thread-safety: thread-safe (lock stripes).
+ * <p>Thread-safety: thread-safe (lock-free reads, lock stripes for writes).
  */
 final class SeriesRefCache {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -44,17 +44,44 @@ final class SeriesRefCache {
         Labels labels;
     }
 
+    /** One cached series; immutable, so lock-free readers see it whole once they see it at all. */
+    static final class Entry {
+        final long hash;
+        final long ref;
+        final Labels labels;
+
+        Entry(long hash, long ref, Labels labels) {
+            this.hash = hash;
+            this.ref = ref;
+            this.labels = labels;
+        }
+    }
+
     /** Fills {@code out} and returns true when {@code hash} is cached. */
     boolean get(long hash, Hit out) {
-        Stripe s = stripes[(int) (hash >>> 60)];
-        synchronized (s) {
-            int i = s.find(hash);
-            if (i < 0) {
-                return false;
+        Entry e = find(hash);
+        if (e == null) {
+            return false;
+        }
+        out.ref = e.ref;
+        out.labels = e.labels;
+        return true;
+    }
+
+    /**
+     * The entry for {@code hash}, or null; lock-free. An entry being inserted concurrently may be
+     * missed (the caller then takes the slow path), never seen half-written.
+     */
+    Entry find(long hash) {
+        Entry[] t = stripes[(int) (hash >>> 60)].table;
+        int mask = t.length - 1;
+        int i = (int) hash & mask;
+        while (true) {
+            Entry e = t[i];
+            if (e == null || e.hash == hash) {
+                return e;
             }
-            out.ref = s.refs[i];
-            out.labels = s.labels[i];
-            return true;
+            i = (i + 1) & mask;
         }
     }
 
@@ -70,7 +97,7 @@ final class SeriesRefCache {
             } else if (s.size >= s.sweepAt) {
                 s.sweep(stored);
             }
-            s.put(hash, ref, labels);
+            s.put(new Entry(hash, ref, labels));
         }
     }
 
@@ -160,83 +187,68 @@ final class SeriesRefCache {
         return s.equals(new String(buf, off, len, StandardCharsets.UTF_8));
     }
 
-    /** Open addressing, linear probing, load at most 1/2. */
+    /**
+     * Open addressing, linear probing, load at most 1/2. Writers hold the stripe's lock; a full
+     * table is replaced (never rehashed in place) and published through the volatile field, and
+     * slots only go from empty to an entry, so readers need no lock.
+     */
     private static final class Stripe {
-        long[] hashes = new long[64];
-        long[] refs = new long[64];
-        Labels[] labels = new Labels[64];
+        volatile Entry[] table = new Entry[64];
         int size;
         int sweepAt = MIN_SWEEP;
 
-        int find(long hash) {
-            int mask = hashes.length - 1;
-            int i = (int) hash & mask;
-            while (true) {
-                long h = hashes[i];
-                if (h == hash) {
-                    return i;
-                }
-                if (h == 0) {
-                    return -1;
-                }
-                i = (i + 1) & mask;
+        void put(Entry e) {
+            Entry[] t = table;
+            if ((size + 1) * 2 > t.length) {
+                t = grow(t, 2 * t.length);
             }
-        }
-
-        void put(long hash, long ref, Labels l) {
-            if ((size + 1) * 2 > hashes.length) {
-                grow();
-            }
-            int mask = hashes.length - 1;
-            int i = (int) hash & mask;
-            while (hashes[i] != 0 && hashes[i] != hash) {
-                i = (i + 1) & mask;
-            }
-            if (hashes[i] == 0) {
+            if (insert(t, e)) {
                 size++;
             }
-            hashes[i] = hash;
-            refs[i] = ref;
-            labels[i] = l;
         }
 
-        private void grow() {
-            long[] oh = hashes;
-            long[] or = refs;
-            Labels[] ol = labels;
-            hashes = new long[oh.length * 2];
-            refs = new long[oh.length * 2];
-            labels = new Labels[oh.length * 2];
-            size = 0;
-            for (int i = 0; i < oh.length; i++) {
-                if (oh[i] != 0) {
-                    put(oh[i], or[i], ol[i]);
+        /** Inserts into {@code t}; true when the slot was empty (else an entry of the same hash is replaced). */
+        private static boolean insert(Entry[] t, Entry e) {
+            int mask = t.length - 1;
+            int i = (int) e.hash & mask;
+            Entry old;
+            while ((old = t[i]) != null && old.hash != e.hash) {
+                i = (i + 1) & mask;
+            }
+            t[i] = e;
+            return old == null;
+        }
+
+        private Entry[] grow(Entry[] old, int length) {
+            Entry[] t = new Entry[length];
+            for (Entry e : old) {
+                if (e != null) {
+                    insert(t, e);
                 }
             }
+            table = t;
+            return t;
         }
 
         void clear() {
-            hashes = new long[64];
-            refs = new long[64];
-            labels = new Labels[64];
+            table = new Entry[64];
             size = 0;
             sweepAt = MIN_SWEEP;
         }
 
         /** Drops entries whose series the storage no longer holds (or holds under other labels). */
         void sweep(LongFunction<Labels> stored) {
-            long[] oh = hashes;
-            long[] or = refs;
-            Labels[] ol = labels;
-            hashes = new long[oh.length];
-            refs = new long[oh.length];
-            labels = new Labels[oh.length];
-            size = 0;
-            for (int i = 0; i < oh.length; i++) {
-                if (oh[i] != 0 && stored.apply(or[i]) == ol[i]) {
-                    put(oh[i], or[i], ol[i]);
+            Entry[] old = table;
+            Entry[] t = new Entry[old.length];
+            int n = 0;
+            for (Entry e : old) {
+                if (e != null && stored.apply(e.ref) == e.labels) {
+                    insert(t, e);
+                    n++;
                 }
             }
+            table = t;
+            size = n;
             sweepAt = Math.max(MIN_SWEEP, 2 * size);
         }
     }

@@ -1,6 +1,9 @@
 package dev.sextant.api.remote;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -28,6 +31,7 @@ import java.util.Arrays;
  */
 public final class WriteV1Decoder {
     static final String ERR = "proto: cannot decode WriteRequest: ";
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     static final int MAX_GROUP_DEPTH = 100;
     /** Columns that grew beyond this many entries are dropped after the request ({@link #trim}). */
     private static final int KEEP_ENTRIES = 1 << 16;
@@ -316,6 +320,10 @@ public final class WriteV1Decoder {
     static void checkUtf8(byte[] b, int off, int len) throws IOException {
         int i = off;
         int end = off + len;
+        // ASCII (nearly every label) eight bytes at a time, then byte by byte.
+        while (i + 8 <= end && ((long) LONGS.get(b, i) & 0x8080808080808080L) == 0) {
+            i += 8;
+        }
         while (i < end && b[i] >= 0) {
             i++;
         }

@@ -97,6 +97,32 @@ class RemoteWriteReceiverTest {
         }
     }
 
+    /**
+     * A cached series that head truncation collected (its ref is gone) is written again: the
+     * receiver's liveness pass and the append resolve it by labels to a new series, with only the
+     * new samples, and a live cached series in the same request is unaffected.
+     */
+    @Test
+    void aCachedSeriesCollectedByTruncationIsCreatedAgain() throws Exception {
+        try (Head head = Head.open(null, HeadOptions.defaults(), Long.MIN_VALUE)) {
+            RemoteWriteHandler h = new RemoteWriteHandler(head, RemoteWriteHandler.Listener.NONE);
+            String[] old = {"__name__", "old"};
+            String[] live = {"__name__", "live"};
+            long hour = 3_600_000L;
+            assertThat(post(h, series(old, 1000, 1), series(live, 1000, 1)).status()).isEqualTo(204);
+            assertThat(post(h, series(live, 3 * hour, 2)).status()).isEqualTo(204);
+            head.truncate(2 * hour); // "old" has nothing left: collected; "live" keeps its newer chunk
+            assertThat(head.numSeries()).isEqualTo(1);
+            assertThat(post(h, series(old, 3 * hour + 1000, 5), series(live, 3 * hour + 1000, 3)).status())
+                    .isEqualTo(204);
+            assertThat(post(h, series(old, 3 * hour + 2000, 6)).status()).isEqualTo(204);
+            assertThat(head.numSeries()).isEqualTo(2);
+            assertThat(dump(head)).containsExactly(
+                    "{__name__=\"live\"} 10800000=2.0 10801000=3.0",
+                    "{__name__=\"old\"} 10801000=5.0 10802000=6.0");
+        }
+    }
+
     @Test
     void anOutOfOrderSampleRejectsTheWholeBatchAfterCacheHits() throws Exception {
         try (Head head = Head.open(null, HeadOptions.defaults(), Long.MIN_VALUE)) {

@@ -193,6 +193,39 @@ class WriteV1DecoderTest {
         assertThatThrownBy(() -> WriteRequest.parseFrom(body)).isInstanceOf(InvalidProtocolBufferException.class);
     }
 
+    /**
+     * The UTF-8 check reads ASCII eight bytes at a time: a bad byte at every position of a long
+     * value (before, on and after word boundaries, and in the byte-wise tail) is still found, and
+     * the same values with a valid multi-byte character there are accepted.
+     */
+    @Test
+    void utf8CheckFindsABadByteAtEveryPosition() throws IOException {
+        for (int l = 1; l <= 40; l++) {
+            final int len = l;
+            for (int at = 0; at < len; at++) {
+                byte[] value = new byte[len];
+                Arrays.fill(value, (byte) 'a');
+                value[at] = (byte) 0xFF;
+                assertThatThrownBy(() -> WriteV1Decoder.checkUtf8(value, 0, value.length))
+                        .as("len %d, bad byte at %d", len, at).hasMessageContaining("invalid UTF-8");
+                // Offset inside a larger buffer, so word reads start unaligned.
+                byte[] shifted = new byte[len + 5];
+                System.arraycopy(value, 0, shifted, 3, len);
+                assertThatThrownBy(() -> WriteV1Decoder.checkUtf8(shifted, 3, len))
+                        .as("shifted, len %d, bad byte at %d", len, at).hasMessageContaining("invalid UTF-8");
+                if (at + 2 <= len) {
+                    value[at] = (byte) 0xC3; // é, two bytes
+                    value[at + 1] = (byte) 0xA9;
+                    WriteV1Decoder.checkUtf8(value, 0, value.length);
+                }
+            }
+        }
+        // A bad byte just past the checked range does not count.
+        byte[] tail = "abcdefghij\u00ff".getBytes(StandardCharsets.ISO_8859_1);
+        WriteV1Decoder.checkUtf8(tail, 0, 10);
+        assertThatThrownBy(() -> WriteV1Decoder.checkUtf8(tail, 0, 11)).hasMessageContaining("invalid UTF-8");
+    }
+
     @Test
     void deeplyNestedGroupsAreRejectedWithoutRecursion() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -19,16 +19,16 @@ public final class XorChunk {
     /** Prometheus refuses to append once the 2-byte count reaches this value. */
     public static final int MAX_SAMPLES = 65535;
 
-    final BitWriter writer;
+    final XorEncoder enc;
 
     /** Creates an empty chunk (header only). */
     public XorChunk() {
-        this.writer = new BitWriter(32); // grows by doubling; most open chunks stay small
-        writer.writeBits(0, 16);
+        this.enc = new XorEncoder();
+        enc.startChunk(); // grows by doubling; most open chunks stay small
     }
 
-    private XorChunk(BitWriter writer) {
-        this.writer = writer;
+    private XorChunk(XorEncoder enc) {
+        this.enc = enc;
     }
 
     /** Copies encoded chunk bytes so that more samples can be appended to them. */
@@ -38,27 +38,29 @@ public final class XorChunk {
         }
         byte[] copy = Arrays.copyOfRange(data, off, off + len);
         // The bit length is recomputed by the appender, which walks every sample.
-        return new XorChunk(new BitWriter(copy, len, (long) len << 3));
+        XorEncoder enc = new XorEncoder();
+        enc.resume(copy, len);
+        return new XorChunk(enc);
     }
 
     public int numSamples() {
-        byte[] b = writer.buffer();
+        byte[] b = enc.buf;
         return ((b[0] & 0xFF) << 8) | (b[1] & 0xFF);
     }
 
     /** Encoded length in bytes (header included, final byte padded). */
     public int length() {
-        return writer.byteLength();
+        return enc.chunkLength();
     }
 
     /** The backing array; only the first {@link #length()} bytes are meaningful. */
     public byte[] buffer() {
-        return writer.buffer();
+        return enc.buf;
     }
 
     /** A copy of the encoded bytes. */
     public byte[] bytes() {
-        return Arrays.copyOf(writer.buffer(), writer.byteLength());
+        return enc.chunkBytes();
     }
 
     /**
@@ -72,24 +74,12 @@ public final class XorChunk {
     /** An iterator over the chunk's current bytes; {@code reuse} may be null. */
     public XorIterator iterator(XorIterator reuse) {
         XorIterator it = reuse != null ? reuse : new XorIterator();
-        it.reset(writer.buffer(), 0, writer.byteLength());
+        it.reset(enc.buf, 0, enc.chunkLength());
         return it;
     }
 
     /** Replaces the bit length after recovery of the real end of the stream. */
     void truncateBits(long bitLen) {
-        byte[] b = writer.buffer();
-        // Clear any bits after the real end so further appends OR into zeros.
-        int lastByte = (int) (bitLen >>> 3);
-        int used = (int) (bitLen & 7);
-        if (lastByte < b.length) {
-            if (used == 0) {
-                Arrays.fill(b, lastByte, b.length, (byte) 0);
-            } else {
-                b[lastByte] &= (byte) (0xFF << (8 - used));
-                Arrays.fill(b, lastByte + 1, b.length, (byte) 0);
-            }
-        }
-        writer.setBitLength(bitLen);
+        enc.truncateBits(Math.toIntExact(bitLen));
     }
 }

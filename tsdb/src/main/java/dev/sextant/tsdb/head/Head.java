@@ -679,8 +679,8 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                     out.add(new ChunkMeta(s.mints[i], s.maxts[i], b));
                 }
             }
-            if (s.open != null && s.appender.count() > 0 && s.openMaxT >= mint && s.openMinT < maxt) {
-                out.add(new ChunkMeta(s.openMinT, s.openMaxT, s.open.bytes()));
+            if (s.chunkOpen() && s.chunkSamples() > 0 && s.openMaxT >= mint && s.openMinT < maxt) {
+                out.add(new ChunkMeta(s.openMinT, s.openMaxT, s.chunkBytes()));
             }
             if (s.deleted != null && !out.isEmpty()) {
                 out = ChunkDeletion.apply(out, s.deleted);

@@ -38,7 +38,7 @@ final class HeadAppender implements Appender {
             head.stats.outOfBounds.increment();
             throw new StorageException.OutOfBounds();
         }
-        MemSeries s = ref != 0 ? head.series.getByRef(ref) : null;
+        MemSeries s = ref != 0 ? head.series.getByRefForAppend(ref) : null;
         long bits = Double.doubleToRawLongBits(v);
         while (true) {
             if (s == null || !sameSeries(s.labels, labels)) {
@@ -96,7 +96,7 @@ final class HeadAppender implements Appender {
 
     @Override
     public Labels storedLabels(long ref) {
-        MemSeries s = ref != 0 ? head.series.getByRef(ref) : null;
+        MemSeries s = ref != 0 ? head.series.getByRefForAppend(ref) : null;
         return s != null ? s.labels : null;
     }
 

@@ -97,7 +97,7 @@ final class HeadQuerier implements Querier, IndexReader {
             while (last > first && s.mints[last - 1] > hi) {
                 last--;
             }
-            boolean withOpen = s.open != null && s.appender.count() > 0 && s.openMaxT >= lo && s.openMinT <= hi;
+            boolean withOpen = s.chunkOpen() && s.chunkSamples() > 0 && s.openMaxT >= lo && s.openMinT <= hi;
             int n = last - first;
             if (n == 0 && !withOpen) {
                 return null;
@@ -112,7 +112,7 @@ final class HeadQuerier implements Querier, IndexReader {
             hs.mints = Arrays.copyOfRange(s.mints, first, last);
             hs.maxts = Arrays.copyOfRange(s.maxts, first, last);
             if (withOpen) {
-                hs.open = s.open.bytes();
+                hs.open = s.chunkBytes();
                 hs.openMinT = s.openMinT;
                 hs.openMaxT = s.openMaxT;
             }

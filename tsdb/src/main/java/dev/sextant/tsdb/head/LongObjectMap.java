@@ -7,7 +7,8 @@ import java.util.function.Consumer;
  * Open-addressing map from non-zero {@code long} keys to objects, so ref lookups on the append path
  * do not box. Key 0 marks an empty slot; deletion uses backward-shift so no tombstones build up.
  *
- * <p>Thread-safety: not thread-safe; {@link SeriesStripes} guards each instance with its stripe lock.
+ * <p>Thread-safety: not thread-safe; {@link SeriesStripes} guards each instance with its stripe lock,
+ * except for {@link #getRacy}, which tolerates concurrent writers.
  */
 final class LongObjectMap<V> {
     private long[] keys = new long[16];
@@ -37,6 +38,34 @@ final class LongObjectMap<V> {
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /**
+     * Like {@link #get}, but may run concurrently with writers (no lock): the answer is either what
+     * some recent state held or null, and a value may sit under another key while a removal
+     * shifts slots, so callers must check that the value is the one for {@code key} and fall back
+     * to a locked {@link #get} otherwise. Never loops forever: at most one pass over the table.
+     */
+    @SuppressWarnings("unchecked")
+    V getRacy(long key) {
+        long[] ks = keys;
+        Object[] vs = values;
+        if (ks.length != vs.length) {
+            return null; // caught between the two array swaps of a grow
+        }
+        int mask = ks.length - 1;
+        int i = mix(key) & mask;
+        for (int probes = 0; probes < ks.length; probes++) {
+            long k = ks[i];
+            if (k == key) {
+                return (V) vs[i];
+            }
+            if (k == 0) {
+                return null;
+            }
+            i = (i + 1) & mask;
+        }
+        return null;
     }
 
     void put(long key, V value) {

@@ -1,7 +1,7 @@
 package dev.sextant.tsdb.head;
 
-import dev.sextant.tsdb.chunk.XorAppender;
 import dev.sextant.tsdb.chunk.XorChunk;
+import dev.sextant.tsdb.chunk.XorEncoder;
 import dev.sextant.tsdb.model.Labels;
 import java.util.Arrays;
 
@@ -12,9 +12,13 @@ import java.util.Arrays;
  * target sample count, or the sample reaches {@code nextAt} (the next 2h-aligned boundary, pulled
  * in once the chunk holds a quarter of the target so chunks fill evenly).
  *
+ * <p>The open chunk is the series itself: it extends {@link XorEncoder}, whose fields hold the
+ * chunk's bytes and encoder state, so a series with an open chunk is two objects (this and the byte
+ * array) rather than five (with XorChunk, BitWriter and XorAppender).
+ *
  * <p>Thread-safety: every field is guarded by the series' monitor ({@code synchronized (series)}).
  */
-final class MemSeries {
+final class MemSeries extends XorEncoder {
     static final int MAX_CHUNK_BYTES = 1024 - 19;
 
     final long ref;
@@ -29,8 +33,6 @@ final class MemSeries {
     long[] maxts = NONE;
     int fullCount;
 
-    XorChunk open;
-    XorAppender appender;
     long openMinT;
     long openMaxT;
     long nextAt = Long.MIN_VALUE;
@@ -75,18 +77,18 @@ final class MemSeries {
         if (lastT != Long.MIN_VALUE && t <= lastT) {
             return false;
         }
-        if (appender == null) {
+        if (!chunkOpen()) {
             cut(t, chunkRange, slab);
         } else {
-            int n = appender.count();
+            int n = chunkSamples();
             if (n == samplesPerChunk / 4) {
                 nextAt = computeChunkEndTime(openMinT, openMaxT, nextAt);
             }
-            if (open.length() > MAX_CHUNK_BYTES || t >= nextAt || n >= 2 * samplesPerChunk || n >= XorChunk.MAX_SAMPLES) {
+            if (chunkLength() > MAX_CHUNK_BYTES || t >= nextAt || n >= 2 * samplesPerChunk || n >= XorChunk.MAX_SAMPLES) {
                 cut(t, chunkRange, slab);
             }
         }
-        appender.appendBits(t, bits);
+        appendSample(t, bits);
         openMaxT = t;
         lastT = t;
         lastVBits = bits;
@@ -108,8 +110,7 @@ final class MemSeries {
 
     private void cut(long t, long chunkRange, ChunkStore slab) {
         freezeOpen(slab);
-        open = new XorChunk();
-        appender = open.appender();
+        startChunk();
         openMinT = t;
         openMaxT = t;
         nextAt = rangeEnd(t, chunkRange);
@@ -117,7 +118,7 @@ final class MemSeries {
 
     /** Moves the open chunk (if any) to the full chunks. */
     void freezeOpen(ChunkStore slab) {
-        if (open == null || appender.count() == 0) {
+        if (!chunkOpen() || chunkSamples() == 0) {
             return;
         }
         if (fullCount == handles.length) {
@@ -126,24 +127,23 @@ final class MemSeries {
             mints = Arrays.copyOf(mints, n);
             maxts = Arrays.copyOf(maxts, n);
         }
-        handles[fullCount] = slab.add(ref, openMinT, openMaxT, open.buffer(), 0, open.length());
+        handles[fullCount] = slab.add(ref, openMinT, openMaxT, chunkBuffer(), 0, chunkLength());
         mints[fullCount] = openMinT;
         maxts[fullCount] = openMaxT;
         fullCount++;
-        open = null;
-        appender = null;
+        dropChunk();
     }
 
     /** Chunks held: full ones plus the open one. */
     int chunkCount() {
-        return fullCount + (open != null ? 1 : 0);
+        return fullCount + (chunkOpen() ? 1 : 0);
     }
 
     long minTime() {
         if (fullCount > 0) {
             return mints[0];
         }
-        return open != null ? openMinT : Long.MAX_VALUE;
+        return chunkOpen() ? openMinT : Long.MAX_VALUE;
     }
 
     /** Drops chunks that end before {@code mint}; their handles go to {@code freed}. Returns whether the series is now empty. */
@@ -159,11 +159,10 @@ final class MemSeries {
             System.arraycopy(maxts, drop, maxts, 0, fullCount - drop);
             fullCount -= drop;
         }
-        if (fullCount == 0 && open != null && openMaxT < mint) {
-            open = null;
-            appender = null;
+        if (fullCount == 0 && chunkOpen() && openMaxT < mint) {
+            dropChunk();
         }
-        return fullCount == 0 && open == null && pendingAppends == 0;
+        return fullCount == 0 && !chunkOpen() && pendingAppends == 0;
     }
 
     /** Growable list of slab handles. */

@@ -50,6 +50,21 @@ final class SeriesStripes {
         }
     }
 
+    /**
+     * {@link #getByRef} for the append path, without the stripe lock in the common case: a
+     * lock-free probe whose answer is used only when it is a series with this ref (refs are never
+     * reused, so that is the right series, or one that truncation has just removed: appenders
+     * check {@code removed} under the series' lock). Anything else takes the lock.
+     */
+    MemSeries getByRefForAppend(long ref) {
+        int i = (int) ref & mask;
+        MemSeries s = byRef.get(i).getRacy(ref);
+        if (s != null && s.ref == ref) {
+            return s;
+        }
+        return getByRef(ref);
+    }
+
     MemSeries getByLabels(Labels l) {
         int i = labelStripe(l);
         synchronized (locks[i]) {
