@@ -94,4 +94,25 @@ class PromFormatTest {
         }
         assertThat(checked).isGreaterThan(700_000);
     }
+
+    /** The BigDecimal-free digit search (all magnitudes, large integers included) agrees with the BigDecimal one. */
+    @org.junit.jupiter.api.Test
+    void digitSearchMatchesBigDecimalSearch() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        int checked = 0;
+        for (int i = 0; i < 1_000_000; i++) {
+            double v = switch (i % 4) {
+                case 0 -> Double.longBitsToDouble(r.nextLong());                       // any bit pattern
+                case 1 -> (double) r.nextLong(1_000_000_000_000_000L, Long.MAX_VALUE);  // integers >= 1e15
+                case 2 -> r.nextDouble() * Math.pow(10, r.nextInt(-30, 30));           // 16-17 digits, any scale
+                default -> r.nextLong(1, 1_000_000L) * Math.pow(10, r.nextInt(-25, 25)); // short digits, any scale
+            };
+            if (!Double.isFinite(v) || v == 0 || (Math.abs(v) < 1e15 && v == Math.rint(v))) {
+                continue;
+            }
+            assertThat(PromFormat.value(v)).as("value %s", Double.toString(v)).isEqualTo(PromFormat.valueSlow(v));
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(900_000);
+    }
 }
