@@ -70,6 +70,16 @@ public final class PromFormat {
         if (abs < 1e15 && v == Math.rint(v)) {
             return Long.toString((long) v);
         }
+        // Fast path: a value that is exactly the double nearest to m / 10^3 or m / 10^6 for an
+        // integer m below 10^15 (gauges with a few decimals): m / 10^k is computed correctly
+        // rounded, so the decimal m·10^-k parses back to v, and no other decimal of at most 15
+        // significant digits does (doubles keep 15 digits apart), so it is the shortest.
+        if (abs < 1e9) {
+            String fixed = fixedDecimals(v, abs);
+            if (fixed != null) {
+                return fixed;
+            }
+        }
         // Fast path: where Double.toString writes plain digits (1e-3 <= |v| < 1e7) and needs at
         // most 15 significant digits, it is already the shortest decimal that round-trips (once
         // trailing zeros are cut: Java 17 sometimes writes "0.0020"). Its known excess digits only
@@ -84,6 +94,28 @@ public final class PromFormat {
         }
         String fast = shortestFast(s, v, abs);
         return fast != null ? fast : valueSlow(v);
+    }
+
+    private static String fixedDecimals(double v, double abs) {
+        int k;
+        long m;
+        if (abs * 1e3 < 1e15 && (double) (m = Math.round(v * 1e3)) / 1e3 == v) {
+            k = 3;
+        } else if (abs * 1e6 < 1e15 && (double) (m = Math.round(v * 1e6)) / 1e6 == v) {
+            k = 6;
+        } else {
+            return null;
+        }
+        if (m == 0) {
+            return null;
+        }
+        int q = -k;
+        while (m % 10 == 0) {
+            m /= 10;
+            q++;
+        }
+        boolean negative = m < 0;
+        return render(negative, Long.toString(Math.abs(m)), q, true);
     }
 
     /**

@@ -86,6 +86,9 @@ public final class BitReader {
 
     /** Reads an unsigned LEB128 varint from the bit stream (byte-wise, not necessarily aligned). */
     public long readUvarint() {
+        if ((pos & 7) == 0) {
+            return readAlignedUvarint();
+        }
         long x = 0;
         int s = 0;
         for (int i = 0; i < 10; i++) {
@@ -99,6 +102,31 @@ public final class BitReader {
             x |= (long) (b & 0x7F) << s;
             s += 7;
         }
+        overrun = true;
+        return 0;
+    }
+
+    /** {@link #readUvarint()} at a byte boundary (a chunk's first timestamp): straight from the bytes. */
+    private long readAlignedUvarint() {
+        int idx = (int) (pos >>> 3);
+        int end = (int) (endBit >>> 3);
+        long x = 0;
+        int s = 0;
+        for (int i = 0; i < 10; i++) {
+            if (idx + i >= end) {
+                overrun = true;
+                pos = endBit;
+                return 0;
+            }
+            int b = buf[idx + i] & 0xFF;
+            if (b < 0x80) {
+                pos += (long) (i + 1) << 3;
+                return x | ((long) b << s);
+            }
+            x |= (long) (b & 0x7F) << s;
+            s += 7;
+        }
+        pos += 10L << 3;
         overrun = true;
         return 0;
     }

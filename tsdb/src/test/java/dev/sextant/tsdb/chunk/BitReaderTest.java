@@ -60,4 +60,49 @@ class BitReaderTest {
             assertThat(in.readBits(64)).as("shift %d", shift).isEqualTo(want);
         }
     }
+
+    /** Varints read the same at a byte boundary (the direct path) and at every bit offset. */
+    @Test
+    void varintsAlignedAndUnaligned() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int round = 0; round < 5_000; round++) {
+            long value = switch (round % 3) {
+                case 0 -> r.nextLong(128);
+                case 1 -> r.nextLong(1L << 42);
+                default -> r.nextLong();
+            };
+            byte[] varint = new byte[10];
+            int len = 0;
+            long u = value;
+            while (Long.compareUnsigned(u, 0x80) >= 0) {
+                varint[len++] = (byte) (u | 0x80);
+                u >>>= 7;
+            }
+            varint[len++] = (byte) u;
+            for (int shift = 0; shift < 8; shift++) {
+                // shift one-bits, then the varint's bits, then padding.
+                byte[] b = new byte[len + 2];
+                long bit = 0;
+                for (int i = 0; i < shift; i++, bit++) {
+                    b[(int) (bit >>> 3)] |= (byte) (0x80 >>> (bit & 7));
+                }
+                for (int i = 0; i < len * 8; i++, bit++) {
+                    if (((varint[i >>> 3] >>> (7 - (i & 7))) & 1) != 0) {
+                        b[(int) (bit >>> 3)] |= (byte) (0x80 >>> (bit & 7));
+                    }
+                }
+                BitReader in = new BitReader();
+                in.reset(b, 0, b.length);
+                in.readBits(shift);
+                assertThat(in.readUvarint()).as("value %d at shift %d", value, shift).isEqualTo(value);
+                assertThat(in.position()).isEqualTo(shift + len * 8L);
+                assertThat(in.overrun()).isFalse();
+            }
+            // Cut short: an overrun, whatever the alignment.
+            BitReader in = new BitReader();
+            in.reset(varint, 0, len - 1);
+            assertThat(in.readUvarint()).isZero();
+            assertThat(in.overrun()).isTrue();
+        }
+    }
 }
