@@ -22,7 +22,7 @@ public final class JsonOut implements AutoCloseable {
     private final ByteArrayOutputStream out;
     private final JsonGenerator gen;
     private final StringBuilder scratch = new StringBuilder(24);
-    private final char[] chars = new char[24];
+    private char[] chars = new char[64];
 
     public JsonOut(int initialCapacity) {
         try {
@@ -68,12 +68,23 @@ public final class JsonOut implements AutoCloseable {
         gen.writeString(PromFormat.value(v));
     }
 
-    /** Writes {@code [ts, "v"]}. */
+    /**
+     * Writes {@code [ts, "v"]} as one raw value: the point needs no escaping, and one generator
+     * call instead of four (array start, number, string, array end) saves the generator's
+     * bookkeeping on every point of a matrix.
+     */
     public void point(long ms, double v) throws IOException {
-        gen.writeStartArray();
-        timestamp(ms);
-        value(v);
-        gen.writeEndArray();
+        StringBuilder sb = scratch;
+        sb.setLength(0);
+        sb.append('[');
+        PromFormat.appendTimestamp(sb, ms);
+        sb.append(",\"").append(PromFormat.value(v)).append("\"]");
+        int n = sb.length();
+        if (chars.length < n) {
+            chars = new char[n];
+        }
+        sb.getChars(0, n, chars, 0);
+        gen.writeRawValue(chars, 0, n);
     }
 
     /** The bytes written so far; only for a writer over its own buffer. */
