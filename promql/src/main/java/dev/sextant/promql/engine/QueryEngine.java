@@ -219,6 +219,14 @@ public final class QueryEngine {
     }
 
     private static Matrix evalRange(Evaluator ev, Expr expr, long start, long end, long step, long[] sortNanos) {
+        Matrix seriesMajor = SeriesMajorRange.tryEval(ev, expr, start, end, step);
+        if (seriesMajor != null) {
+            List<SeriesPoints> out = new ArrayList<>(seriesMajor.series());
+            long sortStart = System.nanoTime();
+            out.sort((a, b) -> a.metric().compareTo(b.metric()));
+            sortNanos[0] = System.nanoTime() - sortStart;
+            return new Matrix(out);
+        }
         Map<Labels, Evaluator.SeriesBuilder> byLabels = new HashMap<>();
         // Result label sets repeat at every step; drop names once per input label set.
         Map<Labels, Labels> dropped = new IdentityHashMap<>();
