@@ -195,8 +195,26 @@ public final class PromFormat {
         if (digits <= 0) {
             return false;
         }
-        double d = Double.parseDouble(digits + "E" + q);
+        double d;
+        if (digits < (1L << 53) && q >= -22 && q <= 22) {
+            // Both operands are exact doubles and IEEE multiplication and division round
+            // correctly, so this is the double nearest to digits·10^q: what parsing gives.
+            d = q >= 0 ? digits * POW10[q] : digits / POW10[-q];
+        } else {
+            d = Double.parseDouble(digits + "E" + q);
+        }
         return d == Math.abs(v);
+    }
+
+    /** 10^0 .. 10^22, all exact doubles. */
+    private static final double[] POW10 = new double[23];
+
+    static {
+        double p = 1;
+        for (int i = 0; i < POW10.length; i++) {
+            POW10[i] = p;
+            p *= 10;
+        }
     }
 
     /** {@code digits × 10^q} in plain notation, or in Go's 'e' form. */
