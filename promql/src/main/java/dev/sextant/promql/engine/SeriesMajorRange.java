@@ -40,6 +40,8 @@ final class SeriesMajorRange {
             e = p.expr();
         }
         int steps = (int) Math.min(Integer.MAX_VALUE - 8, (end - start) / step + 1);
+        // As evalStep does before each step: a query already past its deadline (or canceled) stops.
+        ev.ctx.checkDeadline();
         if (e instanceof VectorSelector vs && !vs.smoothed() && !vs.anchored()) {
             return selector(ev, vs, start, step, steps);
         }
@@ -86,7 +88,7 @@ final class SeriesMajorRange {
             if (n > 0) {
                 out.add(new SeriesPoints(s.labels, Arrays.copyOf(ts, n), Arrays.copyOf(vals, n), n));
             }
-            if ((++checked & 255) == 0) {
+            if ((++checked & 63) == 0) {
                 ctx.checkDeadline();
             }
         }
@@ -162,7 +164,7 @@ final class SeriesMajorRange {
             if (n > 0) {
                 out.add(new SeriesPoints(labels[si], Arrays.copyOf(ts, n), Arrays.copyOf(vals, n), n));
             }
-            if (((si + 1) & 255) == 0) {
+            if (((si + 1) & 63) == 0) {
                 ctx.checkDeadline();
             }
         }
