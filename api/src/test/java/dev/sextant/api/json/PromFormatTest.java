@@ -94,4 +94,46 @@ class PromFormatTest {
         }
         assertThat(checked).isGreaterThan(700_000);
     }
+
+    /** The BigDecimal-free digit search (all magnitudes, large integers included) agrees with the BigDecimal one. */
+    @org.junit.jupiter.api.Test
+    void digitSearchMatchesBigDecimalSearch() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        int checked = 0;
+        for (int i = 0; i < 1_000_000; i++) {
+            double v = switch (i % 4) {
+                case 0 -> Double.longBitsToDouble(r.nextLong());                       // any bit pattern
+                case 1 -> (double) r.nextLong(1_000_000_000_000_000L, Long.MAX_VALUE);  // integers >= 1e15
+                case 2 -> r.nextDouble() * Math.pow(10, r.nextInt(-30, 30));           // 16-17 digits, any scale
+                default -> r.nextLong(1, 1_000_000L) * Math.pow(10, r.nextInt(-25, 25)); // short digits, any scale
+            };
+            if (!Double.isFinite(v) || v == 0 || (Math.abs(v) < 1e15 && v == Math.rint(v))) {
+                continue;
+            }
+            assertThat(PromFormat.value(v)).as("value %s", Double.toString(v)).isEqualTo(PromFormat.valueSlow(v));
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(900_000);
+    }
+
+    /** Matrix points write timestamps straight into a char array: the same text as PromFormat.timestamp. */
+    @org.junit.jupiter.api.Test
+    void pointTimestampsMatchTimestampText() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        char[] c = new char[40];
+        for (int i = 0; i < 200_000; i++) {
+            long ms = switch (i % 4) {
+                case 0 -> r.nextLong(0, 4_000_000_000_000L);
+                case 1 -> r.nextLong(-4_000_000_000_000L, 0);
+                case 2 -> r.nextLong(0, 4_000_000_000L) * 1000;
+                default -> r.nextLong();
+            };
+            int n = JsonOut.timestampChars(ms, c, 3);
+            assertThat(new String(c, 3, n - 3)).as("ms %d", ms).isEqualTo(PromFormat.timestamp(ms));
+        }
+        for (long ms : new long[] {0, 1, 999, 1000, 1001, -1, -1000, Long.MAX_VALUE, Long.MIN_VALUE}) {
+            int n = JsonOut.timestampChars(ms, c, 0);
+            assertThat(new String(c, 0, n)).as("ms %d", ms).isEqualTo(PromFormat.timestamp(ms));
+        }
+    }
 }

@@ -26,6 +26,7 @@ final class Aggregations {
     /** Group keys per aggregation and input label set; input labels are shared across steps. */
     private final Map<AggregateExpr, Map<Labels, Labels>> keyCache = new java.util.IdentityHashMap<>();
     private final KeyTable keyTable = new KeyTable();
+    private final Map<AggregateExpr, StepMemo> memo = new java.util.IdentityHashMap<>();
 
     Aggregations(Evaluator ev) {
         this.ev = ev;
@@ -82,8 +83,11 @@ final class Aggregations {
             default -> { }
         }
         Map<Labels, Group> groups = new LinkedHashMap<>();
-        for (Elem e : in.elems()) {
-            Labels key = groupKey(a, e);
+        List<Elem> elems = in.elems();
+        Labels[] keys = groupKeys(a, elems);
+        for (int idx = 0, size = elems.size(); idx < size; idx++) {
+            Elem e = elems.get(idx);
+            Labels key = keys[idx];
             Group g = groups.get(key);
             double v = e.v;
             if (g != null) {
@@ -148,8 +152,9 @@ final class Aggregations {
                     g.count = 0;
                 }
             }
-            for (Elem e : in.elems()) {
-                Group g = groups.get(groupKey(a, e));
+            for (int idx = 0, size = elems.size(); idx < size; idx++) {
+                Elem e = elems.get(idx);
+                Group g = groups.get(keys[idx]);
                 if (g.overflow) {
                     g.count++;
                     double cur = g.mean[0] + g.mean[1];
@@ -180,6 +185,67 @@ final class Aggregations {
         double delta = v - (g.mean[0] + g.mean[1]);
         Stats.kahanAdd(delta / count, g.mean);
         Stats.kahanAdd(delta * (v - (g.mean[0] + g.mean[1])), g.aux);
+    }
+
+    /**
+     * The group key of every element, valid until the next call for the same aggregation. Over
+     * many steps the input usually holds the same label sets (the same objects, from the loaded
+     * series) in the same order, minus series without a value at a step, so each element is first
+     * matched by reference against the next few elements of the previous step's input; only the
+     * rest go through {@link #groupKey}.
+     */
+    private Labels[] groupKeys(AggregateExpr a, List<Elem> elems) {
+        int size = elems.size();
+        if (ev.ctx.start == ev.ctx.end) {
+            Labels[] keys = new Labels[size];
+            for (int i = 0; i < size; i++) {
+                keys[i] = groupKey(a, elems.get(i));
+            }
+            return keys;
+        }
+        StepMemo m = memo.get(a);
+        if (m == null) {
+            m = new StepMemo();
+            memo.put(a, m);
+        }
+        Labels[] prevIn = m.in;
+        Labels[] prevKeys = m.keys;
+        int prevN = m.n;
+        Labels[] in = m.spareIn.length >= size ? m.spareIn : new Labels[size];
+        Labels[] keys = m.spareKeys.length >= size ? m.spareKeys : new Labels[size];
+        int j = 0;
+        for (int i = 0; i < size; i++) {
+            Elem e = elems.get(i);
+            Labels l = e.labels;
+            Labels key = null;
+            for (int p = j, lim = Math.min(prevN, j + 4); p < lim; p++) {
+                if (prevIn[p] == l) {
+                    key = prevKeys[p];
+                    j = p + 1;
+                    break;
+                }
+            }
+            if (key == null) {
+                key = groupKey(a, e);
+            }
+            in[i] = l;
+            keys[i] = key;
+        }
+        m.spareIn = prevIn;
+        m.spareKeys = prevKeys;
+        m.in = in;
+        m.keys = keys;
+        m.n = size;
+        return keys;
+    }
+
+    /** The previous step's input label sets and group keys of one aggregation, and spare arrays. */
+    private static final class StepMemo {
+        Labels[] in = new Labels[0];
+        Labels[] keys = new Labels[0];
+        Labels[] spareIn = new Labels[0];
+        Labels[] spareKeys = new Labels[0];
+        int n;
     }
 
     private Labels groupKey(AggregateExpr a, Elem e) {

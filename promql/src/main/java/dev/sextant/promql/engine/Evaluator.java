@@ -189,6 +189,15 @@ final class Evaluator {
         return eval(expr, t);
     }
 
+    /** Sample counts of a range query evaluated series by series: per step, as evalStep would count them. */
+    void countSteps(long start, long step, long[] perStep) {
+        for (int k = 0; k < perStep.length; k++) {
+            samplesInStep = 0;
+            sampleStats.step(start + k * step);
+            countSamples(perStep[k]);
+        }
+    }
+
     void countSamples(long n) {
         samplesInStep += n;
         sampleStats.add(n, samplesInStep);
@@ -578,7 +587,7 @@ final class Evaluator {
         return new Vec(out);
     }
 
-    private void warnIfNotCounter(Labels labels, int pos) {
+    void warnIfNotCounter(Labels labels, int pos) {
         String metric = labels.metricName();
         if (!metric.isEmpty() && !metric.endsWith("_total") && !metric.endsWith("_sum")
                 && !metric.endsWith("_count") && !metric.endsWith("_bucket")) {

@@ -219,17 +219,51 @@ public final class QueryEngine {
     }
 
     private static Matrix evalRange(Evaluator ev, Expr expr, long start, long end, long step, long[] sortNanos) {
+        Matrix seriesMajor = SeriesMajorRange.tryEval(ev, expr, start, end, step);
+        if (seriesMajor != null) {
+            List<SeriesPoints> out = new ArrayList<>(seriesMajor.series());
+            long sortStart = System.nanoTime();
+            out.sort((a, b) -> a.metric().compareTo(b.metric()));
+            sortNanos[0] = System.nanoTime() - sortStart;
+            return new Matrix(out);
+        }
         Map<Labels, Evaluator.SeriesBuilder> byLabels = new HashMap<>();
-        Set<Labels> seen = new HashSet<>();
         // Result label sets repeat at every step; drop names once per input label set.
         Map<Labels, Labels> dropped = new IdentityHashMap<>();
+        // The previous step's elements (label set objects, name dropping) and their builders: the
+        // next step usually has the same ones in the same order, found by reference.
+        Labels[] prevIn = new Labels[0];
+        boolean[] prevDrop = new boolean[0];
+        Evaluator.SeriesBuilder[] prevB = new Evaluator.SeriesBuilder[0];
+        int prevN = 0;
+        Labels[] curIn = prevIn;
+        boolean[] curDrop = prevDrop;
+        Evaluator.SeriesBuilder[] curB = prevB;
         for (long t = start; t <= end; t += step) {
             EvalValue v = ev.evalStep(expr, t);
             if (v instanceof Sc s) {
                 byLabels.computeIfAbsent(Labels.EMPTY, Evaluator.SeriesBuilder::new).add(t, s.v());
-            } else {
-                seen.clear();
-                for (Elem e : ((Vec) v).elems()) {
+                continue;
+            }
+            List<Elem> elems = ((Vec) v).elems();
+            int size = elems.size();
+            if (curIn.length < size) {
+                curIn = new Labels[size];
+                curDrop = new boolean[size];
+                curB = new Evaluator.SeriesBuilder[size];
+            }
+            int j = 0;
+            for (int i = 0; i < size; i++) {
+                Elem e = elems.get(i);
+                Evaluator.SeriesBuilder b = null;
+                for (int p = j, lim = Math.min(prevN, j + 4); p < lim; p++) {
+                    if (prevIn[p] == e.labels && prevDrop[p] == e.dropName) {
+                        b = prevB[p];
+                        j = p + 1;
+                        break;
+                    }
+                }
+                if (b == null) {
                     Labels l = e.labels;
                     if (e.dropName) {
                         l = dropped.get(e.labels);
@@ -240,12 +274,27 @@ public final class QueryEngine {
                             }
                         }
                     }
-                    if (!seen.add(l)) {
-                        throw duplicate();
-                    }
-                    byLabels.computeIfAbsent(l, Evaluator.SeriesBuilder::new).add(t, e.v);
+                    b = byLabels.computeIfAbsent(l, Evaluator.SeriesBuilder::new);
                 }
+                // Two elements of one step with the same result labels meet in one builder.
+                if (b.n > 0 && b.ts[b.n - 1] == t) {
+                    throw duplicate();
+                }
+                b.add(t, e.v);
+                curIn[i] = e.labels;
+                curDrop[i] = e.dropName;
+                curB[i] = b;
             }
+            Labels[] ti = prevIn;
+            boolean[] td = prevDrop;
+            Evaluator.SeriesBuilder[] tb = prevB;
+            prevIn = curIn;
+            prevDrop = curDrop;
+            prevB = curB;
+            prevN = size;
+            curIn = ti;
+            curDrop = td;
+            curB = tb;
         }
         List<SeriesPoints> out = new ArrayList<>(byLabels.size());
         for (Evaluator.SeriesBuilder b : byLabels.values()) {

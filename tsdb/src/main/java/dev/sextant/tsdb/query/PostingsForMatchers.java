@@ -21,15 +21,25 @@ public final class PostingsForMatchers {
         }
         long[] acc = null;
         List<long[]> subtract = new ArrayList<>();
+        // Equality matchers first: one list each, usually the smallest. A regex matcher then only
+        // filters what is left instead of building the union of all its values' lists.
+        for (Matcher m : matchers) {
+            if (!m.matchesEmpty() && m.type() == Matcher.Type.EQUAL) {
+                long[] p = ix.postings(m.name(), m.value());
+                acc = acc == null ? p : Postings.intersect(acc, p);
+                if (acc.length == 0) {
+                    return Postings.EMPTY;
+                }
+            }
+        }
         for (Matcher m : matchers) {
             if (m.matchesEmpty()) {
                 long[] bad = valuesPostings(ix, m, false);
                 if (bad.length > 0) {
                     subtract.add(bad);
                 }
-            } else {
-                long[] p = m.type() == Matcher.Type.EQUAL ? ix.postings(m.name(), m.value()) : valuesPostings(ix, m, true);
-                acc = acc == null ? p : Postings.intersect(acc, p);
+            } else if (m.type() != Matcher.Type.EQUAL) {
+                acc = acc == null ? valuesPostings(ix, m, true) : retainMatching(ix, m, acc);
                 if (acc.length == 0) {
                     return Postings.EMPTY;
                 }
@@ -42,6 +52,37 @@ public final class PostingsForMatchers {
             acc = Postings.subtract(acc, s);
         }
         return acc;
+    }
+
+    /**
+     * {@code acc} ∩ (union of the postings of the values matching {@code m}). When {@code acc} is
+     * much shorter than those lists together, each of its refs is looked up by binary search
+     * instead of merging the lists.
+     */
+    private static long[] retainMatching(IndexReader ix, Matcher m, long[] acc) {
+        List<long[]> lists = new ArrayList<>();
+        long total = 0;
+        for (String v : ix.labelValues(m.name())) {
+            if (m.matches(v)) {
+                long[] p = ix.postings(m.name(), v);
+                lists.add(p);
+                total += p.length;
+            }
+        }
+        if ((long) acc.length * 16 > total) {
+            return Postings.intersect(acc, Postings.merge(lists));
+        }
+        long[] out = new long[acc.length];
+        int n = 0;
+        for (long ref : acc) {
+            for (long[] p : lists) {
+                if (java.util.Arrays.binarySearch(p, ref) >= 0) {
+                    out[n++] = ref;
+                    break;
+                }
+            }
+        }
+        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
     }
 
     /** Union of postings of values of the matcher's label for which {@code matches(v) == want}. */
