@@ -116,7 +116,11 @@ final class SampleIngester {
                         }
                         long t = honorTs && explicit ? p.timestampMillis() : ts;
                         try {
-                            cache.setRef(entry, app.append(cache.ref(entry), cache.labels(entry), t, p.value()));
+                            long ref = cache.ref(entry);
+                            long got = app.append(ref, cache.labels(entry), t, p.value());
+                            if (got != ref) {
+                                adoptRef(app, entry, got);
+                            }
                         } catch (StorageException ex) {
                             rejected++; // out of order, duplicate, too far in the future: dropped, counted
                         }
@@ -171,7 +175,11 @@ final class SampleIngester {
                 continue;
             }
             try {
-                cache.setRef(e, app.append(cache.ref(e), cache.labels(e), ts, StaleNaN.VALUE));
+                long ref = cache.ref(e);
+                long got = app.append(ref, cache.labels(e), ts, StaleNaN.VALUE);
+                if (got != ref) {
+                    adoptRef(app, e, got);
+                }
             } catch (StorageException ex) {
                 // A newer sample already exists (e.g. the series moved to another target): nothing to mark.
             }
@@ -200,9 +208,32 @@ final class SampleIngester {
         rejected = 0;
     }
 
+    /**
+     * Keeps a new storage ref and, when the storage offers it, the storage's own {@code Labels}
+     * instance for the series. The storage checks a ref against the labels passed with it; with its own
+     * instance that check is an identity comparison instead of a walk over every label string (in a
+     * profile of 200 targets x 1,000 series that walk was a quarter of the server's CPU), and the
+     * cache holds no second copy of the label strings. Only runs when the ref changes: the first
+     * append of a series, or after the storage dropped and re-created it.
+     */
+    private void adoptRef(Appender app, int entry, long ref) {
+        cache.setRef(entry, ref);
+        Labels stored = app.storedLabels(ref);
+        if (stored != null && stored != cache.labels(entry) && stored.equals(cache.labels(entry))) {
+            cache.setLabels(entry, stored);
+        }
+    }
+
     private void appendSafe(Appender app, int i, long ts, double v) {
         try {
-            reportRefs[i] = app.append(reportRefs[i], reportLabels[i], ts, v);
+            long ref = reportRefs[i];
+            reportRefs[i] = app.append(ref, reportLabels[i], ts, v);
+            if (reportRefs[i] != ref) {
+                Labels stored = app.storedLabels(reportRefs[i]);
+                if (stored != null && stored.equals(reportLabels[i])) {
+                    reportLabels[i] = stored;
+                }
+            }
         } catch (StorageException e) {
             // Out of order after a clock step: skip this report sample.
         }

@@ -124,6 +124,11 @@ public final class ScrapeCache {
         return lsets[e];
     }
 
+    /** Replaces an entry's labels with an equal instance (the storage's own copy). */
+    void setLabels(int e, Labels lset) {
+        lsets[e] = lset;
+    }
+
     byte flags(int e) {
         return flags[e];
     }
