@@ -35,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@link Labels} (allocates, as a cache miss does).
  *   <li>{@code scrapeCached}: the steady state of a scrape loop: {@code SampleIngester.ingest}
  *       (parse, hash of the series bytes, scrape-cache lookup, append with the cached ref and labels,
- *       staleness bookkeeping) on a cache already filled by earlier scrapes of the same body, into
+ *       staleness bookkeeping; series in the previous scrape's order are matched by an order hint,
+ *       a byte comparison, instead) on a cache already filled by earlier scrapes of the same body, into
  *       an appender that only counts. Storage cost is not included (see {@code HeadAppendBench}).
  * </ul>
  *

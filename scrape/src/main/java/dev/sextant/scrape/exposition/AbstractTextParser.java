@@ -1,7 +1,11 @@
 package dev.sextant.scrape.exposition;
 
 import dev.sextant.tsdb.model.LabelsBuilder;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Lexing shared by the Prometheus text and OpenMetrics parsers: series text (name and label set),
@@ -9,6 +13,8 @@ import java.nio.charset.StandardCharsets;
  * decoded on demand. Not thread-safe.
  */
 abstract class AbstractTextParser implements ExpositionParser {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     protected byte[] buf;
     protected int pos;
     protected int end;
@@ -31,6 +37,13 @@ abstract class AbstractTextParser implements ExpositionParser {
     protected boolean exHasTs;
     protected long exTs;
 
+    /** The series text expected next ({@link #expectSeries}), or null. */
+    protected byte[] hint;
+    /** Whether the current sample matched {@link #hint}. */
+    protected boolean hintMatched;
+    /** Whether the current sample's name/label ranges are still to be recorded (after a hint match). */
+    private boolean rangesPending;
+
     // Current metadata entry and the family in effect.
     protected String familyName;
     protected MetricType type;
@@ -49,8 +62,65 @@ abstract class AbstractTextParser implements ExpositionParser {
         this.pos = off;
         this.end = off + len;
         this.lineNo = 0;
+        this.hintMatched = false;
+        this.rangesPending = false;
         this.typeNameEnd = -1;
         this.currentType = MetricType.UNKNOWN;
+    }
+
+    @Override
+    public void expectSeries(byte[] series) {
+        hint = series;
+    }
+
+    @Override
+    public boolean seriesMatchedHint() {
+        return hintMatched;
+    }
+
+    /**
+     * The series of a sample line starting at p (line end le): the hinted bytes when the line starts
+     * with them followed by whitespace (and, for a bare name in the lenient text format, not by a label
+     * set after more whitespace), else a full scan. Returns the index after the series text.
+     */
+    protected int seriesAt(int p, int le) throws ParseException {
+        byte[] h = hint;
+        if (h != null) {
+            int n = h.length;
+            int q = p + n;
+            if (n > 0 && q < le && isWs(buf[q]) && Arrays.equals(buf, p, q, h, 0, n)
+                    && (h[n - 1] == '}' || !lenientWhitespace() || !labelSetFollows(q, le))) {
+                seriesStart = p;
+                seriesEnd = q;
+                hintMatched = true;
+                rangesPending = true;
+                return q;
+            }
+        }
+        hintMatched = false;
+        return scanSeries(p, le);
+    }
+
+    private boolean labelSetFollows(int p, int le) {
+        int q = skipWs(p, le);
+        return q < le && buf[q] == '{';
+    }
+
+    /** First index of '\n' in buf[from, to), or to; eight bytes per step. */
+    protected int lineEnd(int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(buf, i) ^ 0x0A0A0A0A0A0A0A0AL;
+            long t = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            if (t != 0) {
+                // The lowest flagged byte is exact (false positives only appear above a real match).
+                return i + (Long.numberOfTrailingZeros(t) >>> 3);
+            }
+        }
+        while (i < to && buf[i] != '\n') {
+            i++;
+        }
+        return i;
     }
 
     @Override
@@ -178,6 +248,7 @@ abstract class AbstractTextParser implements ExpositionParser {
      * the series text.
      */
     protected int scanSeries(int p, int lim) throws ParseException {
+        rangesPending = false;
         seriesStart = p;
         nameStart = p;
         nameEnd = scanName(p, lim);
@@ -297,6 +368,10 @@ abstract class AbstractTextParser implements ExpositionParser {
 
     @Override
     public void labels(LabelsBuilder b) throws ParseException {
+        if (rangesPending) {
+            // The ranges of a hinted series were not recorded: lex it now (same bytes, same result).
+            scanSeries(seriesStart, seriesEnd);
+        }
         MetricType saved = currentType;
         if (!sampleInCurrentFamily()) {
             currentType = MetricType.UNKNOWN;

@@ -33,6 +33,22 @@ public interface ExpositionParser {
     /** End (exclusive) of the current sample's series text. */
     int seriesEnd();
 
+    /**
+     * Offers the series text the caller expects on the next sample line (a scrape cache knows the order
+     * of the previous scrape), or null for none. When the next sample line starts with exactly these
+     * bytes followed by the separator the series would end at, the parser takes them as the series
+     * without lexing them again and {@link #seriesMatchedHint()} is true for that sample. The caller
+     * must only offer bytes that this parser accepted as a whole series text before (lexing identical
+     * bytes gives the identical result, so the outcome is the same as without the hint); the array is
+     * borrowed until the next call. Default: hints are ignored.
+     */
+    default void expectSeries(byte[] series) {}
+
+    /** Whether the current sample's series text is the one offered by {@link #expectSeries}. */
+    default boolean seriesMatchedHint() {
+        return false;
+    }
+
     /** The current sample's value. */
     double value();
 

@@ -36,10 +36,7 @@ public final class OpenMetricsParser extends AbstractTextParser {
             throw error("data does not end with # EOF");
         }
         int ls = pos;
-        int le = ls;
-        while (le < end && buf[le] != '\n') {
-            le++;
-        }
+        int le = lineEnd(ls, end);
         pos = Math.min(le + 1, end);
         lineNo++;
         if (le == ls) {
@@ -131,7 +128,7 @@ public final class OpenMetricsParser extends AbstractTextParser {
     }
 
     private void sample(int p, int le) throws ParseException {
-        p = scanSeries(p, le);
+        p = seriesAt(p, le);
         if (p >= le || buf[p] != ' ') {
             throw error(p >= le ? "expected value after metric" : "unexpected character '" + (char) buf[p] + "' after metric");
         }

@@ -18,10 +18,7 @@ public final class TextParser extends AbstractTextParser {
     public Entry next() throws ParseException {
         while (pos < end) {
             int ls = pos;
-            int le = ls;
-            while (le < end && buf[le] != '\n') {
-                le++;
-            }
+            int le = lineEnd(ls, end);
             pos = le + 1;
             lineNo++;
             int p = skipWs(ls, le);
@@ -130,7 +127,7 @@ public final class TextParser extends AbstractTextParser {
 
     private void sample(int p, int le) throws ParseException {
         hasExemplar = false;
-        p = scanSeries(p, le);
+        p = seriesAt(p, le);
         if (p >= le || !isWs(buf[p])) {
             throw error(p >= le ? "expected value after metric" : "unexpected character '" + (char) buf[p] + "' after metric");
         }

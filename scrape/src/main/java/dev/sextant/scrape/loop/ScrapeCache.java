@@ -26,6 +26,10 @@ public final class ScrapeCache {
     static final byte EXPLICIT_TS = 2;
     /** Entry flag: the series breaks a label limit. */
     static final byte LIMIT_VIOLATION = 4;
+    /** Entry flag: the text-format lexer accepted the series text (it may be offered as a hint). */
+    static final byte LEXED_TEXT = 8;
+    /** Entry flag: the OpenMetrics lexer accepted the series text. */
+    static final byte LEXED_OPENMETRICS = 16;
 
     private byte[][] keys = new byte[64][];
     private int[] hashes = new int[64];
@@ -108,6 +112,11 @@ public final class ScrapeCache {
         }
     }
 
+    /** The series text of an entry (owned by the cache; callers only read it). */
+    byte[] key(int e) {
+        return keys[e];
+    }
+
     int size() {
         return size;
     }
@@ -122,6 +131,11 @@ public final class ScrapeCache {
 
     Labels labels(int e) {
         return lsets[e];
+    }
+
+    /** Replaces an entry's labels with an equal instance (the storage's own copy). */
+    void setLabels(int e, Labels lset) {
+        lsets[e] = lset;
     }
 
     byte flags(int e) {

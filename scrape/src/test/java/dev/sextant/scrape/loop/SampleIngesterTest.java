@@ -108,4 +108,103 @@ class SampleIngesterTest {
         assertThat(second.log).containsExactly("{__name__=\"a\", job=\"j\"} 1.0 @5000");
         assertThat(in.added).isZero();
     }
+    /** An appender that keeps its own Labels instance per series, as the head does. */
+    static final class StoringAppender implements Appender {
+        final java.util.Map<Labels, Long> refs = new java.util.HashMap<>();
+        final java.util.Map<Long, Labels> stored = new java.util.HashMap<>();
+        final java.util.Map<Long, Integer> identityHits = new java.util.HashMap<>();
+        long appends;
+
+        @Override
+        public long append(long ref, Labels labels, long t, double v) {
+            appends++;
+            Labels own = stored.get(ref);
+            if (own == labels) {
+                identityHits.merge(ref, 1, Integer::sum);
+                return ref;
+            }
+            Long r = refs.get(labels);
+            if (r == null) {
+                r = (long) refs.size() + 1;
+                refs.put(labels, r);
+                stored.put(r, labels.toBuilder().build()); // an equal, distinct instance
+            }
+            return r;
+        }
+
+        @Override
+        public Labels storedLabels(long ref) {
+            return stored.get(ref);
+        }
+
+        @Override
+        public void commit() {}
+
+        @Override
+        public void rollback() {}
+    }
+
+    @Test
+    void cachedSeriesUseTheStoragesOwnLabels() {
+        byte[] body = "a{x=\"1\"} 1\nb 2\n".getBytes(StandardCharsets.UTF_8);
+        byte[] onlyA = "a{x=\"1\"} 1\n".getBytes(StandardCharsets.UTF_8);
+        ScrapeCache cache = new ScrapeCache();
+        SampleIngester in = new SampleIngester(cfg(), Labels.of("job", "j"), cache, 0);
+        TextParser p = new TextParser();
+        StoringAppender app = new StoringAppender();
+        assertThat(in.ingest(app, p, body, body.length, 1000)).isNull();
+        in.report(app, 1000, true, 0.1, 10_000, body.length);
+        for (int e = 0; e < cache.size(); e++) {
+            assertThat(cache.labels(e)).isSameAs(app.storedLabels(cache.ref(e)));
+        }
+        app.identityHits.clear();
+        assertThat(in.ingest(app, p, body, body.length, 2000)).isNull();
+        in.report(app, 2000, true, 0.1, 10_000, body.length);
+        // Every append of the second scrape (2 samples + 5 report series) carried the stored instance.
+        assertThat(app.identityHits.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(7);
+        // Stale markers go to the same series: b vanishes, its marker also hits by identity.
+        app.identityHits.clear();
+        assertThat(in.ingest(app, p, onlyA, onlyA.length, 3000)).isNull();
+        assertThat(app.identityHits.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(2);
+        assertThat(app.refs).hasSize(2 + SampleIngester.BASIC_REPORTS);
+    }
+    @Test
+    void reorderedAndChangedSeriesAreStillFoundWhenOrderHintsMiss() {
+        ScrapeCache cache = new ScrapeCache();
+        SampleIngester in = new SampleIngester(cfg(), Labels.of("job", "j"), cache, 0);
+        TextParser p = new TextParser();
+        RecordingAppender app = new RecordingAppender();
+        byte[] first = "a 1\nb{x=\"1\"} 2\nc 3\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(in.ingest(app, p, first, first.length, 1000)).isNull();
+        assertThat(in.added).isEqualTo(3);
+        app.log.clear();
+        // Same order: every series comes from a hint. Then reversed, then one changed and one new.
+        assertThat(in.ingest(app, p, first, first.length, 2000)).isNull();
+        byte[] reversed = "c 30\nb{x=\"1\"} 20\na 10\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(in.ingest(app, p, reversed, reversed.length, 3000)).isNull();
+        assertThat(in.added).isZero();
+        byte[] changed = "a 100\nb{x=\"2\"} 200\nc 300\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(in.ingest(app, p, changed, changed.length, 4000)).isNull();
+        assertThat(in.added).isEqualTo(1);
+        assertThat(app.log).containsExactly(
+                "{__name__=\"a\", job=\"j\"} 1.0 @2000", "{__name__=\"b\", job=\"j\", x=\"1\"} 2.0 @2000",
+                "{__name__=\"c\", job=\"j\"} 3.0 @2000",
+                "{__name__=\"c\", job=\"j\"} 30.0 @3000", "{__name__=\"b\", job=\"j\", x=\"1\"} 20.0 @3000",
+                "{__name__=\"a\", job=\"j\"} 10.0 @3000",
+                "{__name__=\"a\", job=\"j\"} 100.0 @4000", "{__name__=\"b\", job=\"j\", x=\"2\"} 200.0 @4000",
+                "{__name__=\"c\", job=\"j\"} 300.0 @4000", "{__name__=\"b\", job=\"j\", x=\"1\"} stale @4000");
+    }
+
+    @Test
+    void seriesAcceptedByTheTextLexerAreNotHintedToTheOpenMetricsLexer() {
+        ScrapeCache cache = new ScrapeCache();
+        SampleIngester in = new SampleIngester(cfg(), Labels.of("job", "j"), cache, 0);
+        // Blanks between name and label set: valid text format, invalid OpenMetrics.
+        byte[] text = "a {x=\"1\"} 1\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(in.ingest(new RecordingAppender(), new TextParser(), text, text.length, 1000)).isNull();
+        assertThat(in.ingest(new RecordingAppender(), new TextParser(), text, text.length, 2000)).isNull();
+        byte[] om = "a {x=\"1\"} 1\n# EOF\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(in.ingest(new RecordingAppender(), new dev.sextant.scrape.exposition.OpenMetricsParser(), om, om.length, 3000))
+                .startsWith("line 1:");
+    }
 }
