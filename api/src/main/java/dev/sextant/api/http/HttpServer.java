@@ -130,8 +130,18 @@ public final class HttpServer implements AutoCloseable {
             channel.close().syncUninterruptibly();
         }
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // Let running handlers hand their responses to the event loops before those stop: a
+        // /-/quit answers "Goodbye!" from a handler while another thread is already closing.
+        handlerPool.shutdown();
+        try {
+            if (!handlerPool.awaitTermination(5, TimeUnit.SECONDS)) {
+                handlerPool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            handlerPool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        handlerPool.shutdownNow();
         if (security != null) {
             security.close();
         }
