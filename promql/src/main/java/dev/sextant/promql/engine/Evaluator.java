@@ -57,6 +57,8 @@ final class Evaluator {
     private final Aggregations aggregations;
     private final SpecialFunctions specials;
     private long samplesInStep;
+    /** Samples held after {@link #load}, over all selectors (for tests). */
+    private long loadedSamples;
     /** Sample counts for the API's stats (read by QueryEngine after evaluation). */
     final SampleStats sampleStats = new SampleStats();
     /** Set while evaluating the range argument of rate/increase: smoothing uses the reset-adjusted counter. */
@@ -128,8 +130,44 @@ final class Evaluator {
         }
     }
 
+    /**
+     * The instant vector selectors of {@code e} that are evaluated only at the query's own step
+     * times (not inside a subquery or a range selector, without {@code @}, not anchored or smoothed,
+     * not under {@code info}), mapped to the first step time shifted by their offset. Such a selector
+     * needs, per step, only the newest sample at or before it, so {@link #load} keeps just those:
+     * memory per series is then bounded by the number of steps, not by the samples in the range.
+     */
+    static void stepSelectors(Expr e, QueryContext ctx, Map<VectorSelector, long[]> out) {
+        if (e instanceof VectorSelector vs) {
+            if (vs.at() == null && !vs.anchored() && !vs.smoothed()) {
+                out.put(vs, new long[] {ctx.start - ctx.millis(vs.offset()), Math.max(1, ctx.step)});
+            }
+        } else if (e instanceof ParenExpr p) {
+            stepSelectors(p.expr(), ctx, out);
+        } else if (e instanceof UnaryExpr u) {
+            stepSelectors(u.expr(), ctx, out);
+        } else if (e instanceof BinaryExpr b) {
+            stepSelectors(b.lhs(), ctx, out);
+            stepSelectors(b.rhs(), ctx, out);
+        } else if (e instanceof AggregateExpr a) {
+            stepSelectors(a.expr(), ctx, out);
+            if (a.param() != null) {
+                stepSelectors(a.param(), ctx, out);
+            }
+        } else if (e instanceof Call c && !c.function().name().equals("info")) {
+            for (Expr arg : c.args()) {
+                stepSelectors(arg, ctx, out);
+            }
+        }
+    }
+
     /** Selects every planned selector's series once. */
     void load(Querier querier, Map<VectorSelector, long[]> plan) {
+        load(querier, plan, Map.of());
+    }
+
+    /** As {@link #load(Querier, Map)}, keeping only the samples the steps read for {@code stepSelectors}. */
+    void load(Querier querier, Map<VectorSelector, long[]> plan, Map<VectorSelector, long[]> stepSelectors) {
         SampleIterator reuse = null;
         long total = 0;
         long checked = 0;
@@ -137,6 +175,10 @@ final class Evaluator {
             long mint = e.getValue()[0];
             long maxt = e.getValue()[1];
             Matcher[] matchers = e.getKey().matchers().toArray(new Matcher[0]);
+            long[] steps = stepSelectors.get(e.getKey());
+            boolean decimate = steps != null;
+            long base = decimate ? steps[0] : 0;
+            long stepMs = decimate ? steps[1] : 1;
             SeriesSet set = querier.select(false, SelectHints.of(mint, maxt), matchers);
             List<LoadedSeries> list = new ArrayList<>();
             while (set.next()) {
@@ -150,6 +192,15 @@ final class Evaluator {
                         long t = it.atT();
                         if (t > maxt) {
                             break;
+                        }
+                        if (decimate && n > 0) {
+                            // The previous sample is read by a step only if this one comes after
+                            // the first step at or after it; otherwise this one replaces it.
+                            long prev = scratchTs[n - 1];
+                            long k = prev <= base ? 0 : (prev - base + stepMs - 1) / stepMs;
+                            if (t <= base + k * stepMs) {
+                                n--;
+                            }
                         }
                         if (n == scratchTs.length) {
                             scratchTs = Arrays.copyOf(scratchTs, n * 2);
@@ -179,6 +230,11 @@ final class Evaluator {
             }
             data.put(e.getKey(), list);
         }
+        loadedSamples = total;
+    }
+
+    long loadedSamples() {
+        return loadedSamples;
     }
 
     /** Evaluates the root at one step; resets the per-step sample count. */

@@ -142,7 +142,9 @@ public final class QueryEngine {
                     : evalInstant(evaluator, expr, start, sortNanos);
         } else {
             try (Querier querier = storage.querier(mint, maxt)) {
-                evaluator.load(querier, plan);
+                Map<VectorSelector, long[]> stepSelectors = new IdentityHashMap<>();
+                Evaluator.stepSelectors(expr, ctx, stepSelectors);
+                evaluator.load(querier, plan, stepSelectors);
                 prepared = System.nanoTime();
                 value = range ? evalRange(evaluator, expr, start, end, step, sortNanos)
                         : evalInstant(evaluator, expr, start, sortNanos);
