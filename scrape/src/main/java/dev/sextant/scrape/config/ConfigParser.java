@@ -135,6 +135,10 @@ final class ConfigParser {
 
     private List<Path> expandGlob(YamlMap m, String key, String glob) {
         Path p = dir.resolve(glob);
+        if (p.getFileName() == null) {
+            // A root such as "/" names no file (it has no last path segment).
+            throw m.error(m.value(key), m.child(key), "not a file or a file pattern: " + glob);
+        }
         String last = p.getFileName().toString();
         List<Path> out = new ArrayList<>();
         if (!last.contains("*") && !last.contains("?") && !last.contains("[")) {
@@ -356,7 +360,8 @@ final class ConfigParser {
             f.allow(Set.of("files", "refresh_interval"));
             List<String> globs = new ArrayList<>();
             for (String gl : f.strings("files")) {
-                String name = Path.of(gl).getFileName().toString();
+                Path named = Path.of(gl).getFileName();
+                String name = named == null ? "" : named.toString();
                 if (!(name.endsWith(".json") || name.endsWith(".yml") || name.endsWith(".yaml"))) {
                     throw f.error(f.value("files"), f.child("files"), "path name \"" + gl + "\" is not valid for file discovery");
                 }

@@ -111,6 +111,20 @@ class ScrapeConfigFileTest {
     }
 
     @Test
+    void aRootPathIsAConfigErrorNotACrash(@TempDir Path dir) throws Exception {
+        // Found by ConfigFileFuzzTest: "/" has no file name.
+        Files.writeString(dir.resolve("main.yml"), "scrape_config_files: ['/']\n");
+        assertThatThrownBy(() -> ScrapeConfigFile.load(dir.resolve("main.yml")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("main.yml:1")
+                .hasMessageContaining("not a file or a file pattern: /");
+        Files.writeString(dir.resolve("sd.yml"),
+                "scrape_configs:\n  - job_name: a\n    file_sd_configs:\n      - files: ['/']\n");
+        assertThatThrownBy(() -> ScrapeConfigFile.load(dir.resolve("sd.yml")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("path name \"/\" is not valid for file discovery");
+    }
+
+    @Test
     void kubernetesExampleLoadsUnchanged() {
         ScrapeConfigFile f = ScrapeConfigFile.load(K8S_EXAMPLE);
         assertThat(f.global().keepDroppedTargets()).isEqualTo(100);
