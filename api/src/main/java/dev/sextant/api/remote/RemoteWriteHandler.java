@@ -74,7 +74,7 @@ public final class RemoteWriteHandler implements Handler {
                 raw = uncompress(request.body());
             } catch (IOException e) {
                 listener.rejected("decode");
-                return ApiResponse.text(400, e.getMessage() + "\n");
+                return WriteV2Ingester.withCounts(ApiResponse.text(400, e.getMessage() + "\n"), 0);
             }
             return WriteV2Ingester.ingest(raw, storage, listener);
         }

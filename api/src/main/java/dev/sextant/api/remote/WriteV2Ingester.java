@@ -116,7 +116,8 @@ final class WriteV2Ingester {
         return withCounts(ApiResponse.noContent(), written);
     }
 
-    private static ApiResponse withCounts(ApiResponse r, long samples) {
+    /** {@code r} with the written-count headers that every 2.0 answer carries, errors included. */
+    static ApiResponse withCounts(ApiResponse r, long samples) {
         Map<String, String> h = new LinkedHashMap<>(r.headers());
         h.put(SAMPLES_WRITTEN, Long.toString(samples));
         h.put(HISTOGRAMS_WRITTEN, "0");
