@@ -178,7 +178,7 @@ class RemoteWriteSenderTest {
                 SextantServer s = start(queue(first, ""))) {
             HttpFixture http = new HttpFixture(s.port());
             push(http, base, 50, "before_reload");
-            await("50 samples at the first receiver", 15_000, () -> first.distinctSamples() == 50);
+            await("50 samples at the first receiver", 60_000, () -> first.distinctSamples() == 50);
             Files.writeString(dir.resolve("prometheus.yml"), """
                     global:
                       external_labels: {replica: b}
@@ -187,7 +187,7 @@ class RemoteWriteSenderTest {
             assertThat(s.reload().status()).isEqualTo(200);
             // Same queue name: the new queue resumes at the old one's position, so nothing is re-sent.
             push(http, base + 50_000, 50, "after_reload");
-            await("50 new samples at the second receiver", 15_000, () -> second.distinctSamples() == 50);
+            await("50 new samples at the second receiver", 60_000, () -> second.distinctSamples() == 50);
             Thread.sleep(300);
             assertThat(second.samples).containsOnlyKeys("{__name__=\"after_reload\",job=\"app\",replica=\"b\"}");
             assertThat(first.samples.keySet()).noneMatch(k -> k.contains("after_reload"));
@@ -195,7 +195,7 @@ class RemoteWriteSenderTest {
             Files.writeString(dir.resolve("prometheus.yml"), "remote_write:\n  - {url: 'ftp://nope'}\n");
             assertThat(s.reload().status()).as("an invalid remote_write keeps the old configuration").isEqualTo(500);
             push(http, base + 100_000, 10, "after_bad_reload");
-            await("the old queue keeps sending", 15_000, () -> second.distinctSamples() == 60);
+            await("the old queue keeps sending", 60_000, () -> second.distinctSamples() == 60);
         }
     }
 
