@@ -81,7 +81,23 @@ public final class Main implements Callable<Integer> {
         return walCompression && !noWalCompression;
     }
 
+    /**
+     * The common fork-join pool's parallelism is one less than the processor count, so on one or
+     * two processors it is 1 and every {@code CompletableFuture} step that the JDK runs on the
+     * "default executor" starts a new thread instead: the JDK's {@code HttpClient.sendAsync}
+     * completes each response there, which cost a thread per scrape (10,854 threads in 165 s of
+     * 1,000 targets). At least 2 makes it a pool. Must run before anything touches the pool.
+     */
+    static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+    static void ensureCommonPoolParallelism() {
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() < 3) {
+            System.setProperty(COMMON_POOL_PARALLELISM, "2");
+        }
+    }
+
     public static void main(String[] args) {
+        ensureCommonPoolParallelism();
         int code = commandLine().execute(args);
         if (code != 0) {
             System.exit(code);

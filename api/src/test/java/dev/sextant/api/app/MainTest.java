@@ -17,6 +17,26 @@ class MainTest {
     Path dir;
 
     @Test
+    void theCommonPoolHasAtLeastTwoThreadsSoScrapeCompletionsDoNotStartThreads() {
+        String before = System.getProperty(Main.COMMON_POOL_PARALLELISM);
+        try {
+            System.clearProperty(Main.COMMON_POOL_PARALLELISM);
+            Main.ensureCommonPoolParallelism();
+            String expected = Runtime.getRuntime().availableProcessors() < 3 ? "2" : null;
+            assertThat(System.getProperty(Main.COMMON_POOL_PARALLELISM)).isEqualTo(expected);
+            System.setProperty(Main.COMMON_POOL_PARALLELISM, "7");
+            Main.ensureCommonPoolParallelism();
+            assertThat(System.getProperty(Main.COMMON_POOL_PARALLELISM)).as("an explicit setting is kept").isEqualTo("7");
+        } finally {
+            if (before == null) {
+                System.clearProperty(Main.COMMON_POOL_PARALLELISM);
+            } else {
+                System.setProperty(Main.COMMON_POOL_PARALLELISM, before);
+            }
+        }
+    }
+
+    @Test
     void prometheusFlagNamesAndDefaults() {
         Main main = new Main();
         new CommandLine(main).parseArgs("--web.enable-remote-write-receiver", "--query.timeout=30s",

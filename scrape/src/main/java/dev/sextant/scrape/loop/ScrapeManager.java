@@ -157,6 +157,12 @@ public final class ScrapeManager implements AutoCloseable {
         this.options = options;
         this.scheduler = Executors.newScheduledThreadPool(1, daemon("scrape-scheduler"));
         this.httpExecutor = Executors.newFixedThreadPool(options.httpThreads(), daemon("scrape-http"));
+        if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
+            // The JDK client completes every response on the CompletableFuture default executor,
+            // which is a thread per task when the common pool has parallelism 1 (1-2 processors).
+            LOG.warn("msg=\"the common fork-join pool has parallelism 1: every scrape will start a thread; "
+                    + "run with -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 (the sextant server sets it)\"");
+        }
     }
 
     private static ThreadFactory daemon(String name) {

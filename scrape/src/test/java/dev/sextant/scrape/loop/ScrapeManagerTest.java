@@ -99,6 +99,25 @@ class ScrapeManagerTest {
                 new TargetMetadata(t.labels(), "temp", "gauge", "", ""));
     }
 
+    /**
+     * The JDK client completes responses on the CompletableFuture default executor; with a common
+     * pool of parallelism 1 that started a thread per scrape. Surefire runs with parallelism 2, as
+     * the server does (Main sets it): scrapes must then reuse threads.
+     */
+    @Test
+    void scrapesDoNotStartAThreadEach() throws Exception {
+        assertThat(java.util.concurrent.ForkJoinPool.getCommonPoolParallelism()).isGreaterThanOrEqualTo(2);
+        targets.set("/t", FakeTargets.text("t 1\n"));
+        apply(job("t", "/t", ""));
+        awaitScrapes("t", 2);
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long threadsBefore = mx.getTotalStartedThreadCount();
+        int scrapesBefore = samples(storage, "up", "job", "t").size();
+        awaitScrapes("t", scrapesBefore + 10);
+        long started = mx.getTotalStartedThreadCount() - threadsBefore;
+        assertThat(started).as("threads started during 10 scrapes").isLessThan(5);
+    }
+
     @Test
     void gzipAndOpenMetricsAreDecoded() throws Exception {
         targets.set("/gz", FakeTargets.gzipText("gz_metric 7\n"));
