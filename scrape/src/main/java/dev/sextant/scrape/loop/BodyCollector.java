@@ -37,6 +37,24 @@ final class BodyCollector implements HttpResponse.BodySubscriber<BodyCollector> 
         this.limit = limit;
     }
 
+    long limit() {
+        return limit;
+    }
+
+    /**
+     * Makes room for {@code n} more bytes at {@code buf[len]}; false when they would pass the
+     * limit. For transports that copy into {@link #buf} themselves.
+     */
+    boolean reserve(int n) {
+        if (limit > 0 && (long) len + n > limit) {
+            return false;
+        }
+        if (len + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+        }
+        return true;
+    }
+
     /** Stops writing; the buffer stays with this collector. */
     void abandon() {
         abandoned = true;

@@ -233,17 +233,22 @@ final class HttpClients {
 
     /** Adds the Authorization header; files are read on every call so rotated secrets are used. */
     static void authorize(HttpRequest.Builder b, HttpClientConfig cfg) throws IOException {
+        authorize(b::header, cfg);
+    }
+
+    /** The {@code Authorization} header of the config, into {@code b}; credential files are read now. */
+    static void authorize(java.util.function.BiConsumer<String, String> b, HttpClientConfig cfg) throws IOException {
         if (cfg.basicAuth() != null) {
             HttpClientConfig.BasicAuth ba = cfg.basicAuth();
             String user = ba.usernameFile() != null ? Files.readString(Path.of(ba.usernameFile())).trim() : ba.username();
             String pass = ba.passwordFile() != null ? Files.readString(Path.of(ba.passwordFile())).trim()
                     : ba.password() == null ? "" : ba.password();
-            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + pass).getBytes(StandardCharsets.UTF_8)));
+            b.accept("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + pass).getBytes(StandardCharsets.UTF_8)));
         } else if (cfg.authorization() != null) {
             HttpClientConfig.Authorization a = cfg.authorization();
             String cred = a.credentialsFile() != null ? Files.readString(Path.of(a.credentialsFile())).trim() : a.credentials();
             if (cred != null && !cred.isEmpty()) {
-                b.header("Authorization", a.type() + " " + cred);
+                b.accept("Authorization", a.type() + " " + cred);
             }
         }
     }
@@ -255,6 +260,11 @@ final class HttpClients {
     /** Adds {@code http_headers}: {@code {Name: {values, secrets, files}}}; files are read per request. */
     @SuppressWarnings("unchecked")
     static void customHeaders(HttpRequest.Builder b, HttpClientConfig cfg) throws IOException {
+        customHeaders(b::header, cfg);
+    }
+
+    @SuppressWarnings("unchecked")
+    static void customHeaders(java.util.function.BiConsumer<String, String> b, HttpClientConfig cfg) throws IOException {
         if (cfg.httpHeaders() == null) {
             return;
         }
@@ -270,7 +280,7 @@ final class HttpClients {
                 }
                 for (Object item : (List<Object>) v) {
                     String value = kind.equals("files") ? Files.readString(Path.of(String.valueOf(item))).trim() : String.valueOf(item);
-                    b.header(e.getKey(), value);
+                    b.accept(e.getKey(), value);
                 }
             }
         }

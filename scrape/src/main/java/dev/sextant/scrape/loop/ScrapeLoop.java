@@ -64,6 +64,10 @@ final class ScrapeLoop {
     private volatile boolean running;
     private volatile boolean inFlight;
     private volatile BodyCollector current;
+    private final NettyScrapeClient.Conn nettyConn;
+    private final String requestTarget;
+    /** Set when the target answered with a redirect: from then on the JDK client, which follows them. */
+    private volatile boolean jdkOnly;
     private volatile long nextScheduledMs;
     private final Object lock = new Object();
 
@@ -75,6 +79,15 @@ final class ScrapeLoop {
 
     ScrapeLoop(Target target, ScrapeConfig cfg, Appendable storage, Clock clock, HttpClient client,
             Executor worker, ScrapeCache cache, long firstIter) {
+        this(target, cfg, storage, clock, client, null, worker, cache, firstIter);
+    }
+
+    /**
+     * @param netty the transport for plain-HTTP targets without a proxy, or null to use only the JDK
+     *     client
+     */
+    ScrapeLoop(Target target, ScrapeConfig cfg, Appendable storage, Clock clock, HttpClient client,
+            NettyScrapeClient netty, Executor worker, ScrapeCache cache, long firstIter) {
         this.target = target;
         this.worker = worker;
         this.cfg = cfg;
@@ -85,6 +98,22 @@ final class ScrapeLoop {
         this.ingester = new SampleIngester(cfg, target.publicLabels(), cache, firstIter);
         this.accept = HttpClients.acceptHeader(cfg.scrapeProtocols(),
                 cfg.metricNameEscapingScheme() == null ? "allow-utf-8" : cfg.metricNameEscapingScheme());
+        NettyScrapeClient.Conn conn = null;
+        String requestTarget = null;
+        if (netty != null && HttpClients.proxySelector(cfg.http()) == null) {
+            try {
+                URI u = URI.create(target.url());
+                if ("http".equalsIgnoreCase(u.getScheme()) && u.getHost() != null && u.getRawUserInfo() == null) {
+                    conn = netty.connection(u.getHost(), u.getPort() > 0 ? u.getPort() : 80);
+                    String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+                    requestTarget = u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
+                }
+            } catch (IllegalArgumentException e) {
+                conn = null; // the JDK client reports the bad URL on each scrape
+            }
+        }
+        this.nettyConn = conn;
+        this.requestTarget = requestTarget;
     }
 
     Target target() {
@@ -151,6 +180,9 @@ final class ScrapeLoop {
         if (c != null) {
             c.abandon();
         }
+        if (nettyConn != null) {
+            nettyConn.abandon();
+        }
         return nextScheduledMs;
     }
 
@@ -193,8 +225,72 @@ final class ScrapeLoop {
 
     /** Starts one scrape; used by {@link #tick} and by tests. */
     CompletableFuture<Void> scrapeAsync() {
+        if (nettyConn != null && !jdkOnly) {
+            return scrapeNetty();
+        }
+        return scrapeJdk(clock.millis(), System.nanoTime());
+    }
+
+    /** One scrape over the loop's kept-alive Netty connection; the parse and append run on the worker. */
+    private CompletableFuture<Void> scrapeNetty() {
         long start = clock.millis();
         long startNanos = System.nanoTime();
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        byte[] buf = spare;
+        spare = null;
+        if (buf == null) {
+            buf = new byte[64 * 1024];
+        }
+        BodyCollector collector = new BodyCollector(buf, cfg.bodySizeLimit());
+        java.util.ArrayList<String> headers = new java.util.ArrayList<>(16);
+        try {
+            java.util.function.BiConsumer<String, String> add = (n, v) -> {
+                headers.add(n);
+                headers.add(v);
+            };
+            add.accept("Accept", accept);
+            add.accept("Accept-Encoding", cfg.enableCompression() ? "gzip" : "identity");
+            add.accept("User-Agent", USER_AGENT);
+            add.accept("X-Prometheus-Scrape-Timeout-Seconds", timeoutSeconds(target.timeoutMs()));
+            HttpClients.authorize(add, cfg.http());
+            HttpClients.customHeaders(add, cfg.http());
+        } catch (IOException | RuntimeException e) {
+            completeNetty(start, startNanos, new NettyScrapeClient.Result(0, "", "", collector, e), result);
+            return result;
+        }
+        nettyConn.get(requestTarget, sink -> {
+            for (int i = 0; i < headers.size(); i += 2) {
+                sink.accept(headers.get(i), headers.get(i + 1));
+            }
+        }, target.timeoutMs(), collector, r -> {
+            try {
+                worker.execute(() -> completeNetty(start, startNanos, r, result));
+            } catch (RuntimeException e) { // the worker pool is shut down: the manager is closing
+                inFlight = false;
+                result.complete(null);
+            }
+        });
+        return result;
+    }
+
+    private void completeNetty(long start, long startNanos, NettyScrapeClient.Result r, CompletableFuture<Void> result) {
+        try {
+            if (r.error() == null && r.status() >= 300 && r.status() < 400 && cfg.http().followRedirects()) {
+                // Redirects are the JDK client's job; this and later scrapes of the target go there.
+                jdkOnly = true;
+                spare = r.body().buf;
+                scrapeJdk(start, startNanos).whenComplete((v, t) -> result.complete(null));
+                return;
+            }
+            finish(start, startNanos, r.status(), r.contentType(), r.contentEncoding(), r.body(), r.error());
+        } catch (RuntimeException e) {
+            LOG.error("scrape of {} failed unexpectedly", target.url(), e);
+        }
+        inFlight = false;
+        result.complete(null);
+    }
+
+    private CompletableFuture<Void> scrapeJdk(long start, long startNanos) {
         HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(target.url()))
                 .GET()
                 .timeout(Duration.ofMillis(target.timeoutMs()))
@@ -225,7 +321,14 @@ final class ScrapeLoop {
         return f.orTimeout(target.timeoutMs(), TimeUnit.MILLISECONDS)
                 .handle((resp, err) -> {
                     try {
-                        finish(start, startNanos, resp, err, collector);
+                        if (err != null || resp == null) {
+                            finish(start, startNanos, 0, "", "", collector, err != null ? err : new IOException("no response"));
+                        } else {
+                            finish(start, startNanos, resp.statusCode(),
+                                    resp.headers().firstValue("Content-Type").orElse(""),
+                                    resp.headers().firstValue("Content-Encoding").orElse(""),
+                                    resp.statusCode() == 200 ? resp.body() : collector, null);
+                        }
                     } catch (RuntimeException e) {
                         LOG.error("scrape of {} failed unexpectedly", target.url(), e);
                     } finally {
@@ -239,7 +342,8 @@ final class ScrapeLoop {
         return String.format(Locale.ROOT, "%s", ms % 1000 == 0 ? String.valueOf(ms / 1000) : String.valueOf(ms / 1000.0));
     }
 
-    private void finish(long start, long startNanos, HttpResponse<BodyCollector> resp, Throwable err, BodyCollector collector) {
+    private void finish(long start, long startNanos, int status, String contentType, String contentEncoding,
+            BodyCollector collector, Throwable err) {
         current = null;
         String error = null;
         ExpositionParser parser = null;
@@ -248,16 +352,15 @@ final class ScrapeLoop {
         if (err != null) {
             collector.abandon();
             error = describe(err);
-        } else if (resp.statusCode() != 200) {
+        } else if (status != 200) {
             spare = collector.buf;
-            error = "server returned HTTP status " + resp.statusCode() + " " + reason(resp.statusCode());
+            error = "server returned HTTP status " + status + " " + reason(status);
         } else {
-            BodyCollector c = resp.body();
+            BodyCollector c = collector;
             spare = keepable(c.buf, c.len);
             body = c.buf;
             len = c.len;
-            String enc = resp.headers().firstValue("Content-Encoding").orElse("");
-            if (enc.equalsIgnoreCase("gzip")) {
+            if (contentEncoding.equalsIgnoreCase("gzip")) {
                 try {
                     len = gunzip(body, len);
                     body = inflated;
@@ -266,7 +369,7 @@ final class ScrapeLoop {
                 }
             }
             if (error == null) {
-                String ct = resp.headers().firstValue("Content-Type").orElse("");
+                String ct = contentType;
                 parser = parserFor(ct);
                 if (parser == null) {
                     error = "received unsupported Content-Type \"" + ct + "\" and no fallback_scrape_protocol specified for target";
@@ -420,6 +523,12 @@ final class ScrapeLoop {
             return t.getCause().getMessage();
         }
         String m = t.getMessage();
+        if (t instanceof java.net.ConnectException && m != null && m.contains("refused")) {
+            // Both transports' exceptions (the JDK's and Netty's subclass) read as Prometheus's Go error.
+            URI u = URI.create(target.url());
+            return "Get \"" + target.url() + "\": dial tcp " + u.getHost() + ":" + (u.getPort() > 0 ? u.getPort()
+                    : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80) + ": connect: connection refused";
+        }
         return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 

@@ -54,6 +54,8 @@ public final class ScrapeManager implements AutoCloseable {
     private final Options options;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService httpExecutor;
+    /** Plain-HTTP scrapes; one I/O thread is plenty, the parsing runs on {@link #httpExecutor}. */
+    private final NettyScrapeClient netty = new NettyScrapeClient(1);
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private boolean closed;
 
@@ -68,7 +70,7 @@ public final class ScrapeManager implements AutoCloseable {
 
         Job(ScrapeConfig cfg) {
             this.cfg = cfg;
-            this.pool = new ScrapePool(cfg, storage, clock, scheduler, httpExecutor, options.offsetSeed());
+            this.pool = new ScrapePool(cfg, storage, clock, scheduler, httpExecutor, netty, options.offsetSeed());
         }
 
         void startDiscovery() {
@@ -278,5 +280,6 @@ public final class ScrapeManager implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        netty.close();
     }
 }

@@ -42,6 +42,7 @@ final class ScrapePool {
     private final long seed;
     private ScrapeConfig cfg;
     private HttpClient client;
+    private final NettyScrapeClient netty;
     private final Map<Key, ScrapeLoop> loops = new LinkedHashMap<>();
     private List<Labels> dropped = List.of();
     private int droppedCount;
@@ -51,6 +52,12 @@ final class ScrapePool {
     private boolean stopped;
 
     ScrapePool(ScrapeConfig cfg, Appendable storage, Clock clock, ScheduledExecutorService scheduler, Executor httpExecutor, long seed) {
+        this(cfg, storage, clock, scheduler, httpExecutor, null, seed);
+    }
+
+    ScrapePool(ScrapeConfig cfg, Appendable storage, Clock clock, ScheduledExecutorService scheduler, Executor httpExecutor,
+            NettyScrapeClient netty, long seed) {
+        this.netty = netty;
         this.cfg = cfg;
         this.storage = storage;
         this.clock = clock;
@@ -123,8 +130,8 @@ final class ScrapePool {
             if (!loops.containsKey(e.getKey())) {
                 ScrapeLoop prev = predecessors.get(e.getKey());
                 ScrapeLoop l = prev == null
-                        ? new ScrapeLoop(e.getValue(), cfg, storage, clock, client, httpExecutor, new ScrapeCache(), 0)
-                        : new ScrapeLoop(e.getValue(), cfg, storage, clock, client, httpExecutor, prev.cache(), prev.iteration());
+                        ? new ScrapeLoop(e.getValue(), cfg, storage, clock, client, netty, httpExecutor, new ScrapeCache(), 0)
+                        : new ScrapeLoop(e.getValue(), cfg, storage, clock, client, netty, httpExecutor, prev.cache(), prev.iteration());
                 loops.put(e.getKey(), l);
                 l.start(scheduler, seed);
             }

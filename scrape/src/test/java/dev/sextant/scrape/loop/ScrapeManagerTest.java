@@ -119,6 +119,22 @@ class ScrapeManagerTest {
     }
 
     @Test
+    void aRefusedConnectionReadsLikePrometheusError() throws Exception {
+        int port;
+        try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = ss.getLocalPort();
+        }
+        manager.applyConfig(ScrapeConfigFile.parse("test.yml", "scrape_configs:\n  - job_name: refused\n"
+                + "    scrape_interval: 400ms\n    scrape_timeout: 350ms\n"
+                + "    static_configs:\n      - targets: ['127.0.0.1:" + port + "']\n"));
+        awaitScrapes("refused", 1);
+        await("error recorded", () -> target("refused").map(t -> !t.lastError().isEmpty()).orElse(false));
+        assertThat(target("refused").orElseThrow().lastError()).isEqualTo(
+                "Get \"http://127.0.0.1:" + port + "/metrics\": dial tcp 127.0.0.1:" + port + ": connect: connection refused");
+        assertThat(lastValue(storage, "up", "job", "refused")).isEqualTo(0);
+    }
+
+    @Test
     void gzipAndOpenMetricsAreDecoded() throws Exception {
         targets.set("/gz", FakeTargets.gzipText("gz_metric 7\n"));
         targets.set("/om", FakeTargets.openMetrics("# TYPE om_total counter\nom_total 3 # {trace_id=\"a\"} 1\n# EOF\n"));
