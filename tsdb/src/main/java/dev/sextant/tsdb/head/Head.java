@@ -24,10 +24,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * <p>Writes go through {@link #appender()}: a commit logs the samples to the WAL (series records
  * are logged when a series is created, so they always precede its samples) and then appends them
  * to the series' chunks. Full chunks live off-heap in a {@code ChunkSlab} or in memory-mapped
- * {@code chunks_head} files; the open chunk is on the heap. On open, the WAL (checkpoint first, then segments) is replayed; a corrupt or torn
- * tail is logged and cut off, never fatal.
+ * {@code chunks_head} files; the open chunk is on the heap. On open, the chunks found in {@code
+ * chunks_head} are loaded (up to the first bad one), then the WAL (checkpoint first, then segments)
+ * is replayed: series records pick up their loaded chunks, and only samples after a series' last
+ * loaded chunk are re-encoded. A corrupt or torn WAL tail is logged and cut off, never fatal.
  *
  * <p>Thread-safety: thread-safe. Appenders and queriers are single-threaded objects. Chunk memory
  * freed by {@link #truncate(long)} is released only when no querier is open, so open queriers
@@ -97,6 +97,9 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     private volatile boolean closed;
 
     private final WalReplayProgress progress;
+    /** Set by the WAL replay on open: head chunks taken from chunks_head, WAL samples they already held. */
+    private long mmappedChunksLoaded;
+    private long walSamplesSkipped;
 
     private Head(Path walDir, Path chunksDir, HeadOptions options, long minValidTime, WalReplayProgress progress) {
         this.options = options;
@@ -147,6 +150,16 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     public static Head open(Path walDir, Path chunksDir, HeadOptions options, long minValidTime,
             WalReplayProgress progress) {
         return new Head(walDir, chunksDir, options, minValidTime, progress);
+    }
+
+    /** Full chunks the open took from {@code chunks_head} files instead of re-encoding them from the WAL. */
+    public long mmappedChunksLoaded() {
+        return mmappedChunksLoaded;
+    }
+
+    /** WAL samples the open skipped because a chunk loaded from {@code chunks_head} held them. */
+    public long walSamplesSkipped() {
+        return walSamplesSkipped;
     }
 
     /** Progress of the WAL replay done by open ({@code "done"} once open returned). */
@@ -369,8 +382,9 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             Checkpoint.removeTmp(walDir);
             Checkpoint.Ref cp = Checkpoint.last(walDir);
             int start = 0;
-            Map<Long, MemSeries> aliases = new HashMap<>();
-            long[] stats = new long[2];
+            // Series by the refs the WAL uses (aliases included), for the replaying thread only: no locks.
+            LongObjectMap<MemSeries> aliases = new LongObjectMap<>();
+            long[] stats = new long[4];
             int threads = ReplayShards.defaultThreads();
             shards = threads > 0 ? new ReplayShards(threads, this::replayOne) : null;
             if (cp != null) {
@@ -394,10 +408,24 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                 Wal.repair(walDir, c.segment(), c.offset());
                 this.stats.walCorruptions.increment();
             }
+            long dropped = slab.dropUnclaimed();
+            if (dropped > 0) {
+                LOG.info("dropped {} head chunks of series the WAL no longer holds", dropped);
+            }
+            if (slab instanceof HeadChunkFiles f) {
+                // Chunks of collected series may still be in the files: never hand their refs out again.
+                long cur;
+                while (f.maxLoadedRef() > (cur = lastRef.get()) && !lastRef.compareAndSet(cur, f.maxLoadedRef())) {
+                    // retry
+                }
+            }
             if (stats[0] > 0) {
                 LOG.warn("WAL replay dropped {} samples of unknown series", stats[0]);
             }
-            LOG.info("WAL replay done: {} series, {} samples", series.size(), stats[1]);
+            mmappedChunksLoaded = stats[2];
+            walSamplesSkipped = stats[3];
+            LOG.info("WAL replay done: {} series, {} samples re-encoded, {} head chunks loaded from chunks_head,"
+                    + " {} WAL samples already in them", series.size(), stats[1], stats[2], stats[3]);
         } finally {
             replaying = false;
             if (shards != null) {
@@ -407,7 +435,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
         }
     }
 
-    private WalCorruptionException replay(Path dir, List<Integer> segs, Map<Long, MemSeries> aliases, long[] stats)
+    private WalCorruptionException replay(Path dir, List<Integer> segs, LongObjectMap<MemSeries> aliases, long[] stats)
             throws IOException {
         List<Records.RefSeries> rs = new ArrayList<>();
         Records.SampleBatch batch = new Records.SampleBatch();
@@ -428,7 +456,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                     rs.clear();
                     err = Records.decodeSeries(rec, len, rs);
                     for (Records.RefSeries e : rs) {
-                        replaySeries(e, aliases);
+                        replaySeries(e, aliases, stats);
                     }
                 } else if (type == Records.SAMPLES || type == Records.SAMPLES_V2) {
                     batch.clear();
@@ -440,10 +468,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                     stones.size = 0;
                     err = Records.decodeTombstones(rec, len, stones);
                     for (int i = 0; i < stones.size; i++) {
-                        MemSeries s = series.getByRef(stones.refs[i]);
-                        if (s == null) {
-                            s = aliases.get(stones.refs[i]);
-                        }
+                        MemSeries s = aliases.get(stones.refs[i]);
                         if (s != null) {
                             synchronized (s) {
                                 s.deleted = Tombstones.addInterval(s.deleted, stones.mints[i], stones.maxts[i]);
@@ -490,14 +515,19 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
         }
     }
 
-    private void replaySeries(Records.RefSeries e, Map<Long, MemSeries> aliases) {
+    private void replaySeries(Records.RefSeries e, LongObjectMap<MemSeries> aliases, long[] stats) {
         MemSeries existing = series.getByLabels(e.labels());
+        MemSeries s;
         if (existing != null) {
-            if (existing.ref != e.ref()) {
-                aliases.put(e.ref(), existing);
-            }
+            s = existing;
+            // An alias (the same labels logged again under a new ref after the first was collected):
+            // its chunks in chunks_head stay unclaimed and are dropped; the WAL replays its samples.
         } else {
-            series.getOrCreate(e.labels(), this::newSeries, this::onCreate, e::ref);
+            s = series.getOrCreate(e.labels(), this::newSeries, this::onCreate, e::ref).series();
+            attachMapped(s, stats);
+        }
+        if (e.ref() != 0) {
+            aliases.put(e.ref(), s);
         }
         long cur;
         while (e.ref() > (cur = lastRef.get()) && !lastRef.compareAndSet(cur, e.ref())) {
@@ -505,21 +535,48 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
         }
     }
 
-    private void replaySamples(Records.SampleBatch b, Map<Long, MemSeries> aliases, long[] stats) {
+    /**
+     * Gives a series just created by replay the chunks chunks_head holds for its ref (those ending
+     * before the minimum valid time are freed): the WAL replay then skips its samples up to their
+     * end, so only the open chunk is re-encoded.
+     */
+    private void attachMapped(MemSeries s, long[] stats) {
+        MappedChunks m = slab.takeLoaded(s.ref);
+        if (m == null) {
+            return;
+        }
+        int from = 0;
+        while (from < m.n && m.maxts[from] < minValidTime) {
+            slab.free(m.handles[from++]);
+        }
+        if (from == m.n) {
+            return;
+        }
+        synchronized (s) {
+            s.attachMapped(m, from);
+        }
+        stats[2] += m.n - from;
+        this.stats.chunks.add(m.n - from);
+        // A chunk may straddle the minimum valid time; its older samples are in a block already.
+        updateTimes(Math.max(m.mints[from], minValidTime), m.lastMaxT());
+    }
+
+    private void replaySamples(Records.SampleBatch b, LongObjectMap<MemSeries> aliases, long[] stats) {
         long newChunks = 0;
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
         for (int i = 0; i < b.size; i++) {
-            MemSeries s = series.getByRef(b.refs[i]);
-            if (s == null) {
-                s = aliases.get(b.refs[i]);
-            }
+            MemSeries s = aliases.get(b.refs[i]);
             if (s == null) {
                 stats[0]++;
                 continue;
             }
             long t = b.ts[i];
             if (t < minValidTime) {
+                continue;
+            }
+            if (t <= s.mmMaxT) {
+                stats[3]++; // in a chunk loaded from chunks_head already
                 continue;
             }
             if (shards != null) {

@@ -46,6 +46,21 @@ public final class MappedRegion {
         }
     }
 
+    /**
+     * Maps an existing {@code file} (its bytes are kept) with room for {@code maxSize} bytes; the
+     * file is extended sparsely to that size until {@link #close(long)} truncates it.
+     */
+    public static MappedRegion open(Path file, long maxSize, MemoryTag tag) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new IOException("not a regular file: " + file);
+            }
+            return new MappedRegion(file, maxSize, tag);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Path file() {
         return file;
     }
