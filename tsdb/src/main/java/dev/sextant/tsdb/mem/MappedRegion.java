@@ -55,7 +55,15 @@ public final class MappedRegion {
             if (!Files.isRegularFile(file)) {
                 throw new IOException("not a regular file: " + file);
             }
-            return new MappedRegion(file, maxSize, tag);
+            byte[] first = new byte[1];
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                ch.read(java.nio.ByteBuffer.wrap(first), 0);
+            }
+            MappedRegion r = new MappedRegion(file, maxSize, tag);
+            // MappedBytes maps its chunk on the first write; reads before it see a placeholder of
+            // zeros. Writing back the byte that is there maps the existing contents.
+            r.write(0, first, 0, 1);
+            return r;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
