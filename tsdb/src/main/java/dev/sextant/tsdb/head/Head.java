@@ -68,6 +68,10 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     private ReplayShards shards;
     private long shardsAppendedSeen;
     private long shardsChunksSeen;
+    private long shardsSkippedSeen;
+    private long shardsUnknownSeen;
+    /** During replay: WAL refs that name an existing series under another ref (rare), for sharding by the series' ref. */
+    private LongObjectMap<MemSeries> aliasRefs;
     private final AtomicInteger readers = new AtomicInteger();
     private final List<long[]> pendingFree = new ArrayList<>();
     private final Object truncateLock = new Object();
@@ -378,6 +382,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
 
     private void replayWal() throws IOException {
         replaying = true;
+        aliasRefs = new LongObjectMap<>();
         try {
             Checkpoint.removeTmp(walDir);
             Checkpoint.Ref cp = Checkpoint.last(walDir);
@@ -428,6 +433,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                     + " {} WAL samples already in them", series.size(), stats[1], stats[2], stats[3]);
         } finally {
             replaying = false;
+            aliasRefs = null;
             if (shards != null) {
                 shards.close();
                 shards = null;
@@ -499,13 +505,20 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
         shardsAppendedSeen = shards.appended();
         this.stats.chunks.add(shards.newChunks() - shardsChunksSeen);
         shardsChunksSeen = shards.newChunks();
+        stats[3] += shards.skipped() - shardsSkippedSeen;
+        shardsSkippedSeen = shards.skipped();
+        stats[0] += shards.unknown() - shardsUnknownSeen;
+        shardsUnknownSeen = shards.unknown();
         if (shards.maxTime() != Long.MIN_VALUE) {
             updateTimes(shards.minTime(), shards.maxTime());
         }
     }
 
-    /** One replayed sample on a replay worker: 0 when dropped, else 1 + chunks started. */
+    /** One replayed sample on a replay worker: 0 when dropped, SKIPPED when a loaded chunk holds it, else 1 + chunks started. */
     private int replayOne(MemSeries s, long t, long bits) {
+        if (t <= s.mmMaxT) {
+            return ReplayShards.SKIPPED;
+        }
         synchronized (s) {
             int before = s.chunkCount();
             if (!s.append(t, bits, options.chunkRange(), options.samplesPerChunk(), slab)) {
@@ -525,9 +538,15 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
         } else {
             s = series.getOrCreate(e.labels(), this::newSeries, this::onCreate, e::ref).series();
             attachMapped(s, stats);
+            if (shards != null) {
+                shards.register(s);
+            }
         }
         if (e.ref() != 0) {
             aliases.put(e.ref(), s);
+            if (e.ref() != s.ref) {
+                aliasRefs.put(e.ref(), s);
+            }
         }
         long cur;
         while (e.ref() > (cur = lastRef.get()) && !lastRef.compareAndSet(cur, e.ref())) {
@@ -562,6 +581,28 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     }
 
     private void replaySamples(Records.SampleBatch b, LongObjectMap<MemSeries> aliases, long[] stats) {
+        if (shards != null) {
+            // Refs are resolved (and samples in loaded chunks skipped) on the workers.
+            boolean anyAlias = aliasRefs.size() > 0;
+            long[] refs = b.refs;
+            long[] ts = b.ts;
+            double[] vs = b.vs;
+            for (int i = 0; i < b.size; i++) {
+                long t = ts[i];
+                if (t < minValidTime) {
+                    continue;
+                }
+                long ref = refs[i];
+                if (anyAlias) {
+                    MemSeries a = aliasRefs.get(ref);
+                    if (a != null) {
+                        ref = a.ref;
+                    }
+                }
+                shards.add(ref, t, Double.doubleToRawLongBits(vs[i]));
+            }
+            return;
+        }
         long newChunks = 0;
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
@@ -577,10 +618,6 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             }
             if (t <= s.mmMaxT) {
                 stats[3]++; // in a chunk loaded from chunks_head already
-                continue;
-            }
-            if (shards != null) {
-                shards.add(s, t, Double.doubleToRawLongBits(b.vs[i]));
                 continue;
             }
             boolean added;
