@@ -72,6 +72,14 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     private long shardsUnknownSeen;
     /** During replay: WAL refs that name an existing series under another ref (rare), for sharding by the series' ref. */
     private LongObjectMap<MemSeries> aliasRefs;
+    /**
+     * During replay: for each WAL ref below {@link #SKIP_TABLE_MAX_REF}, the end of its series'
+     * loaded chunks (samples up to it are skipped on the reader, before sharding), else
+     * Long.MIN_VALUE. Refs are handed out sequentially (here and in Prometheus), so the table is
+     * dense, small (8 bytes per ref) and cache-friendly, unlike a map lookup per sample.
+     */
+    private long[] skipUpTo;
+    private static final long SKIP_TABLE_MAX_REF = 1 << 24;
     private final AtomicInteger readers = new AtomicInteger();
     private final List<long[]> pendingFree = new ArrayList<>();
     private final Object truncateLock = new Object();
@@ -383,6 +391,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     private void replayWal() throws IOException {
         replaying = true;
         aliasRefs = new LongObjectMap<>();
+        skipUpTo = new long[0];
         try {
             Checkpoint.removeTmp(walDir);
             Checkpoint.Ref cp = Checkpoint.last(walDir);
@@ -434,6 +443,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
         } finally {
             replaying = false;
             aliasRefs = null;
+            skipUpTo = null;
             if (shards != null) {
                 shards.close();
                 shards = null;
@@ -466,8 +476,9 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                     }
                 } else if (type == Records.SAMPLES || type == Records.SAMPLES_V2) {
                     batch.clear();
-                    err = type == Records.SAMPLES ? Records.decodeSamples(rec, len, batch)
+                    err = type == Records.SAMPLES ? Records.decodeSamples(rec, len, batch, skipUpTo)
                             : Records.decodeSamplesV2(rec, len, batch);
+                    stats[3] += batch.skipped;
                     replaySamples(batch, aliases, stats);
                 } else if (type == Records.TOMBSTONES) {
                     drainShards(stats);
@@ -547,6 +558,16 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             if (e.ref() != s.ref) {
                 aliasRefs.put(e.ref(), s);
             }
+            if (s.mmMaxT != Long.MIN_VALUE && e.ref() == s.ref && e.ref() > 0 && e.ref() < SKIP_TABLE_MAX_REF) {
+                int r = (int) e.ref();
+                if (r >= skipUpTo.length) {
+                    int n = Math.max(r + 1, skipUpTo.length * 2);
+                    int old = skipUpTo.length;
+                    skipUpTo = Arrays.copyOf(skipUpTo, n);
+                    Arrays.fill(skipUpTo, old, n, Long.MIN_VALUE);
+                }
+                skipUpTo[r] = s.mmMaxT;
+            }
         }
         long cur;
         while (e.ref() > (cur = lastRef.get()) && !lastRef.compareAndSet(cur, e.ref())) {
@@ -587,12 +608,19 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
             long[] refs = b.refs;
             long[] ts = b.ts;
             double[] vs = b.vs;
+            long[] skip = skipUpTo;
+            long minValid = minValidTime;
+            long skipped = 0;
             for (int i = 0; i < b.size; i++) {
                 long t = ts[i];
-                if (t < minValidTime) {
+                if (t < minValid) {
                     continue;
                 }
                 long ref = refs[i];
+                if (ref >= 0 && ref < skip.length && t <= skip[(int) ref]) {
+                    skipped++; // in a chunk loaded from chunks_head already
+                    continue;
+                }
                 if (anyAlias) {
                     MemSeries a = aliasRefs.get(ref);
                     if (a != null) {
@@ -601,6 +629,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                 }
                 shards.add(ref, t, Double.doubleToRawLongBits(vs[i]));
             }
+            stats[3] += skipped;
             return;
         }
         long newChunks = 0;

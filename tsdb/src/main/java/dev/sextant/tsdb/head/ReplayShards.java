@@ -61,7 +61,7 @@ final class ReplayShards implements AutoCloseable {
 
     private Worker worker(long ref) {
         long h = ref * 0x9E3779B97F4A7C15L;
-        return workers[(int) ((h >>> 32) % workers.length)];
+        return workers[(int) (((h >>> 32) * workers.length) >>> 32)];
     }
 
     /** Makes {@code s} known under its ref to the worker that gets its samples. */
