@@ -18,7 +18,9 @@ import dev.sextant.tsdb.wal.Checkpoint;
 import dev.sextant.tsdb.wal.Records;
 import dev.sextant.tsdb.wal.Wal;
 import dev.sextant.tsdb.wal.WalCorruptionException;
+import dev.sextant.tsdb.wal.PrefetchingWalReader;
 import dev.sextant.tsdb.wal.WalReader;
+import dev.sextant.tsdb.wal.WalRecords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -458,7 +460,8 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
         Records.TombstoneBatch stones = new Records.TombstoneBatch();
         int lastSeg = -1;
         boolean track = dir.equals(walDir);
-        try (WalReader r = new WalReader(dir, segs)) {
+        // With replay workers (a multi-core machine), reading and uncompressing runs on a thread of its own too.
+        try (WalRecords r = shards != null ? new PrefetchingWalReader(dir, segs) : new WalReader(dir, segs)) {
             while (r.next()) {
                 if (track && r.recordSegment() != lastSeg) {
                     lastSeg = r.recordSegment();
