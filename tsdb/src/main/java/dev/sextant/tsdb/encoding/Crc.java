@@ -19,6 +19,10 @@ public final class Crc {
         return ((b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
     }
 
+    public static long readBE64(byte[] b, int off) {
+        return ((long) readBE32(b, off) << 32) | (readBE32(b, off + 4) & 0xFFFFFFFFL);
+    }
+
     public static void writeBE32(byte[] b, int off, int v) {
         b[off] = (byte) (v >>> 24);
         b[off + 1] = (byte) (v >>> 16);

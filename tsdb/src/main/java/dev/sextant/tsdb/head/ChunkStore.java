@@ -18,6 +18,27 @@ interface ChunkStore extends AutoCloseable {
 
     void free(long handle);
 
+    /**
+     * Stores a full chunk in memory even when the store has files: the head keeps a series' chunks
+     * in files only as an unbroken prefix of its chunks (see {@link MemSeries#freezeOpen}).
+     */
+    default long addInMemory(long seriesRef, long mint, long maxt, byte[] data, int off, int len) {
+        return add(seriesRef, mint, maxt, data, off, len);
+    }
+
+    /**
+     * The chunks of series {@code seriesRef} that were found on open (null when none), handed out
+     * once: the caller owns their handles from then on (and frees those it does not keep).
+     */
+    default MappedChunks takeLoaded(long seriesRef) {
+        return null;
+    }
+
+    /** Ends the loading phase: chunks found on open that nobody took are freed. Returns how many. */
+    default long dropUnclaimed() {
+        return 0;
+    }
+
     /** Called after each head truncation (head chunk files start a new file here). */
     default void truncated() {}
 

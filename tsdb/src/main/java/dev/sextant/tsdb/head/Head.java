@@ -13,21 +13,17 @@ import dev.sextant.tsdb.storage.Appendable;
 import dev.sextant.tsdb.storage.Appender;
 import dev.sextant.tsdb.storage.Querier;
 import dev.sextant.tsdb.storage.Queryable;
-import dev.sextant.tsdb.storage.StorageException;
 import dev.sextant.tsdb.wal.Checkpoint;
 import dev.sextant.tsdb.wal.Records;
 import dev.sextant.tsdb.wal.Wal;
 import dev.sextant.tsdb.wal.WalCorruptionException;
-import dev.sextant.tsdb.wal.WalReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * <p>Writes go through {@link #appender()}: a commit logs the samples to the WAL (series records
  * are logged when a series is created, so they always precede its samples) and then appends them
  * to the series' chunks. Full chunks live off-heap in a {@code ChunkSlab} or in memory-mapped
- * {@code chunks_head} files; the open chunk is on the heap. On open, the WAL (checkpoint first, then segments) is replayed; a corrupt or torn
- * tail is logged and cut off, never fatal.
+ * {@code chunks_head} files; the open chunk is on the heap. On open, the chunks found in {@code
+ * chunks_head} are loaded (up to the first bad one), then the WAL (checkpoint first, then segments)
+ * is replayed: series records pick up their loaded chunks, and only samples after a series' last
+ * loaded chunk are re-encoded. A corrupt or torn WAL tail is logged and cut off, never fatal.
  *
  * <p>Thread-safety: thread-safe. Appenders and queriers are single-threaded objects. Chunk memory
  * freed by {@link #truncate(long)} is released only when no querier is open, so open queriers
@@ -57,17 +55,14 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     final MemPostings postings = new MemPostings();
     final HeadStats stats = new HeadStats();
     final ChunkStore slab;
-    private final AtomicLong lastRef = new AtomicLong();
+    final AtomicLong lastRef = new AtomicLong();
     private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
-    private volatile long minValidTime;
-    private final Path walDir;
+    volatile long minValidTime;
+    final Path walDir;
     final Wal wal;
-    private boolean replaying;
-    /** Replay workers while the WAL replays on a multi-core machine; null otherwise. */
-    private ReplayShards shards;
-    private long shardsAppendedSeen;
-    private long shardsChunksSeen;
+    /** True while the WAL replays (series created then are in the WAL already). */
+    boolean replaying;
     private final AtomicInteger readers = new AtomicInteger();
     private final List<long[]> pendingFree = new ArrayList<>();
     private final Object truncateLock = new Object();
@@ -96,7 +91,10 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     };
     private volatile boolean closed;
 
-    private final WalReplayProgress progress;
+    final WalReplayProgress progress;
+    /** Set by the WAL replay on open: head chunks taken from chunks_head, WAL samples they already held. */
+    long mmappedChunksLoaded;
+    long walSamplesSkipped;
 
     private Head(Path walDir, Path chunksDir, HeadOptions options, long minValidTime, WalReplayProgress progress) {
         this.options = options;
@@ -107,7 +105,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
         this.minValidTime = minValidTime;
         if (walDir != null) {
             try {
-                replayWal();
+                new HeadReplay(this).run();
             } catch (IOException e) {
                 slab.close();
                 throw new UncheckedIOException(e);
@@ -147,6 +145,16 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     public static Head open(Path walDir, Path chunksDir, HeadOptions options, long minValidTime,
             WalReplayProgress progress) {
         return new Head(walDir, chunksDir, options, minValidTime, progress);
+    }
+
+    /** Full chunks the open took from {@code chunks_head} files instead of re-encoding them from the WAL. */
+    public long mmappedChunksLoaded() {
+        return mmappedChunksLoaded;
+    }
+
+    /** WAL samples the open skipped because a chunk loaded from {@code chunks_head} held them. */
+    public long walSamplesSkipped() {
+        return walSamplesSkipped;
     }
 
     /** Progress of the WAL replay done by open ({@code "done"} once open returned). */
@@ -231,7 +239,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     }
 
     /** Runs under the series' stripe lock: indexes the series, which keeps the index's interned label strings. */
-    private MemSeries newSeries(long ref, Labels labels) {
+    MemSeries newSeries(long ref, Labels labels) {
         MemSeries s = new MemSeries(ref, postings.add(ref, labels));
         // A series replayed from the WAL is in it already; a new one is logged by its first commit.
         s.walLogged = replaying;
@@ -239,7 +247,7 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     }
 
     /** Runs under the series' stripe lock, before anyone else can see the new series. */
-    private void onCreate(MemSeries s) {
+    void onCreate(MemSeries s) {
         stats.seriesCreated.increment();
     }
 
@@ -358,190 +366,6 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     /** Flushes and fsyncs the WAL. */
     void syncWal() {
         wal.sync();
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // WAL replay
-
-    private void replayWal() throws IOException {
-        replaying = true;
-        try {
-            Checkpoint.removeTmp(walDir);
-            Checkpoint.Ref cp = Checkpoint.last(walDir);
-            int start = 0;
-            Map<Long, MemSeries> aliases = new HashMap<>();
-            long[] stats = new long[2];
-            int threads = ReplayShards.defaultThreads();
-            shards = threads > 0 ? new ReplayShards(threads, this::replayOne) : null;
-            if (cp != null) {
-                WalCorruptionException c = replay(cp.dir(), Wal.segments(cp.dir()), aliases, stats);
-                if (c != null) {
-                    throw new StorageException("corrupt WAL checkpoint " + cp.dir() + ": " + c.getMessage(), c);
-                }
-                start = cp.index() + 1;
-            }
-            List<Integer> segs = new ArrayList<>();
-            for (int s : Wal.segments(walDir)) {
-                if (s >= start) {
-                    segs.add(s);
-                }
-            }
-            progress.start(segs.isEmpty() ? -1 : segs.get(0), segs.isEmpty() ? -1 : segs.get(segs.size() - 1));
-            WalCorruptionException c = replay(walDir, segs, aliases, stats);
-            if (c != null) {
-                LOG.warn("WAL is corrupt; truncating segment {} at offset {} and dropping later data: {}",
-                        c.segment(), c.offset(), c.getMessage());
-                Wal.repair(walDir, c.segment(), c.offset());
-                this.stats.walCorruptions.increment();
-            }
-            if (stats[0] > 0) {
-                LOG.warn("WAL replay dropped {} samples of unknown series", stats[0]);
-            }
-            LOG.info("WAL replay done: {} series, {} samples", series.size(), stats[1]);
-        } finally {
-            replaying = false;
-            if (shards != null) {
-                shards.close();
-                shards = null;
-            }
-        }
-    }
-
-    private WalCorruptionException replay(Path dir, List<Integer> segs, Map<Long, MemSeries> aliases, long[] stats)
-            throws IOException {
-        List<Records.RefSeries> rs = new ArrayList<>();
-        Records.SampleBatch batch = new Records.SampleBatch();
-        Records.TombstoneBatch stones = new Records.TombstoneBatch();
-        int lastSeg = -1;
-        boolean track = dir.equals(walDir);
-        try (WalReader r = new WalReader(dir, segs)) {
-            while (r.next()) {
-                if (track && r.recordSegment() != lastSeg) {
-                    lastSeg = r.recordSegment();
-                    progress.segment(lastSeg);
-                }
-                byte[] rec = r.record();
-                int len = r.recordLength();
-                int type = Records.type(rec, len);
-                String err = null;
-                if (type == Records.SERIES) {
-                    rs.clear();
-                    err = Records.decodeSeries(rec, len, rs);
-                    for (Records.RefSeries e : rs) {
-                        replaySeries(e, aliases);
-                    }
-                } else if (type == Records.SAMPLES || type == Records.SAMPLES_V2) {
-                    batch.clear();
-                    err = type == Records.SAMPLES ? Records.decodeSamples(rec, len, batch)
-                            : Records.decodeSamplesV2(rec, len, batch);
-                    replaySamples(batch, aliases, stats);
-                } else if (type == Records.TOMBSTONES) {
-                    drainShards(stats);
-                    stones.size = 0;
-                    err = Records.decodeTombstones(rec, len, stones);
-                    for (int i = 0; i < stones.size; i++) {
-                        MemSeries s = series.getByRef(stones.refs[i]);
-                        if (s == null) {
-                            s = aliases.get(stones.refs[i]);
-                        }
-                        if (s != null) {
-                            synchronized (s) {
-                                s.deleted = Tombstones.addInterval(s.deleted, stones.mints[i], stones.maxts[i]);
-                            }
-                        }
-                    }
-                } else if (type >= 7 && type <= 13 && type != 11) {
-                    throw new StorageException("WAL holds native-histogram records (type " + type
-                            + "), which this version cannot read; refusing to drop them");
-                }
-                if (err != null) {
-                    drainShards(stats);
-                    return new WalCorruptionException(r.recordSegment(), r.recordOffset(), err);
-                }
-            }
-            drainShards(stats);
-            return r.corruption();
-        }
-    }
-
-    /** Waits for the replay workers (if any) and publishes what they appended. */
-    private void drainShards(long[] stats) {
-        if (shards == null) {
-            return;
-        }
-        shards.drain();
-        stats[1] += shards.appended() - shardsAppendedSeen;
-        shardsAppendedSeen = shards.appended();
-        this.stats.chunks.add(shards.newChunks() - shardsChunksSeen);
-        shardsChunksSeen = shards.newChunks();
-        if (shards.maxTime() != Long.MIN_VALUE) {
-            updateTimes(shards.minTime(), shards.maxTime());
-        }
-    }
-
-    /** One replayed sample on a replay worker: 0 when dropped, else 1 + chunks started. */
-    private int replayOne(MemSeries s, long t, long bits) {
-        synchronized (s) {
-            int before = s.chunkCount();
-            if (!s.append(t, bits, options.chunkRange(), options.samplesPerChunk(), slab)) {
-                return 0;
-            }
-            return 1 + s.chunkCount() - before;
-        }
-    }
-
-    private void replaySeries(Records.RefSeries e, Map<Long, MemSeries> aliases) {
-        MemSeries existing = series.getByLabels(e.labels());
-        if (existing != null) {
-            if (existing.ref != e.ref()) {
-                aliases.put(e.ref(), existing);
-            }
-        } else {
-            series.getOrCreate(e.labels(), this::newSeries, this::onCreate, e::ref);
-        }
-        long cur;
-        while (e.ref() > (cur = lastRef.get()) && !lastRef.compareAndSet(cur, e.ref())) {
-            // retry
-        }
-    }
-
-    private void replaySamples(Records.SampleBatch b, Map<Long, MemSeries> aliases, long[] stats) {
-        long newChunks = 0;
-        long lo = Long.MAX_VALUE;
-        long hi = Long.MIN_VALUE;
-        for (int i = 0; i < b.size; i++) {
-            MemSeries s = series.getByRef(b.refs[i]);
-            if (s == null) {
-                s = aliases.get(b.refs[i]);
-            }
-            if (s == null) {
-                stats[0]++;
-                continue;
-            }
-            long t = b.ts[i];
-            if (t < minValidTime) {
-                continue;
-            }
-            if (shards != null) {
-                shards.add(s, t, Double.doubleToRawLongBits(b.vs[i]));
-                continue;
-            }
-            boolean added;
-            synchronized (s) {
-                int before = s.chunkCount();
-                added = s.append(t, Double.doubleToRawLongBits(b.vs[i]), options.chunkRange(), options.samplesPerChunk(), slab);
-                newChunks += s.chunkCount() - before;
-            }
-            if (added) {
-                stats[1]++;
-                lo = Math.min(lo, t);
-                hi = Math.max(hi, t);
-            }
-        }
-        if (hi != Long.MIN_VALUE) {
-            updateTimes(lo, hi);
-        }
-        this.stats.chunks.add(newChunks);
     }
 
     // ---------------------------------------------------------------------------------------------

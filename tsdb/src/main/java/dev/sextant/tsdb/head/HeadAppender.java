@@ -51,7 +51,7 @@ final class HeadAppender implements Appender {
             }
             synchronized (s) {
                 if (!s.removed) {
-                    int c = s.check(t, bits);
+                    int c = s.check(t, bits, head.slab);
                     if (c == -1) {
                         head.stats.outOfOrder.increment();
                         throw new StorageException.OutOfOrder();

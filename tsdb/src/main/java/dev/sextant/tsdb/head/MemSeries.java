@@ -2,6 +2,7 @@ package dev.sextant.tsdb.head;
 
 import dev.sextant.tsdb.chunk.XorChunk;
 import dev.sextant.tsdb.chunk.XorEncoder;
+import dev.sextant.tsdb.chunk.XorIterator;
 import dev.sextant.tsdb.model.Labels;
 import java.util.Arrays;
 
@@ -39,6 +40,13 @@ final class MemSeries extends XorEncoder {
 
     long lastT = Long.MIN_VALUE;
     long lastVBits;
+    /** Set when the last sample is the end of a chunk loaded from chunks_head: lastVBits is not known until decoded. */
+    boolean lastVUnknown;
+    /**
+     * End of the chunks loaded from chunks_head on open (WAL replay skips samples up to it), else
+     * Long.MIN_VALUE. Written and read only by the replaying thread.
+     */
+    long mmMaxT = Long.MIN_VALUE;
     /** Samples buffered by uncommitted appenders; a series with pending samples is never collected. */
     int pendingAppends;
     /** Set (under the series lock) when truncation collects the series; appenders then look it up again. */
@@ -59,14 +67,44 @@ final class MemSeries extends XorEncoder {
     }
 
     /** Whether a sample at {@code t} with value bits {@code bits} would be accepted (0), a no-op (1), OOO (-1) or duplicate (-2). */
-    int check(long t, long bits) {
+    int check(long t, long bits, ChunkStore store) {
         if (lastT == Long.MIN_VALUE || t > lastT) {
             return 0;
         }
         if (t < lastT) {
             return -1;
         }
+        if (lastVUnknown) {
+            resolveLastValue(store);
+        }
         return bits == lastVBits ? 1 : -2;
+    }
+
+    /** Decodes the last full chunk for its last value (rare: a same-timestamp append right after a restart). */
+    private void resolveLastValue(ChunkStore store) {
+        long h = handles[fullCount - 1];
+        byte[] b = new byte[store.length(h)];
+        int len = store.read(h, b);
+        XorIterator it = new XorIterator().reset(b, 0, len);
+        while (it.next()) {
+            lastVBits = it.atVBits();
+        }
+        lastVUnknown = false;
+    }
+
+    /**
+     * Takes the chunks {@code m.handles[from..m.n)} loaded from chunks_head as this series' full
+     * chunks (the series must hold none yet): its last sample is the end of the last one.
+     */
+    void attachMapped(MappedChunks m, int from) {
+        int n = m.n - from;
+        handles = Arrays.copyOfRange(m.handles, from, m.n);
+        mints = Arrays.copyOfRange(m.mints, from, m.n);
+        maxts = Arrays.copyOfRange(m.maxts, from, m.n);
+        fullCount = n;
+        lastT = maxts[n - 1];
+        lastVUnknown = true;
+        mmMaxT = lastT;
     }
 
     /**
@@ -92,6 +130,7 @@ final class MemSeries extends XorEncoder {
         openMaxT = t;
         lastT = t;
         lastVBits = bits;
+        lastVUnknown = false;
         return true;
     }
 
@@ -127,7 +166,12 @@ final class MemSeries extends XorEncoder {
             mints = Arrays.copyOf(mints, n);
             maxts = Arrays.copyOf(maxts, n);
         }
-        handles[fullCount] = slab.add(ref, openMinT, openMaxT, chunkBuffer(), 0, chunkLength());
+        // A store with files keeps each series' chunks there as an unbroken prefix: once one went to
+        // memory (disk full), later ones follow it, else a restart would load the later chunks from
+        // the files and skip the WAL samples of the missing one.
+        handles[fullCount] = fullCount > 0 && handles[fullCount - 1] < 0
+                ? slab.addInMemory(ref, openMinT, openMaxT, chunkBuffer(), 0, chunkLength())
+                : slab.add(ref, openMinT, openMaxT, chunkBuffer(), 0, chunkLength());
         mints[fullCount] = openMinT;
         maxts[fullCount] = openMaxT;
         fullCount++;

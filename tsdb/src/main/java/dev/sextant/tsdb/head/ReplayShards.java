@@ -6,11 +6,14 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Applies WAL samples to their series on worker threads during replay, so that decoding the WAL
- * (one thread: it reads, uncompresses and decodes records in order, creates series and resolves
- * refs) and re-encoding samples into chunks (the larger share of replay CPU) run side by side.
+ * (one thread: it reads, uncompresses and decodes records in order and creates series) and
+ * resolving refs, skipping samples that loaded head chunks hold and re-encoding the others into
+ * chunks run side by side. Each worker resolves refs in a map of its own (no locks, and the
+ * random memory accesses of 100M lookups are spread over the workers).
  *
- * <p>Every series always goes to the same worker, and each worker's queue is FIFO, so the samples
- * of a series are appended in WAL order, as a sequential replay would. Series objects and samples
+ * <p>Every series ref always goes to the same worker, and each worker's queue is FIFO, so a series
+ * is {@linkplain #register registered} with its worker before its samples arrive there and its
+ * samples are appended in WAL order, as a sequential replay would. Series objects and samples
  * reach a worker through its queue (a happens-before edge), and {@link #drain} waits until every
  * worker has applied everything handed over so far: the replay calls it before a tombstone record
  * and at the end.
@@ -26,9 +29,14 @@ final class ReplayShards implements AutoCloseable {
     private static final int IN_FLIGHT = 4;
 
     interface Applier {
-        /** Appends one sample; returns 1 plus the number of chunks it started when appended, 0 when dropped. */
+        /**
+         * Appends one sample; returns 1 plus the number of chunks it started when appended, 0 when
+         * dropped, {@link #SKIPPED} when a loaded head chunk holds it already.
+         */
         int apply(MemSeries s, long t, long bits);
     }
+
+    static final int SKIPPED = -1;
 
     private static final Buf POISON = new Buf(0);
     private static final Buf SYNC = new Buf(0);
@@ -51,11 +59,27 @@ final class ReplayShards implements AutoCloseable {
         return n <= 1 ? 0 : n;
     }
 
-    void add(MemSeries s, long t, long bits) {
-        long h = s.ref * 0x9E3779B97F4A7C15L;
-        Worker w = workers[(int) ((h >>> 32) % workers.length)];
+    private Worker worker(long ref) {
+        long h = ref * 0x9E3779B97F4A7C15L;
+        return workers[(int) (((h >>> 32) * workers.length) >>> 32)];
+    }
+
+    /** Makes {@code s} known under its ref to the worker that gets its samples. */
+    void register(MemSeries s) {
+        Worker w = worker(s.ref);
         Buf b = w.filling;
         b.series[b.n] = s;
+        b.refs[b.n] = s.ref;
+        if (++b.n == BATCH) {
+            w.handOver();
+        }
+    }
+
+    /** Queues a sample of the series registered under {@code ref} (samples of unknown refs are counted, then dropped). */
+    void add(long ref, long t, long bits) {
+        Worker w = worker(ref);
+        Buf b = w.filling;
+        b.refs[b.n] = ref;
         b.ts[b.n] = t;
         b.bits[b.n] = bits;
         if (++b.n == BATCH) {
@@ -92,6 +116,24 @@ final class ReplayShards implements AutoCloseable {
         long n = 0;
         for (Worker w : workers) {
             n += w.appended;
+        }
+        return n;
+    }
+
+    /** Samples skipped because a loaded head chunk held them, by all workers so far. */
+    long skipped() {
+        long n = 0;
+        for (Worker w : workers) {
+            n += w.skipped;
+        }
+        return n;
+    }
+
+    /** Samples of refs no series was registered under, by all workers so far. */
+    long unknown() {
+        long n = 0;
+        for (Worker w : workers) {
+            n += w.unknown;
         }
         return n;
     }
@@ -174,14 +216,17 @@ final class ReplayShards implements AutoCloseable {
         }
     }
 
+    /** A batch of entries: a registration where {@code series[i]} is set, else a sample. */
     private static final class Buf {
         final MemSeries[] series;
+        final long[] refs;
         final long[] ts;
         final long[] bits;
         int n;
 
         Buf(int size) {
             series = new MemSeries[size];
+            refs = new long[size];
             ts = new long[size];
             bits = new long[size];
         }
@@ -195,6 +240,10 @@ final class ReplayShards implements AutoCloseable {
         // Written by the worker, read by the replaying thread after a drain (the semaphore orders them).
         long appended;
         long newChunks;
+        long skipped;
+        long unknown;
+        /** Series by ref, for this worker's refs only; touched by the worker thread alone. */
+        final LongObjectMap<MemSeries> byRef = new LongObjectMap<>();
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
         volatile Throwable failure;
@@ -239,8 +288,20 @@ final class ReplayShards implements AutoCloseable {
 
         private void apply(Buf b) {
             for (int i = 0; i < b.n; i++) {
-                int r = applier.apply(b.series[i], b.ts[i], b.bits[i]);
-                if (r > 0) {
+                MemSeries s = b.series[i];
+                if (s != null) {
+                    byRef.put(b.refs[i], s);
+                    continue;
+                }
+                s = byRef.get(b.refs[i]);
+                if (s == null) {
+                    unknown++;
+                    continue;
+                }
+                int r = applier.apply(s, b.ts[i], b.bits[i]);
+                if (r == SKIPPED) {
+                    skipped++;
+                } else if (r > 0) {
                     appended++;
                     newChunks += r - 1;
                     long t = b.ts[i];

@@ -46,6 +46,29 @@ public final class MappedRegion {
         }
     }
 
+    /**
+     * Maps an existing {@code file} (its bytes are kept) with room for {@code maxSize} bytes; the
+     * file is extended sparsely to that size until {@link #close(long)} truncates it.
+     */
+    public static MappedRegion open(Path file, long maxSize, MemoryTag tag) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new IOException("not a regular file: " + file);
+            }
+            byte[] first = new byte[1];
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                ch.read(java.nio.ByteBuffer.wrap(first), 0);
+            }
+            MappedRegion r = new MappedRegion(file, maxSize, tag);
+            // MappedBytes maps its chunk on the first write; reads before it see a placeholder of
+            // zeros. Writing back the byte that is there maps the existing contents.
+            r.write(0, first, 0, 1);
+            return r;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Path file() {
         return file;
     }

@@ -206,9 +206,12 @@ public final class Records {
         public long[] ts = new long[64];
         public double[] vs = new double[64];
         public int size;
+        /** Samples a filtering decode left out since the last {@link #clear}. */
+        public long skipped;
 
         public void clear() {
             size = 0;
+            skipped = 0;
         }
 
         public void add(long ref, long t, double v) {
@@ -243,6 +246,88 @@ public final class Records {
 
     /** Appends the samples of a record to {@code out}; returns an error message or null. */
     public static String decodeSamples(byte[] rec, int len, SampleBatch out) {
+        return decodeSamples(rec, len, out, NO_SKIP);
+    }
+
+    private static final long[] NO_SKIP = new long[0];
+    /** Longest encoding of one sample: two 10-byte varints and the 8-byte value. */
+    private static final int MAX_SAMPLE_BYTES = 28;
+
+    /**
+     * Like {@link #decodeSamples(byte[], int, SampleBatch)}, but leaves out every sample whose ref
+     * {@code r} lies inside {@code skipUpTo} and whose timestamp is at most {@code skipUpTo[r]},
+     * counting them in {@code out.skipped} (WAL replay: samples that loaded head chunks hold).
+     * The hot loop of start-up: it reads the bytes directly and falls back to the checked decoder
+     * only for the record's last few bytes.
+     */
+    public static String decodeSamples(byte[] rec, int len, SampleBatch out, long[] skipUpTo) {
+        if (len < 17 || rec[0] != SAMPLES) {
+            return decodeSamplesChecked(rec, len, out);
+        }
+        long baseRef = readBE64(rec, 1);
+        long baseT = readBE64(rec, 9);
+        int p = 17;
+        int skipLen = skipUpTo.length;
+        while (len - p >= MAX_SAMPLE_BYTES) {
+            long ux = 0;
+            int sh = 0;
+            int c;
+            while ((c = rec[p++] & 0xFF) >= 0x80) {
+                ux |= (long) (c & 0x7F) << sh;
+                if ((sh += 7) >= 70) {
+                    return "varint overflow";
+                }
+            }
+            ux |= (long) c << sh;
+            long ref = baseRef + ((ux >>> 1) ^ -(ux & 1));
+            ux = 0;
+            sh = 0;
+            while ((c = rec[p++] & 0xFF) >= 0x80) {
+                ux |= (long) (c & 0x7F) << sh;
+                if ((sh += 7) >= 70) {
+                    return "varint overflow";
+                }
+            }
+            ux |= (long) c << sh;
+            long t = baseT + ((ux >>> 1) ^ -(ux & 1));
+            long bits = readBE64(rec, p);
+            p += 8;
+            if (ref >= 0 && ref < skipLen && t <= skipUpTo[(int) ref]) {
+                out.skipped++;
+            } else {
+                out.add(ref, t, Double.longBitsToDouble(bits));
+            }
+        }
+        if (p == len) {
+            return null;
+        }
+        Decbuf d = new Decbuf(rec, p, len - p);
+        return decodeSampleTail(d, baseRef, baseT, out, skipUpTo);
+    }
+
+    private static long readBE64(byte[] b, int p) {
+        return ((long) (b[p] & 0xFF) << 56) | ((long) (b[p + 1] & 0xFF) << 48) | ((long) (b[p + 2] & 0xFF) << 40)
+                | ((long) (b[p + 3] & 0xFF) << 32) | ((long) (b[p + 4] & 0xFF) << 24) | ((b[p + 5] & 0xFF) << 16)
+                | ((b[p + 6] & 0xFF) << 8) | (b[p + 7] & 0xFF);
+    }
+
+    private static String decodeSampleTail(Decbuf d, long baseRef, long baseT, SampleBatch out, long[] skipUpTo) {
+        while (d.remaining() > 0 && d.error() == null) {
+            long ref = baseRef + d.getVarint();
+            long t = baseT + d.getVarint();
+            long bits = d.getBE64();
+            if (d.error() == null) {
+                if (ref >= 0 && ref < skipUpTo.length && t <= skipUpTo[(int) ref]) {
+                    out.skipped++;
+                } else {
+                    out.add(ref, t, Double.longBitsToDouble(bits));
+                }
+            }
+        }
+        return d.error();
+    }
+
+    private static String decodeSamplesChecked(byte[] rec, int len, SampleBatch out) {
         Decbuf d = new Decbuf(rec, 0, len);
         if (d.getByte() != SAMPLES) {
             return "not a samples record";

@@ -11,6 +11,7 @@ package dev.sextant.tsdb.wal;
 final class Snappy {
     private Snappy() {}
 
+
     static final int HASH_BITS = 14;
 
     /** Worst-case encoded size of {@code n} bytes (the reference implementation's bound). */
@@ -184,9 +185,14 @@ final class Snappy {
         if (offset <= 0 || offset > d || d + len > n) {
             throw new IllegalArgumentException("copy out of range");
         }
-        // Byte by byte: source and destination may overlap (run-length style copies).
+        int from = d - offset;
+        if (offset >= len) {
+            System.arraycopy(dst, from, dst, d, len);
+            return d + len;
+        }
+        // Overlapping (run-length style) copies byte by byte: they repeat the last offset bytes.
         for (int i = 0; i < len; i++) {
-            dst[d + i] = dst[d - offset + i];
+            dst[d + i] = dst[from + i];
         }
         return d + len;
     }

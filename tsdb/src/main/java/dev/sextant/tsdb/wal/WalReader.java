@@ -18,7 +18,7 @@ import java.util.List;
  * <p>Thread-safety: not thread-safe. The array returned by {@link #record()} is reused by the
  * next call to {@code next()}.
  */
-public final class WalReader implements AutoCloseable {
+public final class WalReader implements WalRecords {
     private final Path dir;
     private final List<Integer> segments;
     private int segIdx = -1;

@@ -32,25 +32,36 @@ class ReplayShardsTest {
             series.add(new MemSeries(i, Labels.of("__name__", "m", "i", Integer.toString(i))));
         }
         SlabChunkStore store = new SlabChunkStore();
+        series.get(1).mmMaxT = 1000L + 99 * 15_000L; // its first 100 samples are in loaded chunks
         try (ReplayShards shards = new ReplayShards(3, (s, t, bits) -> {
+            if (t <= s.mmMaxT) {
+                return ReplayShards.SKIPPED;
+            }
             synchronized (s) {
                 int before = s.chunkCount();
                 return s.append(t, bits, H2, 120, store) ? 1 + s.chunkCount() - before : 0;
             }
         })) {
             int n = 0;
+            for (MemSeries s : series) {
+                shards.register(s);
+            }
             for (int k = 0; k < 2000; k++) {
                 for (MemSeries s : series) {
-                    shards.add(s, 1000L + k * 15_000L, Double.doubleToRawLongBits(k));
+                    shards.add(s.ref, 1000L + k * 15_000L, Double.doubleToRawLongBits(k));
                     n++;
                 }
                 if (k == 10) {
                     // A stale repeat: dropped by the series, not counted.
-                    shards.add(series.get(0), 1000L, Double.doubleToRawLongBits(0));
+                    shards.add(series.get(0).ref, 1000L, Double.doubleToRawLongBits(0));
+                    // A ref nobody registered: counted as unknown.
+                    shards.add(999, 1000L, 0);
                 }
             }
             shards.drain();
-            assertThat(shards.appended()).isEqualTo(n);
+            assertThat(shards.appended()).isEqualTo(n - 100);
+            assertThat(shards.skipped()).isEqualTo(100);
+            assertThat(shards.unknown()).isEqualTo(1);
             assertThat(shards.minTime()).isEqualTo(1000L);
             assertThat(shards.maxTime()).isEqualTo(1000L + 1999 * 15_000L);
             assertThat(shards.newChunks()).isEqualTo(series.stream().mapToLong(MemSeries::chunkCount).sum());
@@ -68,8 +79,9 @@ class ReplayShardsTest {
         try (ReplayShards shards = new ReplayShards(2, (x, t, bits) -> {
             throw new IllegalStateException("disk full");
         })) {
+            shards.register(s);
             for (int k = 0; k < 10 * ReplayShards.BATCH; k++) {
-                shards.add(s, k, 0);
+                shards.add(s.ref, k, 0);
             }
             assertThatThrownBy(shards::drain).isInstanceOf(IllegalStateException.class).hasMessage("disk full");
         }

@@ -166,6 +166,53 @@ class PromtoolInteropTest {
     }
 
     @Test
+    void sextantTakesTheFullHeadChunksOfAPrometheusTsdbFromChunksHead() throws Exception {
+        // promtool tsdb bench write runs Prometheus 2.42's own TSDB: its storage holds a WAL and the
+        // m-mapped head chunks Prometheus wrote to chunks_head.
+        StringBuilder series = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            series.append("{\"__name__\":\"bench_metric\",\"instance\":\"host-").append(i)
+                    .append("\",\"job\":\"bench\"}\n");
+        }
+        Path seriesFile = dir.resolve("series.json");
+        Files.writeString(seriesFile, series.toString());
+        Path out = dir.resolve("bench");
+        Run r = run(PROMTOOL.toString(), "tsdb", "bench", "write", "--out=" + out, "--metrics=200", "--scrapes=400",
+                seriesFile.toString());
+        assertThat(r.exit()).as(r.out()).isZero();
+        Path data = out.resolve("storage");
+        long chunkBytes = 0;
+        try (var files = Files.list(data.resolve("chunks_head"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                chunkBytes += Files.size(f);
+            }
+        }
+        assertThat(chunkBytes).as("Prometheus wrote head chunks").isGreaterThan(8);
+        // The same directory without chunks_head: Sextant rebuilds everything from the WAL.
+        Path walOnly = dir.resolve("wal-only");
+        Files.createDirectories(walOnly.resolve("wal"));
+        try (var files = Files.list(data.resolve("wal"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, walOnly.resolve("wal").resolve(f.getFileName()));
+            }
+        }
+        Matcher all = Matcher.equal("job", "bench");
+        Map<Labels, List<Sample>> want;
+        try (Tsdb db = Tsdb.open(walOnly, manual())) {
+            assertThat(db.head().mmappedChunksLoaded()).isZero();
+            want = Samples.query(db, Long.MIN_VALUE, Long.MAX_VALUE, all);
+        }
+        assertThat(want).hasSize(200);
+        long samples = want.values().stream().mapToLong(List::size).sum();
+        assertThat(samples).isGreaterThan(200L * 300);
+        try (Tsdb db = Tsdb.open(data, manual())) {
+            assertThat(db.head().mmappedChunksLoaded()).as("chunks taken from Prometheus's chunks_head").isGreaterThan(200);
+            assertThat(db.head().walSamplesSkipped()).isGreaterThan(samples / 2);
+            assertThat(Samples.query(db, Long.MIN_VALUE, Long.MAX_VALUE, all)).isEqualTo(want);
+        }
+    }
+
+    @Test
     void prometheusServerOpensADataDirectoryWrittenBySextant() throws Exception {
         assertThat(Files.isExecutable(PROMETHEUS)).as("%s must be installed", PROMETHEUS).isTrue();
         long base = 1_700_000_000_000L / H2 * H2;
