@@ -416,31 +416,70 @@ final class Aggregations {
             groups.computeIfAbsent(groupKey(a, e), x -> new ArrayList<>()).add(e);
         }
         List<Elem> out = new ArrayList<>();
-        Comparator<Elem> desc = (x, y) -> {
-            boolean xn = Double.isNaN(x.v);
-            boolean yn = Double.isNaN(y.v);
-            if (xn || yn) {
-                return Boolean.compare(xn, yn);
-            }
-            return Double.compare(y.v, x.v);
-        };
-        Comparator<Elem> asc = (x, y) -> {
-            boolean xn = Double.isNaN(x.v);
-            boolean yn = Double.isNaN(y.v);
-            if (xn || yn) {
-                return Boolean.compare(xn, yn);
-            }
-            return Double.compare(x.v, y.v);
-        };
         for (List<Elem> g : groups.values()) {
-            List<Elem> sorted = new ArrayList<>(g);
-            if (op == AggregateOp.TOPK) {
-                sorted.sort(desc);
-            } else if (op == AggregateOp.BOTTOMK) {
-                sorted.sort(asc);
+            if (op == AggregateOp.LIMITK) {
+                out.addAll(g.subList(0, (int) Math.min(k, g.size())));
+            } else if (k < g.size() && k <= SMALL_K) {
+                firstK(g, (int) k, op == AggregateOp.TOPK ? TOPK_ORDER : BOTTOMK_ORDER, out);
+            } else {
+                List<Elem> sorted = new ArrayList<>(g);
+                sorted.sort(op == AggregateOp.TOPK ? TOPK_ORDER : BOTTOMK_ORDER);
+                out.addAll(sorted.subList(0, (int) Math.min(k, sorted.size())));
             }
-            out.addAll(sorted.subList(0, (int) Math.min(k, sorted.size())));
         }
         return new Vec(out);
+    }
+
+    /** topk's order: larger first, NaN last. */
+    static final Comparator<Elem> TOPK_ORDER = (x, y) -> {
+        boolean xn = Double.isNaN(x.v);
+        boolean yn = Double.isNaN(y.v);
+        if (xn || yn) {
+            return Boolean.compare(xn, yn);
+        }
+        return Double.compare(y.v, x.v);
+    };
+
+    /** bottomk's order: smaller first, NaN last. */
+    static final Comparator<Elem> BOTTOMK_ORDER = (x, y) -> {
+        boolean xn = Double.isNaN(x.v);
+        boolean yn = Double.isNaN(y.v);
+        if (xn || yn) {
+            return Boolean.compare(xn, yn);
+        }
+        return Double.compare(x.v, y.v);
+    };
+
+    /** Up to this k, topk/bottomk keep the best k in a small sorted array instead of sorting the group. */
+    static final int SMALL_K = 64;
+
+    /**
+     * Appends to {@code out} exactly what a stable sort of {@code g} by {@code cmp} followed by
+     * taking the first {@code k} gives (same elements, same order, ties in input order), in
+     * O(n·k) with no copy of the group: an element enters the kept prefix only when strictly
+     * better than its last entry, and is inserted after every kept entry it ties with.
+     */
+    static void firstK(List<Elem> g, int k, Comparator<Elem> cmp, List<Elem> out) {
+        Elem[] best = new Elem[k];
+        int n = 0;
+        for (int i = 0, size = g.size(); i < size; i++) {
+            Elem e = g.get(i);
+            if (n == k && cmp.compare(e, best[k - 1]) >= 0) {
+                continue;
+            }
+            int p = n == k ? k - 1 : n;
+            while (p > 0 && cmp.compare(e, best[p - 1]) < 0) {
+                p--;
+            }
+            int last = n == k ? k - 1 : n;
+            System.arraycopy(best, p, best, p + 1, last - p);
+            best[p] = e;
+            if (n < k) {
+                n++;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            out.add(best[i]);
+        }
     }
 }
