@@ -411,12 +411,19 @@ final class Aggregations {
         if (k < 1) {
             return new Vec(List.of());
         }
-        Map<Labels, List<Elem>> groups = new LinkedHashMap<>();
-        for (Elem e : in.elems()) {
-            groups.computeIfAbsent(groupKey(a, e), x -> new ArrayList<>()).add(e);
+        java.util.Collection<List<Elem>> groups;
+        if (!a.without() && a.grouping().isEmpty()) {
+            // No grouping (topk(5, x)): one group, the input itself; no keys to find per element.
+            groups = List.of(in.elems());
+        } else {
+            Map<Labels, List<Elem>> byKey = new LinkedHashMap<>();
+            for (Elem e : in.elems()) {
+                byKey.computeIfAbsent(groupKey(a, e), x -> new ArrayList<>()).add(e);
+            }
+            groups = byKey.values();
         }
         List<Elem> out = new ArrayList<>();
-        for (List<Elem> g : groups.values()) {
+        for (List<Elem> g : groups) {
             if (op == AggregateOp.LIMITK) {
                 out.addAll(g.subList(0, (int) Math.min(k, g.size())));
             } else if (k < g.size() && k <= SMALL_K) {
