@@ -26,6 +26,12 @@ final class Aggregations {
     /** Group keys per aggregation and input label set; input labels are shared across steps. */
     private final Map<AggregateExpr, Map<Labels, Labels>> keyCache = new java.util.IdentityHashMap<>();
     private final KeyTable keyTable = new KeyTable();
+    /**
+     * One key object per group and aggregation (range queries): every series of a group maps to
+     * the same {@link Labels} instance, so the per-step group lookup ends at the identity check
+     * of {@code Labels.equals} instead of comparing every label pair.
+     */
+    private final Map<AggregateExpr, Map<Labels, Labels>> sharedKeys = new java.util.IdentityHashMap<>();
     private final Map<AggregateExpr, StepMemo> memo = new java.util.IdentityHashMap<>();
 
     Aggregations(Evaluator ev) {
@@ -258,6 +264,10 @@ final class Aggregations {
         Labels key = cache.get(e.labels);
         if (key == null) {
             key = computeGroupKey(a, e.labels);
+            Labels shared = sharedKeys.computeIfAbsent(a, k -> new java.util.HashMap<>()).putIfAbsent(key, key);
+            if (shared != null) {
+                key = shared;
+            }
             if (cache.size() < 100_000) {
                 cache.put(e.labels, key);
             }
