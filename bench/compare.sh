@@ -19,6 +19,8 @@
 #   QUERY_REPEAT=5                                  timed repetitions of each query
 #   QUERY_WARMUP=1                                  untimed requests of each query before them (the runner is a
 #                                                   fresh JVM: with 1, client-side JIT warm-up is part of the figures)
+#   QUERY_CLIENT=socket                             the query runner's HTTP client: socket (one warm keep-alive connection,
+#                                                   blocking I/O) or jdk (java.net.http.HttpClient, the client before 2026-11-26 14:00)
 #   SETTLE_SECONDS=10                               wait after ingest before measuring RSS/queries
 #   KEEP=1                                          keep the work directory (logs, data dirs)
 #   BENCH_JAR=bench/target/benchmarks.jar           the load tools' jar (copy it away for long runs,
@@ -78,6 +80,7 @@ concurrency="${CONCURRENCY:-2}"
 load_timeout="${LOAD_TIMEOUT:-240s}"
 query_repeat="${QUERY_REPEAT:-5}"
 query_warmup="${QUERY_WARMUP:-1}"
+query_client="${QUERY_CLIENT:-socket}"
 settle="${SETTLE_SECONDS:-10}"
 servers="${SERVERS:-sextant prometheus victoria-metrics}"
 sextant_jar="${SEXTANT_JAR:-$root/api/target/sextant.jar}"
@@ -179,7 +182,7 @@ fi
   else
     printf 'workload\t%s series x %s samples every %s, batch %s, concurrency %s\n' "$series" "$samples" "$interval" "$batch" "$concurrency"
     if [ "$queries" = 1 ]; then
-      printf 'query_runs\t%s warm-up + %s timed requests per query\n' "$query_warmup" "$query_repeat"
+      printf 'query_runs\t%s warm-up + %s timed requests per query, client %s\n' "$query_warmup" "$query_repeat" "$query_client"
     fi
   fi
   printf 'prometheus_version\t%s\n' "$(prometheus --version 2>&1 | head -1)"
@@ -442,7 +445,7 @@ for server in $servers_loop; do
     if [ "$queries" = 1 ]; then
       log "$server: running the query set"
       java -cp "$bench_jar" dev.sextant.bench.load.QuerySetRunner --url="$url" --start-ms="$start_ms" \
-        --end-ms="$end_ms" --step="$interval" --repeat="$query_repeat" --warmup="$query_warmup" --json-out="$sd/queries.json" --results-dir="$sd/results" \
+        --end-ms="$end_ms" --step="$interval" --repeat="$query_repeat" --warmup="$query_warmup" --client="$query_client" --json-out="$sd/queries.json" --results-dir="$sd/results" \
         >"$sd/queries.log" 2>&1 || true
       cat "$sd/queries.log" >&2
     fi

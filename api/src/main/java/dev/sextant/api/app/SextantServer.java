@@ -185,12 +185,12 @@ public final class SextantServer implements AutoCloseable {
         r.get("/api/v1/rules", gated(rulesApi.rules()));
         r.get("/api/v1/alerts", gated(rulesApi.alerts()));
         r.get("/api/v1/alertmanagers", gated(rulesApi.alertmanagers()));
-        r.get("/api/v1/status/buildinfo", gated(status.buildInfo()));
+        r.get("/api/v1/status/buildinfo", Handler.inline(gated(status.buildInfo())));
         r.get("/api/v1/status/config", gated(status.config()));
-        r.get("/api/v1/status/flags", gated(status.flags()));
+        r.get("/api/v1/status/flags", Handler.inline(gated(status.flags())));
         r.get("/api/v1/status/runtimeinfo", gated(status.runtimeInfo()));
         r.get("/api/v1/status/tsdb", gated(status.tsdb()));
-        r.get("/api/v1/status/walreplay", status.walReplay());
+        r.get("/api/v1/status/walreplay", Handler.inline(status.walReplay()));
         for (String op : new String[] {"delete_series", "clean_tombstones", "snapshot"}) {
             Handler h = switch (op) {
                 case "delete_series" -> admin.deleteSeries();
@@ -219,14 +219,16 @@ public final class SextantServer implements AutoCloseable {
                 REMOTE_READ_SAMPLE_LIMIT)));
         r.get("/federate", gated(new FederateHandler(queryable, System::currentTimeMillis,
                 options.lookbackDelta().toMillis(), () -> config.get().externalLabels())));
-        r.add("/-/healthy", Set.of("GET", "HEAD"), StatusApi.healthy());
-        r.add("/-/ready", Set.of("GET", "HEAD"), StatusApi.ready(ready::get));
+        // Probes and constant answers run on the event loop (Handler.inline): no hand-off for them.
+        r.add("/-/healthy", Set.of("GET", "HEAD"), Handler.inline(StatusApi.healthy()));
+        r.add("/-/ready", Set.of("GET", "HEAD"), Handler.inline(StatusApi.ready(ready::get)));
         r.add("/-/reload", Set.of("POST", "PUT"), lifecycle(req -> reload()));
         r.add("/-/quit", Set.of("POST", "PUT"), lifecycle(req -> quit()));
-        r.get("/-/reload", req -> ApiResponse.text(405, "Only POST or PUT requests allowed\n"));
-        r.get("/-/quit", req -> ApiResponse.text(405, "Only POST or PUT requests allowed\n"));
+        r.get("/-/reload", Handler.inline(req -> ApiResponse.text(405, "Only POST or PUT requests allowed\n")));
+        r.get("/-/quit", Handler.inline(req -> ApiResponse.text(405, "Only POST or PUT requests allowed\n")));
         r.get("/metrics", metrics.handler());
-        r.get("/", req -> ApiResponse.text(200, "Sextant is running. The Prometheus HTTP API is under /api/v1/.\n"));
+        r.get("/", Handler.inline(req -> ApiResponse.text(200,
+                "Sextant is running. The Prometheus HTTP API is under /api/v1/.\n")));
         return r;
     }
 

@@ -37,8 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Netty HTTP/1.1 server. The event loop only decodes and encodes; handlers run on a worker
- * pool, so a slow query never stalls other connections. Request bodies are copied out of Netty's
+ * The Netty HTTP/1.1 server. The event loop decodes, routes and encodes; handlers run on a worker
+ * pool, so a slow query never stalls other connections, except {@linkplain Handler#inline() inline}
+ * ones (probes, build info, 404s), which the event loop answers itself. Request bodies are copied out of Netty's
  * buffers before the hand-off, so no {@link ByteBuf} leaves the pipeline that owns it.
  *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} once. Thread-safety: thread-safe.
@@ -159,26 +160,14 @@ public final class HttpServer implements AutoCloseable {
                 return;
             }
             ApiRequest request = RequestDecoder.decode(msg);
+            Router.Route route = router.resolve(request.method(), request.path());
+            if (route.handler().inline()) {
+                // Cheap, non-blocking handler: answer from this event loop, no thread hand-off.
+                serve(ctx, request, route, keepAlive, true);
+                return;
+            }
             try {
-                inFlight = handlerPool.submit(() -> {
-                    long started = System.nanoTime();
-                    Router.Route route = router.resolve(request.method(), request.path());
-                    ApiResponse response;
-                    try {
-                        response = route.handler().handle(request);
-                    } catch (Exception | StackOverflowError | OutOfMemoryError e) {
-                        log.error("msg=\"handler failed\" path={} err=\"{}\"", request.path(), e.toString(), e);
-                        response = ApiResponse.text(500, "internal server error\n");
-                    }
-                    if (ctx.channel().isActive()) {
-                        if (response.streamed()) {
-                            response = stream(ctx, request, response, keepAlive);
-                        } else {
-                            write(ctx, response, keepAlive);
-                        }
-                    }
-                    observer.observe(route.name(), response.status(), System.nanoTime() - started);
-                });
+                inFlight = handlerPool.submit(() -> serve(ctx, request, route, keepAlive, false));
             } catch (RejectedExecutionException e) {
                 write(ctx, ApiResponse.text(503, "Service Unavailable\n"), false);
             }
@@ -199,6 +188,36 @@ public final class HttpServer implements AutoCloseable {
             log.debug("msg=\"connection error\" err=\"{}\"", cause.toString());
             ctx.close();
         }
+    }
+
+    /**
+     * Runs the handler and sends its answer. On a worker thread the answer goes to the event loop
+     * as one {@code writeAndFlush} (one task, one wake-up); on the event loop ({@code onLoop}) a
+     * streamed body is first collected, since streaming may wait for the client and the loop must
+     * never wait.
+     */
+    private void serve(ChannelHandlerContext ctx, ApiRequest request, Router.Route route, boolean keepAlive,
+            boolean onLoop) {
+        long started = System.nanoTime();
+        ApiResponse response;
+        try {
+            response = route.handler().handle(request);
+            if (onLoop && response.streamed()) {
+                response = new ApiResponse(response.status(), response.contentType(), response.headers(),
+                        response.body());
+            }
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+            log.error("msg=\"handler failed\" path={} err=\"{}\"", request.path(), e.toString(), e);
+            response = ApiResponse.text(500, "internal server error\n");
+        }
+        if (ctx.channel().isActive()) {
+            if (response.streamed()) {
+                response = stream(ctx, request, response, keepAlive);
+            } else {
+                write(ctx, response, keepAlive);
+            }
+        }
+        observer.observe(route.name(), response.status(), System.nanoTime() - started);
     }
 
     /**
@@ -239,7 +258,8 @@ public final class HttpServer implements AutoCloseable {
         HttpUtil.setContentLength(resp, body.readableBytes());
         if (keepAlive) {
             resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(resp);
+            // Nobody waits on the outcome: a failed write surfaces in exceptionCaught, which closes.
+            ctx.writeAndFlush(resp, ctx.voidPromise());
         } else {
             resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);

@@ -16,11 +16,11 @@ public final class Router {
     /** A resolved route: its name (the registered path, used as the {@code handler} metric label). */
     public record Route(String name, Handler handler) {}
 
-    private static final Handler NOT_FOUND = r -> ApiResponse.text(404, "404 page not found\n");
-    private static final Handler API_METHOD_NOT_ALLOWED = r -> new ApiResponse(405, ApiResponse.JSON, Map.of(),
-            ("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"method " + r.method()
-                    + " not allowed\"}").getBytes(StandardCharsets.UTF_8));
-    private static final Handler METHOD_NOT_ALLOWED = r -> ApiResponse.text(405, "Method Not Allowed\n");
+    private static final Handler NOT_FOUND = Handler.inline(r -> ApiResponse.text(404, "404 page not found\n"));
+    private static final Handler API_METHOD_NOT_ALLOWED = Handler.inline(r -> new ApiResponse(405, ApiResponse.JSON,
+            Map.of(), ("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"method " + r.method()
+                    + " not allowed\"}").getBytes(StandardCharsets.UTF_8)));
+    private static final Handler METHOD_NOT_ALLOWED = Handler.inline(r -> ApiResponse.text(405, "Method Not Allowed\n"));
 
     private final Map<String, Map<String, Handler>> routes = new HashMap<>();
     private PrefixRoute prefixRoute;

@@ -23,7 +23,10 @@ import java.util.Locale;
  * and reports per-query median and p90 latency plus a digest of each result.
  *
  * <p>Usage: {@code ... dev.sextant.bench.load.QuerySetRunner --url=http://127.0.0.1:9090
- * --start-ms=... --end-ms=... [--step=15s] [--repeat=5] [--warmup=1] [--json-out=file] [--results-dir=dir]}
+ * --start-ms=... --end-ms=... [--step=15s] [--repeat=5] [--warmup=1] [--json-out=file] [--results-dir=dir]
+ * [--client=socket|jdk]}. The default client is {@link KeepAliveClient} (one warm keep-alive
+ * connection, blocking I/O on the calling thread); {@code jdk} is the JDK's {@code HttpClient},
+ * which adds milliseconds of its own per request (see {@link KeepAliveClient}).
  *
  * <p>The digest (16 hex characters of SHA-256) is over the result rendered canonically: one line
  * per point, {@code {sorted labels} ms value}, values rounded to 6 significant digits, lines
@@ -42,15 +45,18 @@ public final class QuerySetRunner {
 
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv, "url", "start-ms", "end-ms", "step", "repeat", "warmup", "json-out",
-                "results-dir");
+                "results-dir", "client");
         String base = a.get("url", "http://127.0.0.1:9090");
         long end = a.getLong("end-ms", System.currentTimeMillis());
         long start = a.getLong("start-ms", end - 3_600_000L);
         long step = a.getMillis("step", 15_000);
         int repeat = a.getInt("repeat", 5);
         int warmup = a.getInt("warmup", 1);
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        String clientKind = a.get("client", "socket");
+        if (!clientKind.equals("socket") && !clientKind.equals("jdk")) {
+            throw new IllegalArgumentException("--client must be socket or jdk, got " + clientKind);
+        }
+        Sender client = clientKind.equals("jdk") ? jdkSender() : socketSender(URI.create(base));
         List<Outcome> outcomes = new ArrayList<>();
         Latencies all = new Latencies();
         String resultsDir = a.get("results-dir", null);
@@ -67,8 +73,8 @@ public final class QuerySetRunner {
                     resultsDir));
         }
         StringBuilder json = new StringBuilder();
-        json.append(String.format(Locale.ROOT, "{\"median_ms\":%.3f,\"p90_ms\":%.3f,\"queries\":[",
-                all.percentileMillis(50), all.percentileMillis(90)));
+        json.append(String.format(Locale.ROOT, "{\"client\":\"%s\",\"median_ms\":%.3f,\"p90_ms\":%.3f,\"queries\":[",
+                clientKind, all.percentileMillis(50), all.percentileMillis(90)));
         for (int i = 0; i < outcomes.size(); i++) {
             Outcome o = outcomes.get(i);
             System.out.printf(Locale.ROOT, "%-20s %-8s median_ms=%8.2f p90_ms=%8.2f series=%6d digest=%s%s%n", o.name(),
@@ -85,28 +91,50 @@ public final class QuerySetRunner {
         }
     }
 
-    static Outcome run(HttpClient client, String url, String form, String name, String kind, int repeat, int warmup,
+    /** Sends one form POST and returns status and body; measured around this call. */
+    @FunctionalInterface
+    interface Sender {
+        KeepAliveClient.Response post(String url, String form) throws java.io.IOException, InterruptedException;
+    }
+
+    /** The default: {@link KeepAliveClient}, one warm keep-alive connection. */
+    static Sender socketSender(URI base) {
+        KeepAliveClient c = new KeepAliveClient(base, 120_000);
+        return (url, form) -> c.post(URI.create(url).getRawPath(), form, "Grafana/sextant-bench");
+    }
+
+    /** {@code --client=jdk}: the JDK's HttpClient (the runner's client before 2026-11-26 14:00). */
+    static Sender jdkSender() {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        return (url, form) -> {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("User-Agent", "Grafana/sextant-bench")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+            HttpResponse<byte[]> resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            return new KeepAliveClient.Response(resp.statusCode(), resp.body());
+        };
+    }
+
+    static Outcome run(Sender client, String url, String form, String name, String kind, int repeat, int warmup,
             Latencies all, String resultsDir) throws InterruptedException {
         Latencies lat = new Latencies();
         String body = null;
         String error = null;
         for (int i = 0; i < warmup + repeat; i++) {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .header("User-Agent", "Grafana/sextant-bench")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build();
             long t0 = System.nanoTime();
             try {
-                HttpResponse<String> resp = client.send(req, HttpResponse.BodyHandlers.ofString());
+                KeepAliveClient.Response resp = client.post(url, form);
                 long ns = System.nanoTime() - t0;
                 if (i >= warmup) {
                     lat.record(ns);
-                    if (resp.statusCode() == 200) {
+                    if (resp.status() == 200) {
                         all.record(ns); // errors are fast; they must not flatter the overall figure
                     }
                 }
-                body = resp.body();
-                error = resp.statusCode() == 200 ? null : "http " + resp.statusCode();
+                body = resp.bodyString();
+                error = resp.status() == 200 ? null : "http " + resp.status();
             } catch (java.io.IOException e) {
                 error = e.getClass().getSimpleName();
             }

@@ -26,6 +26,12 @@ final class Aggregations {
     /** Group keys per aggregation and input label set; input labels are shared across steps. */
     private final Map<AggregateExpr, Map<Labels, Labels>> keyCache = new java.util.IdentityHashMap<>();
     private final KeyTable keyTable = new KeyTable();
+    /**
+     * One key object per group and aggregation (range queries): every series of a group maps to
+     * the same {@link Labels} instance, so the per-step group lookup ends at the identity check
+     * of {@code Labels.equals} instead of comparing every label pair.
+     */
+    private final Map<AggregateExpr, Map<Labels, Labels>> sharedKeys = new java.util.IdentityHashMap<>();
     private final Map<AggregateExpr, StepMemo> memo = new java.util.IdentityHashMap<>();
 
     Aggregations(Evaluator ev) {
@@ -258,6 +264,10 @@ final class Aggregations {
         Labels key = cache.get(e.labels);
         if (key == null) {
             key = computeGroupKey(a, e.labels);
+            Labels shared = sharedKeys.computeIfAbsent(a, k -> new java.util.HashMap<>()).putIfAbsent(key, key);
+            if (shared != null) {
+                key = shared;
+            }
             if (cache.size() < 100_000) {
                 cache.put(e.labels, key);
             }
@@ -411,36 +421,82 @@ final class Aggregations {
         if (k < 1) {
             return new Vec(List.of());
         }
-        Map<Labels, List<Elem>> groups = new LinkedHashMap<>();
-        for (Elem e : in.elems()) {
-            groups.computeIfAbsent(groupKey(a, e), x -> new ArrayList<>()).add(e);
+        java.util.Collection<List<Elem>> groups;
+        if (!a.without() && a.grouping().isEmpty()) {
+            // No grouping (topk(5, x)): one group, the input itself; no keys to find per element.
+            groups = List.of(in.elems());
+        } else {
+            Map<Labels, List<Elem>> byKey = new LinkedHashMap<>();
+            for (Elem e : in.elems()) {
+                byKey.computeIfAbsent(groupKey(a, e), x -> new ArrayList<>()).add(e);
+            }
+            groups = byKey.values();
         }
         List<Elem> out = new ArrayList<>();
-        Comparator<Elem> desc = (x, y) -> {
-            boolean xn = Double.isNaN(x.v);
-            boolean yn = Double.isNaN(y.v);
-            if (xn || yn) {
-                return Boolean.compare(xn, yn);
+        for (List<Elem> g : groups) {
+            if (op == AggregateOp.LIMITK) {
+                out.addAll(g.subList(0, (int) Math.min(k, g.size())));
+            } else if (k < g.size() && k <= SMALL_K) {
+                firstK(g, (int) k, op == AggregateOp.TOPK ? TOPK_ORDER : BOTTOMK_ORDER, out);
+            } else {
+                List<Elem> sorted = new ArrayList<>(g);
+                sorted.sort(op == AggregateOp.TOPK ? TOPK_ORDER : BOTTOMK_ORDER);
+                out.addAll(sorted.subList(0, (int) Math.min(k, sorted.size())));
             }
-            return Double.compare(y.v, x.v);
-        };
-        Comparator<Elem> asc = (x, y) -> {
-            boolean xn = Double.isNaN(x.v);
-            boolean yn = Double.isNaN(y.v);
-            if (xn || yn) {
-                return Boolean.compare(xn, yn);
-            }
-            return Double.compare(x.v, y.v);
-        };
-        for (List<Elem> g : groups.values()) {
-            List<Elem> sorted = new ArrayList<>(g);
-            if (op == AggregateOp.TOPK) {
-                sorted.sort(desc);
-            } else if (op == AggregateOp.BOTTOMK) {
-                sorted.sort(asc);
-            }
-            out.addAll(sorted.subList(0, (int) Math.min(k, sorted.size())));
         }
         return new Vec(out);
+    }
+
+    /** topk's order: larger first, NaN last. */
+    static final Comparator<Elem> TOPK_ORDER = (x, y) -> {
+        boolean xn = Double.isNaN(x.v);
+        boolean yn = Double.isNaN(y.v);
+        if (xn || yn) {
+            return Boolean.compare(xn, yn);
+        }
+        return Double.compare(y.v, x.v);
+    };
+
+    /** bottomk's order: smaller first, NaN last. */
+    static final Comparator<Elem> BOTTOMK_ORDER = (x, y) -> {
+        boolean xn = Double.isNaN(x.v);
+        boolean yn = Double.isNaN(y.v);
+        if (xn || yn) {
+            return Boolean.compare(xn, yn);
+        }
+        return Double.compare(x.v, y.v);
+    };
+
+    /** Up to this k, topk/bottomk keep the best k in a small sorted array instead of sorting the group. */
+    static final int SMALL_K = 64;
+
+    /**
+     * Appends to {@code out} exactly what a stable sort of {@code g} by {@code cmp} followed by
+     * taking the first {@code k} gives (same elements, same order, ties in input order), in
+     * O(n·k) with no copy of the group: an element enters the kept prefix only when strictly
+     * better than its last entry, and is inserted after every kept entry it ties with.
+     */
+    static void firstK(List<Elem> g, int k, Comparator<Elem> cmp, List<Elem> out) {
+        Elem[] best = new Elem[k];
+        int n = 0;
+        for (int i = 0, size = g.size(); i < size; i++) {
+            Elem e = g.get(i);
+            if (n == k && cmp.compare(e, best[k - 1]) >= 0) {
+                continue;
+            }
+            int p = n == k ? k - 1 : n;
+            while (p > 0 && cmp.compare(e, best[p - 1]) < 0) {
+                p--;
+            }
+            int last = n == k ? k - 1 : n;
+            System.arraycopy(best, p, best, p + 1, last - p);
+            best[p] = e;
+            if (n < k) {
+                n++;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            out.add(best[i]);
+        }
     }
 }
