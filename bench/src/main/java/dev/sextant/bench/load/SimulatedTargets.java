@@ -194,6 +194,15 @@ public final class SimulatedTargets {
         if (config != null) {
             writeConfig(Path.of(config), port, targets, a.get("scrape-interval", "15s"));
         }
+        // All targets share this one server, whose defaults keep at most 200 idle connections (30 s):
+        // the others would be closed after every scrape, unlike separate exporters (Go servers keep
+        // idle connections). Keep one per target, so scrapers reuse connections as in a cluster.
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", Integer.toString(Math.max(200, 2 * targets)));
+        }
+        if (System.getProperty("sun.net.httpserver.idleInterval") == null) {
+            System.setProperty("sun.net.httpserver.idleInterval", "300");
+        }
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         server.createContext("/", sim::handle);
         server.setExecutor(Executors.newFixedThreadPool(a.getInt("threads", 4)));
