@@ -3,6 +3,8 @@ package dev.sextant.tsdb.head;
 import dev.sextant.tsdb.chunk.XorChunk;
 import dev.sextant.tsdb.chunk.XorEncoder;
 import dev.sextant.tsdb.model.Labels;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
@@ -25,6 +27,15 @@ final class MemSeries extends XorEncoder {
     final Labels labels;
 
     private static final long[] NONE = new long[0];
+    private static final VarHandle LAST_T;
+
+    static {
+        try {
+            LAST_T = MethodHandles.lookup().findVarHandle(MemSeries.class, "lastT", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     // Full (immutable) chunks, oldest first; shared empty arrays until the first chunk is full, so a
     // young series (most of a remote-write or scrape burst) carries no per-series chunk arrays.
@@ -37,15 +48,20 @@ final class MemSeries extends XorEncoder {
     long openMaxT;
     long nextAt = Long.MIN_VALUE;
 
+    /** Newest sample's time; written under the lock, read racily by appenders ({@link #lastTimestamp}). */
     long lastT = Long.MIN_VALUE;
     long lastVBits;
-    /** Samples buffered by uncommitted appenders; a series with pending samples is never collected. */
-    int pendingAppends;
-    /** Set (under the series lock) when truncation collects the series; appenders then look it up again. */
+    /**
+     * Set (under the series lock) when truncation collects the series; appenders then look it up
+     * again, at append (racy read) and at commit (under the lock, before appending).
+     */
     boolean removed;
-    /** Whether the WAL holds this series' record. Guarded by the WAL's lock (not the series'), see Head.logSamples. */
+    /**
+     * Whether the WAL holds this series' record. Written under the WAL's lock (not the series'), see
+     * Head.logCommit; appenders read it racily (once true it stays true) to skip series known to be logged.
+     */
     boolean walLogged;
-    /** Scratch of Head.logSamples, under the WAL's lock. */
+    /** Scratch of Head.logCommit, under the WAL's lock. */
     boolean walPending;
     /**
      * Deleted closed intervals {@code [min0, max0, ...]} (sorted, merged), or null. Replaced, never
@@ -56,6 +72,14 @@ final class MemSeries extends XorEncoder {
     MemSeries(long ref, Labels labels) {
         this.ref = ref;
         this.labels = labels;
+    }
+
+    /**
+     * {@link #lastT} without the series' lock: opaque, so never torn; may be stale, which is fine
+     * for its one use (appenders accept a newer sample at once, commit re-checks under the lock).
+     */
+    long lastTimestamp() {
+        return (long) LAST_T.getOpaque(this);
     }
 
     /** Whether a sample at {@code t} with value bits {@code bits} would be accepted (0), a no-op (1), OOO (-1) or duplicate (-2). */
@@ -90,8 +114,8 @@ final class MemSeries extends XorEncoder {
         }
         appendSample(t, bits);
         openMaxT = t;
-        lastT = t;
         lastVBits = bits;
+        LAST_T.setOpaque(this, t);
         return true;
     }
 
@@ -162,7 +186,7 @@ final class MemSeries extends XorEncoder {
         if (fullCount == 0 && chunkOpen() && openMaxT < mint) {
             dropChunk();
         }
-        return fullCount == 0 && !chunkOpen() && pendingAppends == 0;
+        return fullCount == 0 && !chunkOpen();
     }
 
     /** Growable list of slab handles. */
