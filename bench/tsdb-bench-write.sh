@@ -13,7 +13,9 @@
 #
 # Environment: RUNS (5), METRICS (10000), SCRAPES (3000), THREADS ("1 2"), SERIES_FILE (generated
 # from SeriesModel: 20,000 series, when missing), SEXTANT_JAR (api/target/sextant.jar, with lib/
-# beside it; copy both away for long runs), BENCH_JAR (bench/target/benchmarks.jar), SEXTANT_JAVA_OPTS.
+# beside it; copy both away for long runs), BENCH_JAR (bench/target/benchmarks.jar), SEXTANT_JAVA_OPTS,
+# SEXTANT_FLAGS (extra flags for Sextant's bench write, e.g. --wal-compression; jars before 2026-11-26
+# 14:00 compress WAL records by default and know no such flag).
 set -euo pipefail
 {
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -45,7 +47,7 @@ one() { # tool threads run
       --metrics="$metrics" --scrapes="$scrapes" "$series_file" > "$log" 2>/dev/null
   else
     /usr/bin/time -o "$tm" -f '%e %U %S %M' java "${jflags[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" \
-      tsdb bench write --out="$out" --metrics="$metrics" --scrapes="$scrapes" --threads="$th" "$series_file" \
+      tsdb bench write --out="$out" --metrics="$metrics" --scrapes="$scrapes" --threads="$th" ${SEXTANT_FLAGS:-} "$series_file" \
       > "$log" 2>/dev/null
   fi
   rm -rf "$out"
@@ -74,10 +76,10 @@ out="$root/bench/results/tsdb-bench-write-$stamp.json"
 jq -s --arg date "$stamp" --arg load_start "$load_start" --arg load_end "$(cut -d' ' -f1-3 /proc/loadavg)" \
   --arg host "$(nproc) cores, $(free -m | awk '/Mem:/ {print $2}') MiB, $(uname -sr)" \
   --arg promtool "$(promtool --version 2>&1 | head -1)" --arg java "$(java -version 2>&1 | head -1)" \
-  --arg commit "${JAR_COMMIT:-$(git -C "$root" rev-parse --short HEAD)}" --arg metrics "$metrics" --arg scrapes "$scrapes" \
+  --arg commit "${JAR_COMMIT:-$(git -C "$root" rev-parse --short HEAD)}" --arg sextant_flags "${SEXTANT_FLAGS:-}" --arg metrics "$metrics" --arg scrapes "$scrapes" \
   'def median: sort | if length % 2 == 1 then .[length/2|floor] else (.[length/2-1] + .[length/2]) / 2 end;
    {meta: {date:$date, machine:$host, load_avg_at_start:$load_start, load_avg_at_end:$load_end,
-           promtool:$promtool, java:$java, commit:$commit, metrics:($metrics|tonumber), scrapes:($scrapes|tonumber)},
+           promtool:$promtool, java:$java, commit:$commit, sextant_flags:$sextant_flags, metrics:($metrics|tonumber), scrapes:($scrapes|tonumber)},
     medians: (group_by(.tool + "/" + (.threads|tostring)) | map({key: (.[0].tool + "/" + (.[0].threads|tostring)),
        value: {samples_per_sec: (map(.samples_per_sec)|median), cpu_s_per_1m_samples: (map(.cpu_s_per_1m_samples)|median),
                maxrss_mib: ((map(.maxrss_kb)|median)/1024), runs: length}}) | from_entries),

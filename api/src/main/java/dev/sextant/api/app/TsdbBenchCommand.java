@@ -37,11 +37,19 @@ import picocli.CommandLine.Spec;
  *   <li>the first {@code --metrics} distinct label sets of a JSON-lines file of label maps, read the
  *       way promtool reads them (quotes and braces dropped, pairs split at {@code ,}, name and value
  *       at {@code :}, so a value must hold neither);</li>
- *   <li>a fresh TSDB in {@code <out>/storage} (WAL on, 15d retention, 2h blocks, no compaction);</li>
+ *   <li>a fresh TSDB in {@code <out>/storage} (WAL on, 15d retention, 2h blocks, no compaction;
+ *       WAL records uncompressed, as promtool's {@code tsdb.Options} leave {@code WALCompression}
+ *       off, unlike the server's {@code --storage.tsdb.wal-compression}; {@code --wal-compression}
+ *       measures the server's setting);</li>
  *   <li>rounds of 100 scrapes: in each round the series are cut into shards of 1,000, and each
  *       shard appends 100 scrapes of its series, one commit per scrape, each scrape 30 s after the
  *       previous one (the round starts at {@code 30 s × round offset}); every value starts at
  *       123456789 and grows by 1000 per scrape; appends pass the ref returned by the first one.
+ *       After its first append a series' labels are the head's own {@code Labels} instance
+ *       ({@code storedLabels}): promtool's head keeps the very label slice the benchmark passed,
+ *       so the label lookup at the start of each round compares memory with itself; Sextant's
+ *       head interns its own copy, and comparing two copies string by string (cold in cache)
+ *       was a third of the ingest stage's CPU. The scrape cache keeps the head's labels the same way.
  *       {@code --scrapes} is rounded up to a multiple of 100, as promtool's loop does;</li>
  *   <li>the shards of a round run in parallel on {@code --threads} threads (promtool runs one
  *       goroutine per shard, so {@code GOMAXPROCS} plays this part); promtool has no such flag.</li>
@@ -73,6 +81,10 @@ final class TsdbBenchCommand {
                 description = "Threads that run the shards of a round (default: the available processors).")
         int threads;
 
+        @Option(names = "--wal-compression", negatable = true, defaultValue = "false",
+                description = "Snappy-compress WAL records, as the server does by default (promtool's bench does not).")
+        boolean walCompression;
+
         @Parameters(index = "0", arity = "0..1", paramLabel = "file", defaultValue = "../../tsdb/testdata/20kseries.json",
                 description = "Input file with samples data, default is (../../tsdb/testdata/20kseries.json).")
         Path file;
@@ -92,7 +104,8 @@ final class TsdbBenchCommand {
                 return 1;
             }
             TsdbOptions opts = TsdbOptions.defaults().withRetention(TsdbOptions.DEFAULT_RETENTION)
-                    .withBlockRange(2 * 3600_000L).withBackgroundCompaction(false);
+                    .withBlockRange(2 * 3600_000L).withBackgroundCompaction(false)
+                    .withWalCompression(walCompression);
             List<Labels> labels;
             ExecutorService pool = Executors.newFixedThreadPool(n);
             try (Tsdb db = Tsdb.open(out.resolve("storage"), opts)) {
@@ -172,6 +185,11 @@ final class TsdbBenchCommand {
                     long ref = app.append(refs[s], labels[s], ts, (double) values[s]);
                     if (refs[s] == 0) {
                         refs[s] = ref;
+                        // Keep the head's own instance (see the class comment), as the scrape cache does.
+                        Labels stored = app.storedLabels(ref);
+                        if (stored != null) {
+                            labels[s] = stored;
+                        }
                     }
                     total++;
                 }

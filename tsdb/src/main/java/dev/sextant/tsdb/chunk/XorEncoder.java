@@ -40,6 +40,14 @@ public class XorEncoder {
         startChunk(new byte[INITIAL_BYTES]);
     }
 
+    /**
+     * Starts a new, empty chunk in an array of {@code capacity} bytes (at least the initial size),
+     * e.g. the previous chunk's length, so a series' chunks stop growing their array by doubling.
+     */
+    protected final void startChunk(int capacity) {
+        startChunk(new byte[Math.max(INITIAL_BYTES, (capacity + 7) & ~7)]);
+    }
+
     final void startChunk(byte[] zeroed) {
         buf = zeroed;
         bitLen = 16;

@@ -48,12 +48,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Head implements Appendable, Queryable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Head.class);
-    private static final int SAMPLES_PER_RECORD = 10_000;
 
     final HeadOptions options;
     final SeriesStripes series;
     final MemPostings postings = new MemPostings();
     final HeadStats stats = new HeadStats();
+    /** Appenders' arrays and encoding scratch, reused across commits. */
+    final HeadAppender.Pool appendBuffers = new HeadAppender.Pool(4 * Runtime.getRuntime().availableProcessors());
     final ChunkStore slab;
     final AtomicLong lastRef = new AtomicLong();
     private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
@@ -263,38 +264,36 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
     }
 
     /**
-     * Logs a commit: first one series record for every series of the commit that is not in the WAL
-     * yet (as Prometheus logs a commit's new series together, so their labels compress together),
-     * then one or more type-2 sample records, then a flush to the OS. Runs under the WAL's lock, so a
-     * series record always precedes the first samples of its series, whichever appender commits
-     * them first; a series whose appender rolled back is never logged.
+     * Logs a commit: first one series record for every series among {@code series[fresh[..]]}
+     * that is not in the WAL yet (as Prometheus logs a commit's new series together, so their
+     * labels compress together), then the commit's sample records, prepared by the appender outside
+     * this lock, then a flush to the OS. Runs under the WAL's lock, so a series record always
+     * precedes the first samples of its series, whichever appender commits them first; a series
+     * whose appender rolled back is never logged.
      */
-    void logSamples(MemSeries[] series, long[] refs, long[] ts, double[] vs, int n, Encbuf enc) {
-        if (wal == null || n == 0) {
-            return;
-        }
+    void logCommit(MemSeries[] series, int[] fresh, int nFresh, Encbuf enc, Wal.Prepared[] records, int nRecords) {
         synchronized (wal) {
             enc.reset();
-            int fresh = 0;
-            for (int i = 0; i < n; i++) {
-                MemSeries s = series[i];
+            int count = 0;
+            for (int k = 0; k < nFresh; k++) {
+                MemSeries s = series[fresh[k]];
                 if (!s.walLogged && !s.walPending) {
-                    if (fresh++ == 0) {
+                    if (count++ == 0) {
                         enc.putByte(Records.SERIES);
                     }
                     s.walPending = true; // a series can occur more than once in a commit
                     Records.putSeries(enc, s.ref, s.labels);
                 }
             }
-            if (fresh > 0) {
+            if (count > 0) {
                 boolean logged = false;
                 try {
                     wal.log(enc.array(), 0, enc.len());
                     logged = true;
                 } finally {
                     // Marked logged only once the record is in the log buffer; else a retry logs it.
-                    for (int i = 0; i < n; i++) {
-                        MemSeries s = series[i];
+                    for (int k = 0; k < nFresh; k++) {
+                        MemSeries s = series[fresh[k]];
                         if (s.walPending) {
                             s.walPending = false;
                             s.walLogged = logged;
@@ -302,11 +301,8 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
                     }
                 }
             }
-            for (int from = 0; from < n; from += SAMPLES_PER_RECORD) {
-                int to = Math.min(n, from + SAMPLES_PER_RECORD);
-                enc.reset();
-                Records.encodeSamples(enc, refs, ts, vs, from, to);
-                wal.log(enc.array(), 0, enc.len());
+            for (int r = 0; r < nRecords; r++) {
+                wal.logPrepared(records[r]);
             }
             wal.flush();
         }

@@ -15,21 +15,23 @@ import java.util.List;
 final class SeriesStripes {
     private final int mask;
     private final Object[] locks;
-    private final List<HashMap<Labels, MemSeries>> byLabels;
-    private final List<LongObjectMap<MemSeries>> byRef;
+    // Arrays rather than lists: one indirection (and bounds check) less on every append by ref.
+    private final HashMap<Labels, MemSeries>[] byLabels;
+    private final LongObjectMap<MemSeries>[] byRef;
 
+    @SuppressWarnings("unchecked")
     SeriesStripes(int stripes) {
         if (Integer.bitCount(stripes) != 1) {
             throw new IllegalArgumentException("stripe count must be a power of two");
         }
         mask = stripes - 1;
         locks = new Object[stripes];
-        byLabels = new ArrayList<>(stripes);
-        byRef = new ArrayList<>(stripes);
+        byLabels = new HashMap[stripes];
+        byRef = new LongObjectMap[stripes];
         for (int i = 0; i < stripes; i++) {
             locks[i] = new Object();
-            byLabels.add(new HashMap<>());
-            byRef.add(new LongObjectMap<>());
+            byLabels[i] = new HashMap<>();
+            byRef[i] = new LongObjectMap<>();
         }
     }
 
@@ -46,7 +48,7 @@ final class SeriesStripes {
     MemSeries getByRef(long ref) {
         int i = (int) ref & mask;
         synchronized (locks[i]) {
-            return byRef.get(i).get(ref);
+            return byRef[i].get(ref);
         }
     }
 
@@ -58,7 +60,7 @@ final class SeriesStripes {
      */
     MemSeries getByRefForAppend(long ref) {
         int i = (int) ref & mask;
-        MemSeries s = byRef.get(i).getRacy(ref);
+        MemSeries s = byRef[i].getRacy(ref);
         if (s != null && s.ref == ref) {
             return s;
         }
@@ -68,7 +70,7 @@ final class SeriesStripes {
     MemSeries getByLabels(Labels l) {
         int i = labelStripe(l);
         synchronized (locks[i]) {
-            return byLabels.get(i).get(l);
+            return byLabels[i].get(l);
         }
     }
 
@@ -90,18 +92,18 @@ final class SeriesStripes {
         int i = labelStripe(labels);
         MemSeries s;
         synchronized (locks[i]) {
-            s = byLabels.get(i).get(labels);
+            s = byLabels[i].get(labels);
             if (s != null) {
                 return new Lookup(s, false);
             }
             s = factory.create(newRef.getAsLong(), labels);
             onCreate.accept(s);
             // Keyed by the series' own (interned) labels, not the caller's copy.
-            byLabels.get(i).put(s.labels, s);
+            byLabels[i].put(s.labels, s);
         }
         int r = (int) s.ref & mask;
         synchronized (locks[r]) {
-            byRef.get(r).put(s.ref, s);
+            byRef[r].put(s.ref, s);
         }
         return new Lookup(s, true);
     }
@@ -109,11 +111,11 @@ final class SeriesStripes {
     void remove(MemSeries s) {
         int i = labelStripe(s.labels);
         synchronized (locks[i]) {
-            byLabels.get(i).remove(s.labels, s);
+            byLabels[i].remove(s.labels, s);
         }
         int r = (int) s.ref & mask;
         synchronized (locks[r]) {
-            byRef.get(r).remove(s.ref);
+            byRef[r].remove(s.ref);
         }
     }
 
@@ -122,7 +124,7 @@ final class SeriesStripes {
         List<MemSeries> out = new ArrayList<>();
         for (int i = 0; i <= mask; i++) {
             synchronized (locks[i]) {
-                byRef.get(i).forEachValue(out::add);
+                byRef[i].forEachValue(out::add);
             }
         }
         return out;
@@ -132,7 +134,7 @@ final class SeriesStripes {
         int n = 0;
         for (int i = 0; i <= mask; i++) {
             synchronized (locks[i]) {
-                n += byRef.get(i).size();
+                n += byRef[i].size();
             }
         }
         return n;

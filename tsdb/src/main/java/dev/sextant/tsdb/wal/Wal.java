@@ -162,6 +162,64 @@ public final class Wal implements AutoCloseable {
         }
     }
 
+    /**
+     * A record made ready for {@link #logPrepared} outside the WAL's lock: compressed by the
+     * caller's thread when compression is on and pays off, else the caller's bytes as they are. So
+     * appenders encode and compress concurrently and hold the lock only to copy the bytes into
+     * pages (Prometheus likewise encodes a commit's records before taking the WAL's lock).
+     *
+     * <p>Thread-safety: not thread-safe; reusable, one per appender (its hash table is 64 KiB).
+     */
+    public static final class Prepared {
+        private byte[] compressed = new byte[0];
+        private int[] table;
+        byte[] bytes;
+        int off;
+        int len;
+        int flag;
+    }
+
+    /**
+     * Fills {@code p} with the record {@code rec[off, off + len)}, compressed as {@link #log} would;
+     * {@code p} refers to {@code rec} (when not compressed) until it is logged. Thread-safe: touches
+     * only {@code p} and this log's fixed settings.
+     */
+    public void prepare(byte[] rec, int off, int len, Prepared p) {
+        p.bytes = rec;
+        p.off = off;
+        p.len = len;
+        p.flag = 0;
+        if (!compress || len == 0) {
+            return;
+        }
+        int max = Snappy.maxCompressedLength(len);
+        if (p.compressed.length < max) {
+            p.compressed = new byte[Math.max(max, Math.min(2 * p.compressed.length, 1 << 24))];
+        }
+        if (p.table == null) {
+            p.table = new int[1 << Snappy.HASH_BITS];
+        }
+        int n = Snappy.compress(rec, off, len, p.compressed, p.table);
+        if (n < len) {
+            p.bytes = p.compressed;
+            p.off = 0;
+            p.len = n;
+            p.flag = SNAPPY;
+        }
+    }
+
+    /** {@link #log} for a record made ready by {@link #prepare} (of this log), with the same error handling. */
+    public synchronized void logPrepared(Prepared p) {
+        ensureOpen();
+        beginWrite();
+        try {
+            logRecord(p.bytes, p.off, p.len, p.flag);
+        } catch (IOException e) {
+            rewind(e);
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void logRecord(byte[] rec, int off, int len, int flag) throws IOException {
         { // (a block, so the body keeps the indentation it had inside log's try)
             long used = (long) donePages * PAGE_SIZE + alloc;

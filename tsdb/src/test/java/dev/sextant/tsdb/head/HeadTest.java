@@ -435,6 +435,91 @@ class HeadTest {
     }
 
     @Test
+    void seriesCollectedBetweenAppendAndCommitAreRecreatedAndTheirSamplesSurviveReplay() {
+        Labels fresh = Labels.of("__name__", "fresh", "job", "a");
+        Labels old = Labels.of("__name__", "old", "job", "a");
+        long oldRef;
+        try (Head head = Head.open(dir, opts(), Long.MIN_VALUE)) {
+            Appender first = head.appender();
+            oldRef = first.append(0, old, 1000, 1);
+            first.commit();
+            Appender app = head.appender();
+            app.append(0, fresh, 3 * H2, 2); // a new series: no samples until the commit
+            assertThat(app.append(oldRef, old, 3 * H2, 3)).isEqualTo(oldRef); // only old samples so far
+            head.truncate(H2); // collects both: nothing pins a series between append and commit
+            assertThat(head.numSeries()).isZero();
+            app.commit();
+            assertThat(head.numSeries()).isEqualTo(2);
+            assertThat(Samples.query(head, 0, Long.MAX_VALUE, Matcher.equal("job", "a"))).isEqualTo(Map.of(
+                    fresh, List.of(Sample.of(3 * H2, 2)),
+                    old, List.of(Sample.of(3 * H2, 3))));
+            // The recreated series has a new ref; the old one no longer resolves.
+            Appender next = head.appender();
+            long newRef = next.append(oldRef, old, 3 * H2 + 1, 4);
+            assertThat(newRef).isNotEqualTo(oldRef);
+            next.commit();
+        }
+        try (Head head = Head.open(dir, opts(), H2)) {
+            assertThat(Samples.query(head, 0, Long.MAX_VALUE, Matcher.equal("job", "a"))).isEqualTo(Map.of(
+                    fresh, List.of(Sample.of(3 * H2, 2)),
+                    old, List.of(Sample.of(3 * H2, 3), Sample.of(3 * H2 + 1, 4))));
+        }
+    }
+
+    @Test
+    void appendersReuseTheirBuffersWithoutCarryingSamplesOver() {
+        try (Head head = Head.open(dir, opts(), Long.MIN_VALUE)) {
+            Appender big = head.appender();
+            for (int s = 0; s < 25_000; s++) { // more than one WAL samples record (10,000 each)
+                big.append(0, Labels.of("__name__", "big", "s", Integer.toString(s)), 1000, s);
+            }
+            big.commit();
+            Appender rolled = head.appender();
+            for (int s = 0; s < 3000; s++) {
+                rolled.append(0, Labels.of("__name__", "big", "s", Integer.toString(s)), 2000, -1);
+            }
+            rolled.rollback();
+            Appender small = head.appender();
+            small.append(0, Labels.of("__name__", "big", "s", "7"), 3000, 70);
+            small.append(0, UP_A, 3000, 1);
+            small.commit();
+            Appender empty = head.appender();
+            empty.commit();
+            Map<Labels, List<Sample>> all = Samples.query(head, 0, Long.MAX_VALUE, Matcher.regex("__name__", ".+"));
+            assertThat(all).hasSize(25_001);
+            assertThat(all.get(Labels.of("__name__", "big", "s", "7"))).containsExactly(Sample.of(1000, 7), Sample.of(3000, 70));
+            assertThat(all.get(Labels.of("__name__", "big", "s", "2999"))).containsExactly(Sample.of(1000, 2999));
+            assertThat(all.get(UP_A)).containsExactly(Sample.of(3000, 1));
+        }
+        try (Head head = Head.open(dir, opts(), Long.MIN_VALUE)) {
+            Map<Labels, List<Sample>> all = Samples.query(head, 0, Long.MAX_VALUE, Matcher.regex("__name__", ".+"));
+            assertThat(all).hasSize(25_001);
+            assertThat(all.get(Labels.of("__name__", "big", "s", "24999"))).containsExactly(Sample.of(1000, 24999));
+            assertThat(all.get(Labels.of("__name__", "big", "s", "7"))).containsExactly(Sample.of(1000, 7), Sample.of(3000, 70));
+        }
+    }
+
+    @Test
+    void twoAppendersWithTheSameTimestampKeepTheFirstCommitAndTheLaterCheckIsExact() {
+        try (Head head = Head.open(null, opts(), Long.MIN_VALUE)) {
+            Appender a = head.appender();
+            Appender b = head.appender();
+            a.append(0, UP_A, 1000, 1);
+            b.append(0, UP_A, 1000, 2); // both newer than anything committed: accepted without the lock
+            b.commit();
+            a.commit(); // lost the race: dropped at commit, as in Prometheus
+            assertThat(Samples.query(head, 0, Long.MAX_VALUE, Matcher.equal("job", "a")).get(UP_A))
+                    .containsExactly(Sample.of(1000, 2));
+            Appender c = head.appender();
+            assertThatThrownBy(() -> c.append(0, UP_A, 1000, 1)).isInstanceOf(StorageException.DuplicateSample.class);
+            c.append(0, UP_A, 1000, 2); // same value: accepted, a no-op
+            assertThatThrownBy(() -> c.append(0, UP_A, 999, 2)).isInstanceOf(StorageException.OutOfOrder.class);
+            c.commit();
+            assertThat(head.stats().samplesAppended()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void concurrentAppendersAndReaders() throws Exception {
         try (Head head = Head.open(dir, opts(), Long.MIN_VALUE)) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
