@@ -80,9 +80,10 @@ class NettyScrapeClientTest {
                         Thread.sleep(60_000); // hang
                         return;
                     }
+                    boolean close = closeAfterEach; // decided before the client can see the answer
                     out.write(answer);
                     out.flush();
-                    if (closeAfterEach) {
+                    if (close) {
                         return;
                     }
                 }
