@@ -142,6 +142,12 @@ public final class HttpServer implements AutoCloseable {
             handlerPool.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        // The handlers' answers are tasks queued on the event loops; a loop that is shutting down
+        // closes its channels before it runs what is queued. One empty task per loop, waited for,
+        // lets every answer queued before it reach its socket first.
+        for (io.netty.util.concurrent.EventExecutor loop : workers) {
+            loop.submit(() -> { }).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (security != null) {
             security.close();
