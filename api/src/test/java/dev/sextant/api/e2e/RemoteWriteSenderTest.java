@@ -185,7 +185,8 @@ class RemoteWriteSenderTest {
                     remote_write:
                     """ + queue(second, ""));
             assertThat(s.reload().status()).isEqualTo(200);
-            // Same queue name: the new queue resumes at the old one's position, so nothing is re-sent.
+            // A new URL is a new queue: it starts at the WAL's end as of the reload, so nothing old is
+            // re-sent and a sample written right after the reload returns is sent.
             push(http, base + 50_000, 50, "after_reload");
             await("50 new samples at the second receiver", 60_000, () -> second.distinctSamples() == 50);
             Thread.sleep(300);

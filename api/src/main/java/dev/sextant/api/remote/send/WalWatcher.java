@@ -53,7 +53,10 @@ final class WalWatcher implements Runnable, QueueManager.StopCheck {
     private WalTailer tailer;
     /** Send samples of records starting at or after this position; segment -1 = not decided yet. */
     private volatile int sendFromSegment = -1;
-    private long sendFromOffset;
+    private volatile long sendFromOffset;
+    /** The progress file's position read at {@link #start}, or null for a new queue. */
+    private long[] progress;
+    private boolean caughtUpLogged;
     private boolean sending;
     private int gcCheckpoint = -1;
     private long lastMark;
@@ -72,7 +75,24 @@ final class WalWatcher implements Runnable, QueueManager.StopCheck {
         this.highestInMillis = highestInMillis;
     }
 
-    void start() {
+    /**
+     * Starts the watcher thread. A new queue's starting position is fixed here, on the caller's
+     * thread, at the end of what the WAL holds now: a sample committed after {@code start} returns
+     * (after a reload, say) is sent even if the thread has not yet read up to it.
+     */
+    void start() throws IOException {
+        progress = readProgress();
+        if (progress == null) {
+            List<Integer> segs = Wal.segments(walDir);
+            if (segs.isEmpty()) {
+                sendFromSegment = 0;
+                sendFromOffset = 0;
+            } else {
+                int last = segs.get(segs.size() - 1);
+                sendFromSegment = last;
+                sendFromOffset = java.nio.file.Files.size(walDir.resolve(Wal.segmentName(last)));
+            }
+        }
         thread = new Thread(this, "remote-write-" + config.name() + "-wal-watcher");
         thread.setDaemon(true);
         thread.start();
@@ -131,13 +151,10 @@ final class WalWatcher implements Runnable, QueueManager.StopCheck {
                     }
                     afterRecord();
                 } else if (r == WalTailer.WAIT) {
-                    if (sendFromSegment < 0) {
-                        // A new queue reached the end of what the WAL held at start: send from here on.
-                        sendFromSegment = tailer.segment();
-                        sendFromOffset = tailer.offset();
-                        sending = true;
+                    if (!caughtUpLogged) {
+                        caughtUpLogged = true;
                         log.info("msg=\"Remote write queue caught up with the WAL, sending new samples\" remote_name={} segment={}",
-                                config.name(), sendFromSegment);
+                                config.name(), tailer.segment());
                     }
                     afterRecord();
                     Thread.sleep(POLL_MILLIS);
@@ -192,7 +209,6 @@ final class WalWatcher implements Runnable, QueueManager.StopCheck {
     }
 
     private void init() throws IOException, InterruptedException {
-        long[] progress = readProgress();
         Checkpoint.Ref cp = Checkpoint.last(walDir);
         int start = 0;
         List<Integer> segs = Wal.segments(walDir);
@@ -392,11 +408,17 @@ final class WalWatcher implements Runnable, QueueManager.StopCheck {
     /** Writes the safe position (atomically: temp file, then rename). */
     private synchronized void persist() {
         if (sendFromSegment < 0) {
-            return; // a new queue still catching up: it has no position of its own yet
+            return; // not started
         }
         int seg = queue.safeSegment();
         long off = queue.safeOffset();
-        if (seg < 0 || (seg == persistedSegment && off == persistedOffset)) {
+        if (seg < 0 || !atOrAfter(seg, off, sendFromSegment, sendFromOffset)) {
+            // Nothing sent yet, or still reading what lies before the starting position: everything
+            // before that position is not this queue's to send, so the position itself is safe.
+            seg = sendFromSegment;
+            off = sendFromOffset;
+        }
+        if (seg == persistedSegment && off == persistedOffset) {
             return;
         }
         if (persistedSegment >= 0 && !atOrAfter(seg, off, persistedSegment, persistedOffset)) {

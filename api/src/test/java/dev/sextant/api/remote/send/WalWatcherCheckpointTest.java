@@ -156,4 +156,33 @@ class WalWatcherCheckpointTest {
             }
         }
     }
+
+    @Test
+    void samplesWrittenRightAfterANewQueueStartsAreSentEvenBeforeItHasReadTheOldWal() throws Exception {
+        Path walDir = data.resolve("wal");
+        try (Wal wal = new Wal(walDir, Wal.DEFAULT_SEGMENT_SIZE)) {
+            series(wal, 1, "old");
+            for (int i = 0; i < 20_000; i++) { // enough WAL that the watcher is still reading it below
+                samples(wal, 1, 1000 + 10L * i, 10);
+            }
+            wal.flush();
+            RemoteWriteManager m = new RemoteWriteManager(data, new RemoteWriteMetrics(new PrometheusRegistry()), () -> 0);
+            try {
+                m.apply(List.of(config()), Labels.EMPTY);
+                // No wait: like a write acknowledged just after a reload returned.
+                series(wal, 2, "new");
+                samples(wal, 2, 900_000, 3);
+                wal.flush();
+                await("the 3 new samples", () -> received.size() == 3);
+                Thread.sleep(300);
+                assertThat(received).containsExactlyInAnyOrder("new@900000", "new@900001", "new@900002");
+            } finally {
+                m.close();
+            }
+            long[] pos = ProgressFile.read(m.progressFile(config()));
+            assertThat(pos[0]).isZero();
+            assertThat(pos[1]).as("the persisted position is past the old samples")
+                    .isGreaterThanOrEqualTo(Files.size(walDir.resolve(Wal.segmentName(0))) - 200);
+        }
+    }
 }
