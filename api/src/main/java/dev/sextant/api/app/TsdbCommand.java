@@ -97,43 +97,48 @@ final class TsdbCommand {
                 spec.commandLine().getErr().println("sextant: error: " + e.getMessage());
                 return 1;
             }
-            List<String[]> rows = new ArrayList<>();
-            rows.add(new String[] {"BLOCK ULID", "MIN TIME", "MAX TIME", "DURATION", "NUM SAMPLES", "NUM CHUNKS",
-                "NUM SERIES", "SIZE"});
-            for (BlockMeta m : blocks) {
-                rows.add(new String[] {m.ulid(), time(m.minTime()), time(m.maxTime()),
-                    BlockAnalyzer.goDuration((m.maxTime() - m.minTime()) * 1_000_000L), Long.toString(m.numSamples()),
-                    Long.toString(m.numChunks()), Long.toString(m.numSeries()), size(dir.resolve(m.ulid()))});
-            }
             PrintWriter out = spec.commandLine().getOut();
-            out.print(tabulate(rows));
+            out.print(blockTable(dir, blocks, human));
             out.flush();
             return 0;
         }
+    }
 
-        private String time(long ms) {
-            if (!human) {
-                return Long.toString(ms);
-            }
-            // Go's time.Time.String() of the whole seconds, in UTC: 2023-11-14 22:13:20 +0000 UTC
-            return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-                    .format(java.time.Instant.ofEpochSecond(Math.floorDiv(ms, 1000)).atZone(java.time.ZoneOffset.UTC))
-                    + " +0000 UTC";
+    /** The block table of promtool's {@code tsdb list} (and of its backfill's report). */
+    static String blockTable(Path dir, List<BlockMeta> blocks, boolean human) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"BLOCK ULID", "MIN TIME", "MAX TIME", "DURATION", "NUM SAMPLES", "NUM CHUNKS",
+            "NUM SERIES", "SIZE"});
+        for (BlockMeta m : blocks) {
+            rows.add(new String[] {m.ulid(), blockTime(m.minTime(), human), blockTime(m.maxTime(), human),
+                BlockAnalyzer.goDuration((m.maxTime() - m.minTime()) * 1_000_000L), Long.toString(m.numSamples()),
+                Long.toString(m.numChunks()), Long.toString(m.numSeries()), blockSize(dir.resolve(m.ulid()), human)});
         }
+        return tabulate(rows);
+    }
 
-        private String size(Path block) {
-            long n = 0;
-            try (java.util.stream.Stream<Path> s = Files.walk(block)) {
-                for (Path p : (Iterable<Path>) s::iterator) {
-                    if (Files.isRegularFile(p)) {
-                        n += Files.size(p);
-                    }
+    private static String blockTime(long ms, boolean human) {
+        if (!human) {
+            return Long.toString(ms);
+        }
+        // Go's time.Time.String() of the whole seconds, in UTC: 2023-11-14 22:13:20 +0000 UTC
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                .format(java.time.Instant.ofEpochSecond(Math.floorDiv(ms, 1000)).atZone(java.time.ZoneOffset.UTC))
+                + " +0000 UTC";
+    }
+
+    private static String blockSize(Path block, boolean human) {
+        long n = 0;
+        try (java.util.stream.Stream<Path> s = Files.walk(block)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (Files.isRegularFile(p)) {
+                    n += Files.size(p);
                 }
-            } catch (java.io.IOException e) {
-                return "?";
             }
-            return human ? humanBytes(n) : Long.toString(n);
+        } catch (java.io.IOException e) {
+            return "?";
         }
+        return human ? humanBytes(n) : Long.toString(n);
     }
 
     /**
@@ -305,10 +310,17 @@ final class TsdbCommand {
                 out.flush();
                 return 0;
             }
-            // One block per 2h range, aligned like Prometheus's head blocks.
+            // One block per 2h range, aligned like Prometheus's head blocks; like promtool's, each
+            // block's time range is that of its samples (first, last + 1 ms). Within a range, a
+            // series keeps a sample only if it is newer than the one kept before it, in file order:
+            // promtool's head drops the others (out of order, or a second value for a timestamp).
+            List<BlockMeta> written = new ArrayList<>();
+            long dropped = 0;
             for (long start = Math.floorDiv(mint, BLOCK_RANGE) * BLOCK_RANGE; start <= maxt; start += BLOCK_RANGE) {
                 long end = start + BLOCK_RANGE;
                 List<SeriesChunks> series = new ArrayList<>();
+                long blockMin = Long.MAX_VALUE;
+                long blockMax = Long.MIN_VALUE;
                 for (Map.Entry<Labels, long[]> e : times.entrySet()) {
                     long[] ts = e.getValue();
                     double[] vs = values.get(e.getKey());
@@ -318,10 +330,18 @@ final class TsdbCommand {
                     XorAppender app = null;
                     long cMin = 0;
                     long cMax = 0;
+                    long last = Long.MIN_VALUE;
                     for (int i = 0; i < n; i++) {
                         if (ts[i] < start || ts[i] >= end) {
                             continue;
                         }
+                        if (ts[i] <= last) {
+                            dropped++;
+                            continue;
+                        }
+                        last = ts[i];
+                        blockMin = Math.min(blockMin, ts[i]);
+                        blockMax = Math.max(blockMax, ts[i]);
                         if (c == null) {
                             c = new XorChunk();
                             app = c.appender();
@@ -341,14 +361,22 @@ final class TsdbCommand {
                         series.add(new SeriesChunks(e.getKey(), chunks));
                     }
                 }
-                BlockMeta meta = BlockWriter.write(output, start, end, series.iterator(), BlockWriter.Origin.head(),
-                        System.currentTimeMillis(), 120);
+                if (series.isEmpty()) {
+                    continue;
+                }
+                BlockMeta meta = BlockWriter.write(output, blockMin, blockMax + 1, series.iterator(),
+                        BlockWriter.Origin.head(), System.currentTimeMillis(), 120);
                 if (meta != null) {
-                    out.printf("BLOCK %s  MIN TIME %d  MAX TIME %d  NUM SAMPLES %d  NUM SERIES %d%n", meta.ulid(),
-                            meta.minTime(), meta.maxTime(), meta.numSamples(), meta.numSeries());
+                    written.add(meta);
                 }
             }
+            out.print(blockTable(output, written, false));
             out.flush();
+            if (dropped > 0) {
+                spec.commandLine().getErr().println("sextant: warning: " + input + ": " + dropped
+                        + " samples dropped: not newer than the sample before them in their series and block range");
+                spec.commandLine().getErr().flush();
+            }
             return 0;
         }
     }

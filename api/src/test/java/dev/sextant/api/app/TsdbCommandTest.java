@@ -39,7 +39,14 @@ class TsdbCommandTest {
         CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out));
         assertThat(cl.execute("tsdb", "create-blocks-from", "openmetrics", in.toString(), db.toString())).isZero();
-        assertThat(out.toString().lines().filter(l -> l.startsWith("BLOCK ")).count()).isEqualTo(2);
+        // promtool's report: one row per block, each block's range that of its samples (last + 1 ms).
+        List<String> report = out.toString().lines().toList();
+        assertThat(report).hasSize(3);
+        assertThat(report.get(0)).startsWith("BLOCK ULID                  MIN TIME       MAX TIME       DURATION");
+        assertThat(report.get(1)).matches("[0-9A-Z]{26}  1700000000000  1700000060001  1m0.001s     3            2"
+                + "            2            [0-9]+");
+        assertThat(report.get(2)).matches("[0-9A-Z]{26}  1700007260000  1700007260001  1ms          1            1"
+                + "            1            [0-9]+");
         StringWriter dump = new StringWriter();
         cl.setOut(new PrintWriter(dump));
         assertThat(cl.execute("tsdb", "dump", db.toString())).isZero();
@@ -84,8 +91,29 @@ class TsdbCommandTest {
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).isEqualTo("BLOCK ULID                  MIN TIME       MAX TIME       DURATION     "
                 + "NUM SAMPLES  NUM CHUNKS   NUM SERIES   SIZE");
-        assertThat(lines.get(1)).matches("[0-9A-Z]{26}  1699999200000  1700006400000  2h0m0s" + " ".repeat(7) + "3" + " ".repeat(12)
-                + "2" + " ".repeat(12) + "2" + " ".repeat(12) + "[0-9]+");
+        assertThat(lines.get(1)).matches("[0-9A-Z]{26}  1700000000000  1700000060001  1m0.001s" + " ".repeat(5) + "3"
+                + " ".repeat(12) + "2" + " ".repeat(12) + "2" + " ".repeat(12) + "[0-9]+");
+    }
+
+    @Test
+    void backfillKeepsOnlySamplesNewerThanTheOneBeforeThemLikePromtool() throws Exception {
+        Path in = dir.resolve("dup.om");
+        // In file order: a repeat, a second value for t=100 s, an older sample, then a newer one.
+        Files.writeString(in, "# TYPE foo gauge\nfoo 1 100\nfoo 1 100\nfoo 2 100\nfoo 9 50\nfoo 3 200\n# EOF\n");
+        Path db = dir.resolve("db");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute("tsdb", "create-blocks-from", "openmetrics", in.toString(), db.toString())).isZero();
+        assertThat(out.toString().lines().toList().get(1))
+                .matches("[0-9A-Z]{26}  100000       200001       1m40.001s    2            1            1            [0-9]+");
+        assertThat(err.toString()).contains("3 samples dropped");
+        StringWriter dump = new StringWriter();
+        cl.setOut(new PrintWriter(dump));
+        assertThat(cl.execute("tsdb", "dump", db.toString())).isZero();
+        assertThat(dump.toString()).isEqualTo("{__name__=\"foo\"} 1 100000\n{__name__=\"foo\"} 3 200000\n");
     }
 
     @Test
