@@ -42,6 +42,8 @@ import picocli.CommandLine.Spec;
                 TsdbCommand.CreateBlocksFrom.class, TsdbBenchCommand.class})
 final class TsdbCommand {
     static final long BLOCK_RANGE = 2 * 3600_000L;
+    /** The backfill reads its input into one array. */
+    static final long MAX_INPUT_BYTES = Integer.MAX_VALUE - 8;
 
     /** {@code sextant tsdb analyze [--limit=20] [--extended] [<db path>] [<block id>]}, like promtool's. */
     @Command(name = "analyze", description = "Analyze churn, label pair cardinality and compaction efficiency.")
@@ -261,6 +263,16 @@ final class TsdbCommand {
 
         @Override
         public Integer call() throws Exception {
+            if (!Files.isRegularFile(input)) {
+                spec.commandLine().getErr().println("sextant: error: " + input + ": not a readable file");
+                return 1;
+            }
+            if (Files.size(input) > MAX_INPUT_BYTES) {
+                spec.commandLine().getErr().println("sextant: error: " + input + ": " + Files.size(input)
+                        + " bytes; inputs up to " + MAX_INPUT_BYTES + " bytes (2 GiB) are supported, split it into"
+                        + " several files (each a whole OpenMetrics document ending in # EOF)");
+                return 1;
+            }
             byte[] buf = Files.readAllBytes(input);
             OpenMetricsParser parser = new OpenMetricsParser();
             parser.reset(buf, 0, buf.length);

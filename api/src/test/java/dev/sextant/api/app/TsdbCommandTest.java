@@ -124,4 +124,22 @@ class TsdbCommandTest {
         assertThat(TsdbCommand.tabulate(List.of(new String[] {"A", "BB", "C"}, new String[] {"long-cell-value-x", "1", "2"})))
                 .isEqualTo("A                  BB           C\nlong-cell-value-x  1            2\n");
     }
+
+    @Test
+    void anInputTooLargeForTheBackfillIsAnErrorNotACrash() throws Exception {
+        Path in = dir.resolve("big.om");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(in.toFile(), "rw")) {
+            f.setLength(TsdbCommand.MAX_INPUT_BYTES + 1); // sparse: no disk used
+        }
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        cl.setOut(new PrintWriter(new StringWriter()));
+        assertThat(cl.execute("tsdb", "create-blocks-from", "openmetrics", in.toString(), dir.resolve("db").toString()))
+                .isEqualTo(1);
+        assertThat(err.toString()).contains("big.om").contains("split it");
+        assertThat(cl.execute("tsdb", "create-blocks-from", "openmetrics", dir.resolve("missing.om").toString(),
+                dir.resolve("db").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("missing.om: not a readable file");
+    }
 }
