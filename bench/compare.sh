@@ -13,7 +13,9 @@
 #   SERVERS="sextant prometheus victoria-metrics"   which servers, in this order; sextant-xmx1g
 #                                                   (any size) is Sextant with -Xmx1g
 #   SEXTANT_JAR=api/target/sextant.jar              the Sextant server jar (built when missing)
-#   SEXTANT_JAVA_OPTS=...                           extra JVM options for Sextant (e.g. -Xmx2g)
+#   SEXTANT_JAVA_OPTS=...                           extra JVM options for Sextant (e.g. -Xmx2g), after the
+#                                                   launcher's tuning (sextant_tuning below), so they win
+#   SEXTANT_NO_TUNING=1                             start Sextant without the launcher's JVM tuning (A/B runs)
 #   SERIES, SAMPLES, INTERVAL (15s), BATCH (2000), CONCURRENCY (2)   override the workload
 #   LOAD_TIMEOUT=240s                               stop sending after this long (per server)
 #   QUERY_REPEAT=5                                  timed repetitions of each query
@@ -95,6 +97,10 @@ bench_jar="${BENCH_JAR:-$root/bench/target/benchmarks.jar}"
 min_avail_mib="${MIN_AVAILABLE_MIB:-2048}"
 jvm_flags=(--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED)
+# The ./sextant launcher's JVM tuning (also in the image and the chart; JvmOptionsInSyncTest keeps
+# them equal): the bench measures the server as users start it. SEXTANT_NO_TUNING=1 leaves it out.
+sextant_tuning=(-XX:CompileThresholdScaling=4)
+if [ "${SEXTANT_NO_TUNING:-0}" = 1 ]; then sextant_tuning=(); fi
 clk_tck="$(getconf CLK_TCK)"
 
 log() { printf '%s compare: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -290,7 +296,7 @@ if [ "$mode" = backfill ]; then
       sextant|sextant-xmx*)
         heap=()
         if [[ "$server" == sextant-xmx* ]]; then heap=("-Xmx${server#sextant-xmx}"); fi
-        cmd=(java "${jvm_flags[@]}" "${heap[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" tsdb create-blocks-from openmetrics "$input" "$out") ;;
+        cmd=(java "${jvm_flags[@]}" "${sextant_tuning[@]}" "${heap[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" tsdb create-blocks-from openmetrics "$input" "$out") ;;
       prometheus)
         cmd=(promtool tsdb create-blocks-from openmetrics "$input" "$out") ;;
       victoria-metrics)
@@ -394,7 +400,7 @@ for server in $servers_loop; do
       # from a JVM heap that grows because it may (default max heap: 1/4 of RAM).
       heap=()
       if [[ "$server" == sextant-xmx* ]]; then heap=("-Xmx${server#sextant-xmx}"); fi
-      java "${jvm_flags[@]}" "${heap[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" --web.enable-remote-write-receiver \
+      java "${jvm_flags[@]}" "${sextant_tuning[@]}" "${heap[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" --web.enable-remote-write-receiver \
         "${config_args_prom[@]}" --storage.tsdb.path="$sd/data" --web.listen-address="127.0.0.1:$port" >"$sd/server.log" 2>&1 &
       ready="$url/-/ready" ;;
     prometheus)
