@@ -237,6 +237,8 @@ fi
   printf 'victoria_metrics_version\t%s\n' "$(dpkg-query -W -f='${Version}' victoria-metrics 2>/dev/null || echo unknown)"
   printf 'sextant_version\t%s\n' "$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown) ($(basename "$sextant_jar"))"
   printf 'java_version\t%s\n' "$(java -version 2>&1 | head -1)"
+  printf 'sextant_jvm_options\t%s\n' "${sextant_tuning[*]} ${SEXTANT_JAVA_OPTS:-}"
+  printf 'warmup_samples\t%s\n' "$warmup_samples"
 } > "$work/meta.tsv"
 
 port_base=19090
