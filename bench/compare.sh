@@ -13,7 +13,9 @@
 #   SERVERS="sextant prometheus victoria-metrics"   which servers, in this order; sextant-xmx1g
 #                                                   (any size) is Sextant with -Xmx1g
 #   SEXTANT_JAR=api/target/sextant.jar              the Sextant server jar (built when missing)
-#   SEXTANT_JAVA_OPTS=...                           extra JVM options for Sextant (e.g. -Xmx2g)
+#   SEXTANT_JAVA_OPTS=...                           extra JVM options for Sextant (e.g. -Xmx2g), after the
+#                                                   launcher's tuning (sextant_tuning below), so they win
+#   SEXTANT_NO_TUNING=1                             start Sextant without the launcher's JVM tuning (A/B runs)
 #   SERIES, SAMPLES, INTERVAL (15s), BATCH (2000), CONCURRENCY (2)   override the workload
 #   LOAD_TIMEOUT=240s                               stop sending after this long (per server)
 #   QUERY_REPEAT=5                                  timed repetitions of each query
@@ -22,6 +24,12 @@
 #   QUERY_CLIENT=socket                             the query runner's HTTP client: socket (one warm keep-alive connection,
 #                                                   blocking I/O) or jdk (java.net.http.HttpClient, the client before 2026-11-26 14:00)
 #   SETTLE_SECONDS=10                               wait after ingest before measuring RSS/queries
+#   WARMUP_SAMPLES=0                                remote-write workloads: first send this many samples of the
+#                                                   same series, stamped before the measured ones, and measure
+#                                                   that pass separately (a fresh server: JIT, series creation);
+#                                                   the measured pass is then a warmed server's steady state.
+#                                                   WARMUP_SAMPLES=$SAMPLES makes the warm-up pass the same
+#                                                   load as the default run, so one run gives both figures
 #   KEEP=1                                          keep the work directory (logs, data dirs)
 #   BENCH_JAR=bench/target/benchmarks.jar           the load tools' jar (copy it away for long runs,
 #                                                   so a rebuild cannot swap it under a running JVM)
@@ -81,6 +89,7 @@ load_timeout="${LOAD_TIMEOUT:-240s}"
 query_repeat="${QUERY_REPEAT:-5}"
 query_warmup="${QUERY_WARMUP:-1}"
 query_client="${QUERY_CLIENT:-socket}"
+warmup_samples="${WARMUP_SAMPLES:-0}"
 settle="${SETTLE_SECONDS:-10}"
 servers="${SERVERS:-sextant prometheus victoria-metrics}"
 sextant_jar="${SEXTANT_JAR:-$root/api/target/sextant.jar}"
@@ -88,6 +97,10 @@ bench_jar="${BENCH_JAR:-$root/bench/target/benchmarks.jar}"
 min_avail_mib="${MIN_AVAILABLE_MIB:-2048}"
 jvm_flags=(--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED)
+# The ./sextant launcher's JVM tuning (also in the image and the chart; JvmOptionsInSyncTest keeps
+# them equal): the bench measures the server as users start it. SEXTANT_NO_TUNING=1 leaves it out.
+sextant_tuning=(-XX:CompileThresholdScaling=4)
+if [ "${SEXTANT_NO_TUNING:-0}" = 1 ]; then sextant_tuning=(); fi
 clk_tck="$(getconf CLK_TCK)"
 
 log() { printf '%s compare: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -135,6 +148,41 @@ free_port() {
   return 1
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# Per-thread CPU: "tid<TAB>name<TAB>ticks" for every live thread of $1 (names as the kernel keeps
+# them, 15 characters). thread_split before after total_ticks prefix: CPU-s per thread group
+# (trailing numbers stripped: "GC Thread#3" -> "GC Thread", "scrape-io-3-1" -> "scrape-io"),
+# threads that exited in between counted under "(exited threads)", plus <prefix>jit_cpu_s (C1/C2
+# compiler threads) and <prefix>gc_cpu_s (GC workers, G1 concurrent/refinement, the VM thread).
+thread_ticks() {
+  local t s name rest
+  for t in /proc/"$1"/task/*; do
+    s="$(cat "$t/stat" 2>/dev/null)" || continue
+    name="${s#*(}"; name="${name%)*}"; rest="${s##*) }"
+    # shellcheck disable=SC2086
+    set -- $rest
+    printf '%s\t%s\t%s\n' "${t##*/}" "$name" $(( ${12} + ${13} ))
+  done
+}
+thread_split() {
+  awk -F '\t' -v tck="$clk_tck" -v total="$3" -v pre="$4" '
+    NR == FNR { before[$1] = $3; next }
+    { name = $2
+      for (k = 0; k < 3; k++) sub(/[-#. ]?[0-9]+$/, "", name)
+      d = $3 - ($1 in before ? before[$1] : 0)
+      g[name] += d; sum += d }
+    END {
+      OFS = "\t"
+      g["(exited threads)"] = total - sum
+      for (n in g) {
+        if (g[n] == 0) continue
+        print pre "thread_cpu_s:" n, g[n] / tck
+        if (n ~ /^C[12] Compiler/) jit += g[n]
+        if (n ~ /^(GC Thread|G1 |VM Thread)/) gc += g[n]
+      }
+      print pre "jit_cpu_s", jit / tck
+      print pre "gc_cpu_s", gc / tck
+    }' "$1" "$2"
+}
 status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 avail_mib() { awk '/^MemAvailable:/ {print int($2 / 1024)}' /proc/meminfo; }
 # Memory guard: kills $1 when MemAvailable < $min_avail_mib and writes the figure to $2.
@@ -189,6 +237,8 @@ fi
   printf 'victoria_metrics_version\t%s\n' "$(dpkg-query -W -f='${Version}' victoria-metrics 2>/dev/null || echo unknown)"
   printf 'sextant_version\t%s\n' "$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown) ($(basename "$sextant_jar"))"
   printf 'java_version\t%s\n' "$(java -version 2>&1 | head -1)"
+  printf 'sextant_jvm_options\t%s\n' "${sextant_tuning[*]} ${SEXTANT_JAVA_OPTS:-}"
+  printf 'warmup_samples\t%s\n' "$warmup_samples"
 } > "$work/meta.tsv"
 
 port_base=19090
@@ -248,7 +298,7 @@ if [ "$mode" = backfill ]; then
       sextant|sextant-xmx*)
         heap=()
         if [[ "$server" == sextant-xmx* ]]; then heap=("-Xmx${server#sextant-xmx}"); fi
-        cmd=(java "${jvm_flags[@]}" "${heap[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" tsdb create-blocks-from openmetrics "$input" "$out") ;;
+        cmd=(java "${jvm_flags[@]}" "${sextant_tuning[@]}" "${heap[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" tsdb create-blocks-from openmetrics "$input" "$out") ;;
       prometheus)
         cmd=(promtool tsdb create-blocks-from openmetrics "$input" "$out") ;;
       victoria-metrics)
@@ -352,7 +402,7 @@ for server in $servers_loop; do
       # from a JVM heap that grows because it may (default max heap: 1/4 of RAM).
       heap=()
       if [[ "$server" == sextant-xmx* ]]; then heap=("-Xmx${server#sextant-xmx}"); fi
-      java "${jvm_flags[@]}" "${heap[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" --web.enable-remote-write-receiver \
+      java "${jvm_flags[@]}" "${sextant_tuning[@]}" "${heap[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" --web.enable-remote-write-receiver \
         "${config_args_prom[@]}" --storage.tsdb.path="$sd/data" --web.listen-address="127.0.0.1:$port" >"$sd/server.log" 2>&1 &
       ready="$url/-/ready" ;;
     prometheus)
@@ -391,10 +441,10 @@ for server in $servers_loop; do
   if [ "$mode" = scrape ]; then
     log "$server: warming up ${scrape_warmup}s, then measuring ${scrape_duration}s of scraping"
     sleep "$scrape_warmup"
-    cpu0="$(cpu_ticks "$server_pid")"
+    cpu0="$(cpu_ticks "$server_pid")"; thread_ticks "$server_pid" > "$sd/threads-0.tsv"
     scrapes0="$(scrapes_served)"
     sleep "$scrape_duration"
-    cpu1="$(cpu_ticks "$server_pid")"
+    cpu1="$(cpu_ticks "$server_pid")"; thread_ticks "$server_pid" > "$sd/threads-1.tsv"
     scrapes1="$(scrapes_served)"
     rss_after="$(status_kib "$server_pid" VmRSS)"
     interval_s=$(( interval_ms / 1000 ))
@@ -404,12 +454,33 @@ for server in $servers_loop; do
       printf 'samples_ok\t%s\n' "$samples_ok"
       printf 'scraped_samples_per_s\t%s\n' $(( samples_ok / scrape_duration )); } > "$sd/scrape.tsv"
   else
-    cpu0="$(cpu_ticks "$server_pid")"
+    : > "$sd/warmup.tsv"
+    if [ "$warmup_samples" -gt 0 ] && [ "$mode" = write ]; then
+      # Warm-up pass: the same series, stamped just before the measured samples.
+      w0="$(cpu_ticks "$server_pid")"; thread_ticks "$server_pid" > "$sd/threads-w0.tsv"
+      log "$server: warm-up: $series series x $warmup_samples samples (before the measured ones)"
+      java -cp "$bench_jar" dev.sextant.bench.load.RemoteWriteLoad --url="$url/api/v1/write" --series="$series" \
+        --samples="$warmup_samples" --interval="$interval" --batch="$batch" --concurrency="$concurrency" \
+        --end-ms=$(( start_ms - interval_ms )) --timeout="$load_timeout" --json-out="$sd/warmup-load.json" 2>"$sd/warmup-load.log" | tee -a "$sd/warmup-load.log" >&2 || true
+      w1="$(cpu_ticks "$server_pid")"; thread_ticks "$server_pid" > "$sd/threads-w1.tsv"
+      w_ok="$(jq -r '.samples_ok // 0' "$sd/warmup-load.json" 2>/dev/null || echo 0)"
+      awk -v ticks=$(( w1 - w0 )) -v tck="$clk_tck" -v ok="$w_ok" \
+          -v sps="$(jq -r '.samples_per_s // 0' "$sd/warmup-load.json" 2>/dev/null || echo 0)" 'BEGIN {
+        OFS = "\t"
+        print "warmup_samples_ok", ok
+        print "warmup_samples_per_s", sps
+        print "warmup_cpu_s", ticks / tck
+        if (ok > 0) print "warmup_cpu_s_per_million", ticks / tck / (ok / 1e6)
+      }' >> "$sd/warmup.tsv"
+      thread_split "$sd/threads-w0.tsv" "$sd/threads-w1.tsv" $(( w1 - w0 )) warmup_ >> "$sd/warmup.tsv"
+      log "$server: warm-up $(awk -F '\t' '$1 == "warmup_cpu_s_per_million" {print $2}' "$sd/warmup.tsv") CPU-s per 1M"
+    fi
+    cpu0="$(cpu_ticks "$server_pid")"; thread_ticks "$server_pid" > "$sd/threads-0.tsv"
     log "$server: sending $series series x $samples samples"
     java -cp "$bench_jar" dev.sextant.bench.load.RemoteWriteLoad --url="$url/api/v1/write" --series="$series" \
       --samples="$samples" --interval="$interval" --batch="$batch" --concurrency="$concurrency" \
       --end-ms="$end_ms" --timeout="$load_timeout" --json-out="$sd/load.json" 2>"$sd/load.log" | tee -a "$sd/load.log" >&2 || true
-    cpu1="$(cpu_ticks "$server_pid")"
+    cpu1="$(cpu_ticks "$server_pid")"; thread_ticks "$server_pid" > "$sd/threads-1.tsv"
     log "$server: settling ${settle}s"
     sleep "$settle"
     rss_after="$(status_kib "$server_pid" VmRSS)"
@@ -475,6 +546,17 @@ for server in $servers_loop; do
     if (ok > 0) print "disk_bytes_per_sample", disk / ok
   }' > "$sd/metrics.tsv"
   if [ -f "$sd/scrape.tsv" ]; then cat "$sd/scrape.tsv" >> "$sd/metrics.tsv"; fi
+  if [ -s "$sd/warmup.tsv" ]; then
+    cat "$sd/warmup.tsv" >> "$sd/metrics.tsv"
+    # disk bytes per sample over everything written, warm-up included
+    w_ok="$(awk -F '\t' '$1 == "warmup_samples_ok" {print $2}' "$sd/warmup.tsv")"
+    awk -v d="$disk" -v n=$(( samples_ok + w_ok )) 'BEGIN { if (n > 0) printf "disk_bytes_per_sample_all\t%s\n", d / n }' >> "$sd/metrics.tsv"
+  fi
+  if [ -f "$sd/threads-1.tsv" ]; then
+    thread_split "$sd/threads-0.tsv" "$sd/threads-1.tsv" $(( cpu1 - cpu0 )) "" >> "$sd/metrics.tsv"
+    log "$server: CPU-s by thread group in the measured window:"
+    awk -F '\t' '$1 ~ /^thread_cpu_s:/ && $2 >= 0.05 {sub(/^thread_cpu_s:/, "", $1); printf "  %-28s %8.2f\n", $1, $2}' "$sd/metrics.tsv" | sort -k2 -t$'\t' >&2 || true
+  fi
   if [ -f "$sd/rules.tsv" ]; then cat "$sd/rules.tsv" >> "$sd/metrics.tsv"; fi
 done
 

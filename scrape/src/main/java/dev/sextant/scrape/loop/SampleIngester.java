@@ -45,6 +45,10 @@ final class SampleIngester {
     private int touchedCount;
     /** The cache entry offered to the parser as the next series. */
     private int expected;
+    /** Entries below this one have been looked ahead at in the scrape in progress (see {@link #lookAhead}). */
+    private int lookedAhead;
+    /** Consumes the look-ahead's answers, so the compiler cannot drop the reads. */
+    int lookAheadLive;
     /** Iteration number of the scrape in progress; every scrape, failed or not, takes one. */
     private long iter;
 
@@ -92,6 +96,7 @@ final class SampleIngester {
         // that switches formats gets its series validated by the other lexer first).
         byte lexed = p instanceof OpenMetricsParser ? ScrapeCache.LEXED_OPENMETRICS : ScrapeCache.LEXED_TEXT;
         p.expectSeries(hintFor(0, lexed));
+        lookedAhead = 0;
         boolean honorTs = cfg.honorTimestamps();
         long sampleLimit = cfg.sampleLimit();
         try {
@@ -120,6 +125,9 @@ final class SampleIngester {
                         }
                         expected = entry + 1;
                         p.expectSeries(hintFor(expected, lexed));
+                        if (expected + LOOK_AHEAD_MIN > lookedAhead) {
+                            lookAhead(app, expected);
+                        }
                         touch(entry);
                         byte f = cache.flags(entry);
                         if ((f & ScrapeCache.DROPPED) != 0) {
@@ -167,6 +175,33 @@ final class SampleIngester {
         cache.publishMetadata();
         cache.sweep(iter - 1);
         return null;
+    }
+
+    /** Look-ahead batch size, and how close the scrape may come to the end of the last batch. */
+    static final int LOOK_AHEAD_BATCH = 64;
+    static final int LOOK_AHEAD_MIN = 32;
+
+    /**
+     * Asks the storage for the stored labels of the next {@link #LOOK_AHEAD_BATCH} cache entries
+     * after {@code from}, i.e. the series the exporter will most likely send next (its previous
+     * order). On a large head every append by ref starts with cache misses (the ref map, then the
+     * series); one after another, parsing in between, they cannot overlap. Here the lookups of a
+     * batch are independent of each other, so the processor has many of those misses in flight at
+     * once and the appends that follow find the memory in cache (the remote-write receiver does the
+     * same per request). Nothing depends on the answers: a wrong guess costs a lookup, no more.
+     */
+    private void lookAhead(Appender app, int from) {
+        int start = Math.max(from, lookedAhead);
+        int end = Math.min(cache.size(), from + LOOK_AHEAD_BATCH);
+        int live = 0;
+        for (int e = start; e < end; e++) {
+            long ref = cache.ref(e);
+            if (ref != 0 && app.storedLabels(ref) != null) {
+                live++;
+            }
+        }
+        lookAheadLive += live;
+        lookedAhead = Math.max(end, from + LOOK_AHEAD_MIN);
     }
 
     /** The series text of entry {@code e} when this format's lexer has accepted it before, else null. */

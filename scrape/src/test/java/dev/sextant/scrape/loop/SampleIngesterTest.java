@@ -109,7 +109,7 @@ class SampleIngesterTest {
         assertThat(in.added).isZero();
     }
     /** An appender that keeps its own Labels instance per series, as the head does. */
-    static final class StoringAppender implements Appender {
+    static class StoringAppender implements Appender {
         final java.util.Map<Labels, Long> refs = new java.util.HashMap<>();
         final java.util.Map<Long, Labels> stored = new java.util.HashMap<>();
         final java.util.Map<Long, Integer> identityHits = new java.util.HashMap<>();
@@ -206,5 +206,58 @@ class SampleIngesterTest {
         byte[] om = "a {x=\"1\"} 1\n# EOF\n".getBytes(StandardCharsets.UTF_8);
         assertThat(in.ingest(new RecordingAppender(), new dev.sextant.scrape.exposition.OpenMetricsParser(), om, om.length, 3000))
                 .startsWith("line 1:");
+    }
+    @Test
+    void looksAheadAtTheSeriesOfThePreviousOrderBeforeAppendingThem() {
+        int n = 200;
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append("m{i=\"").append(i).append("\"} ").append(i).append('\n');
+        }
+        byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
+        ScrapeCache cache = new ScrapeCache();
+        SampleIngester in = new SampleIngester(cfg(), Labels.of("job", "j"), cache, 0);
+        TextParser p = new TextParser();
+        // Logs "L<ref>" for each look-up and "A<ref>" for each append by ref.
+        List<String> calls = new ArrayList<>();
+        StoringAppender app = new StoringAppender() {
+            @Override
+            public long append(long ref, Labels labels, long t, double v) {
+                calls.add("A" + ref);
+                return super.append(ref, labels, t, v);
+            }
+
+            @Override
+            public Labels storedLabels(long ref) {
+                calls.add("L" + ref);
+                return super.storedLabels(ref);
+            }
+        };
+        assertThat(in.ingest(app, p, body, body.length, 1000)).isNull();
+        calls.clear();
+        app.appends = 0;
+        assertThat(in.ingest(app, p, body, body.length, 2000)).isNull();
+        assertThat(app.appends).isEqualTo(n);
+        // Every series after the first was looked up before its append, and at most once.
+        for (int e = 1; e < n; e++) {
+            String ref = String.valueOf(cache.ref(e));
+            int look = calls.indexOf("L" + ref);
+            assertThat(look).as("look-ahead of entry %d", e).isNotNegative().isLessThan(calls.indexOf("A" + ref));
+            assertThat(calls.lastIndexOf("L" + ref)).isEqualTo(look);
+        }
+        // ...but never far ahead of the appends: at most one batch beyond the series being appended.
+        int appended = 0;
+        int maxAhead = 0;
+        java.util.Set<String> looked = new java.util.HashSet<>();
+        for (String c : calls) {
+            if (c.startsWith("A")) {
+                appended++;
+            } else {
+                looked.add(c);
+            }
+            maxAhead = Math.max(maxAhead, looked.size() - appended);
+        }
+        assertThat(maxAhead).isLessThanOrEqualTo(SampleIngester.LOOK_AHEAD_BATCH);
+        assertThat(in.lookAheadLive).isGreaterThanOrEqualTo(n - 1);
     }
 }
