@@ -22,7 +22,8 @@ public final class JsonOut implements AutoCloseable {
     private final ByteArrayOutputStream out;
     private final JsonGenerator gen;
     private final StringBuilder scratch = new StringBuilder(24);
-    private char[] chars = new char[64];
+    /** One point: "[" + a timestamp (at most 21 chars) + ",\"" + a value (at most 32) + "\"]". */
+    private final char[] chars = new char[64];
 
     public JsonOut(int initialCapacity) {
         try {
@@ -74,19 +75,13 @@ public final class JsonOut implements AutoCloseable {
      * bookkeeping on every point of a matrix.
      */
     public void point(long ms, double v) throws IOException {
-        String value = PromFormat.value(v);
-        int need = value.length() + 32;
-        if (chars.length < need) {
-            chars = new char[need];
-        }
         char[] c = chars;
         int n = 0;
         c[n++] = '[';
         n = timestampChars(ms, c, n);
         c[n++] = ',';
         c[n++] = '"';
-        value.getChars(0, value.length(), c, n);
-        n += value.length();
+        n = PromFormat.value(v, c, n);
         c[n++] = '"';
         c[n++] = ']';
         gen.writeRawValue(c, 0, n);

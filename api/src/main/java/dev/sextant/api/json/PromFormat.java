@@ -65,223 +65,31 @@ public final class PromFormat {
         if (special != null) {
             return special;
         }
-        // Fast path: integers that fit exactly need no digit search.
-        double abs = Math.abs(v);
-        if (abs < 1e15 && v == Math.rint(v)) {
-            return Long.toString((long) v);
-        }
-        // Fast path: a value that is exactly the double nearest to m / 10^3 or m / 10^6 for an
-        // integer m below 10^15 (gauges with a few decimals): m / 10^k is computed correctly
-        // rounded, so the decimal m·10^-k parses back to v, and no other decimal of at most 15
-        // significant digits does (doubles keep 15 digits apart), so it is the shortest.
-        if (abs < 1e9) {
-            String fixed = fixedDecimals(v, abs);
-            if (fixed != null) {
-                return fixed;
-            }
-        }
-        // Fast path: where Double.toString writes plain digits (1e-3 <= |v| < 1e7) and needs at
-        // most 15 significant digits, it is already the shortest decimal that round-trips (once
-        // trailing zeros are cut: Java 17 sometimes writes "0.0020"). Its known excess digits only
-        // appear in 16- and 17-digit outputs, which take the digit search below. PromFormatTest
-        // compares every path with the BigDecimal search over a million values.
-        String s = Double.toString(v);
-        if (abs >= 1e-3 && abs < 1e7) {
-            String plain = plainIfShort(s);
-            if (plain != null) {
-                return plain;
-            }
-        }
-        String fast = shortestFast(s, v, abs);
-        return fast != null ? fast : valueSlow(v);
-    }
-
-    private static String fixedDecimals(double v, double abs) {
-        int k;
-        long m;
-        if (abs * 1e3 < 1e15 && (double) (m = Math.round(v * 1e3)) / 1e3 == v) {
-            k = 3;
-        } else if (abs * 1e6 < 1e15 && (double) (m = Math.round(v * 1e6)) / 1e6 == v) {
-            k = 6;
-        } else {
-            return null;
-        }
-        if (m == 0) {
-            return null;
-        }
-        int q = -k;
-        while (m % 10 == 0) {
-            m /= 10;
-            q++;
-        }
-        boolean negative = m < 0;
-        return render(negative, Long.toString(Math.abs(m)), q, true);
+        char[] c = new char[ShortestDouble.MAX_CHARS];
+        return new String(c, 0, ShortestDouble.write(v, c, 0));
     }
 
     /**
-     * The result of {@link #valueSlow} without BigDecimal, or null when undecided. Like the slow
-     * path it takes Double.toString's n digits and tries the nearest decimal of n-1 digits; that
-     * one is among T and T+1 (T: the digits cut to n-1), and a neighbour is tried too, so that a
-     * candidate is accepted only when it is the single (n-1)-digit decimal that parses back to
-     * {@code v}: then it is also the nearest one. Two round-tripping candidates (the nearest would
-     * need the exact value) leave the decision to the slow path.
+     * Writes what {@link #value(double)} returns into {@code out} at {@code pos} (room for 32
+     * chars needed); returns the new end. No allocation.
      */
-    static String shortestFast(String s, double v, double abs) {
-        long digits = 0;
-        int n = 0;
-        int fraction = 0;
-        boolean afterDot = false;
-        int exp = 0;
-        int len = s.length();
-        for (int i = v < 0 ? 1 : 0; i < len; i++) {
-            char c = s.charAt(i);
-            if (c == '.') {
-                afterDot = true;
-            } else if (c == 'E') {
-                exp = Integer.parseInt(s, i + 1, len, 10);
-                break;
-            } else {
-                if (n > 0 || c != '0') {
-                    if (n == 18) {
-                        return null;
-                    }
-                    digits = digits * 10 + (c - '0');
-                    n++;
-                }
-                if (afterDot) {
-                    fraction++;
-                }
-            }
+    public static int value(double v, char[] out, int pos) {
+        if (v == 0 || !Double.isFinite(v)) {
+            String special = special(v);
+            special.getChars(0, special.length(), out, pos);
+            return pos + special.length();
         }
-        int q = exp - fraction;
-        while (digits != 0 && digits % 10 == 0) {
-            digits /= 10;
-            q++;
-            n--;
-        }
-        if (n > 1) {
-            long t = digits / 10;
-            int tq = q + 1;
-            boolean lo = roundTrips(t, tq, v);
-            boolean hi = roundTrips(t + 1, tq, v);
-            if (lo && hi) {
-                return null;
-            }
-            if (lo) {
-                if (roundTrips(t - 1, tq, v)) {
-                    return null;
-                }
-                digits = t;
-                q = tq;
-            } else if (hi) {
-                if (roundTrips(t + 2, tq, v)) {
-                    return null;
-                }
-                digits = t + 1;
-                q = tq;
-            }
-            while (digits != 0 && digits % 10 == 0) {
-                digits /= 10;
-                q++;
-            }
-        }
-        if (digits == 0) {
-            return null;
-        }
-        return render(v < 0, Long.toString(digits), q, abs >= 1e-6 && abs < 1e21);
+        return ShortestDouble.write(v, out, pos);
     }
 
-    private static boolean roundTrips(long digits, int q, double v) {
-        if (digits <= 0) {
-            return false;
-        }
-        double d;
-        if (digits < (1L << 53) && q >= -22 && q <= 22) {
-            // Both operands are exact doubles and IEEE multiplication and division round
-            // correctly, so this is the double nearest to digits·10^q: what parsing gives.
-            d = q >= 0 ? digits * POW10[q] : digits / POW10[-q];
-        } else {
-            d = Double.parseDouble(digits + "E" + q);
-        }
-        return d == Math.abs(v);
-    }
-
-    /** 10^0 .. 10^22, all exact doubles. */
-    private static final double[] POW10 = new double[23];
-
-    static {
-        double p = 1;
-        for (int i = 0; i < POW10.length; i++) {
-            POW10[i] = p;
-            p *= 10;
-        }
-    }
-
-    /** {@code digits × 10^q} in plain notation, or in Go's 'e' form. */
-    private static String render(boolean negative, String digits, int q, boolean plain) {
-        int k = digits.length();
-        StringBuilder sb = new StringBuilder(k + 12);
-        if (negative) {
-            sb.append('-');
-        }
-        if (!plain) {
-            sb.append(digits.charAt(0));
-            if (k > 1) {
-                sb.append('.').append(digits, 1, k);
-            }
-            int e = k - 1 + q;
-            sb.append('e').append(e < 0 ? '-' : '+');
-            if (Math.abs(e) < 10) {
-                sb.append('0');
-            }
-            return sb.append(Math.abs(e)).toString();
-        }
-        if (q >= 0) {
-            sb.append(digits);
-            for (int i = 0; i < q; i++) {
-                sb.append('0');
-            }
-        } else if (-q < k) {
-            sb.append(digits, 0, k + q).append('.').append(digits, k + q, k);
-        } else {
-            sb.append("0.");
-            for (int i = 0; i < -q - k; i++) {
-                sb.append('0');
-            }
-            sb.append(digits);
-        }
-        return sb.toString();
-    }
-
-    /** {@code s} without trailing fraction zeros if it has at most 15 significant digits, else null. */
-    private static String plainIfShort(String s) {
-        int end = s.length();
-        while (s.charAt(end - 1) == '0') {
-            end--;
-        }
-        if (s.charAt(end - 1) == '.') {
-            end--;
-        }
-        int digits = 0;
-        boolean leading = true;
-        for (int i = 0; i < end; i++) {
-            char c = s.charAt(i);
-            if (c >= '1' && c <= '9') {
-                leading = false;
-                digits++;
-            } else if (c == '0' && !leading) {
-                digits++;
-            } else if (c == 'E') {
-                return null;
-            }
-        }
-        return digits <= 15 ? s.substring(0, end) : null;
-    }
-
-    /** The general path of {@link #value(double)} for finite, non-integer values. */
+    /**
+     * What {@link #value(double)} must return for a finite, non-zero value, by exact BigDecimal
+     * search: the reference that {@code PromFormatTest} and {@code ShortestDoubleTest} hold the
+     * fast path to. Slow; not used by the server.
+     */
     static String valueSlow(double v) {
         double abs = Math.abs(v);
-        BigDecimal shortest = shortest(v);
+        BigDecimal shortest = exactShortest(v);
         if (abs >= 1e-6 && abs < 1e21) {
             return shortest.toPlainString();
         }
@@ -289,21 +97,41 @@ public final class PromFormat {
     }
 
     /**
-     * The shortest decimal that rounds back to {@code v}. Java 17's {@code Double.toString} always
-     * round-trips but is occasionally one digit longer than needed; rounding to one digit fewer is
-     * tried once (if n digits fail, fewer digits fail too, since the nearest n-digit decimal is at
-     * least as close as any shorter one).
+     * The shortest decimal that rounds back to {@code v}, the nearest to {@code v} among several
+     * (ties to an even last digit), found by trying 1, 2, ... significant digits: at each length
+     * the decimals just below and just above the exact value of {@code v} are the only candidates
+     * (both are needed: at a power of two the interval below is half as wide as the one above).
+     * Not derived from {@code Double.toString}, which in Java 17 can be two digits too long
+     * ({@code 1.55844686297477888E17}, shortest {@code 155844686297477900}).
      */
-    private static BigDecimal shortest(double v) {
-        BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
-        int digits = d.precision();
-        if (digits > 1) {
-            BigDecimal shorter = new BigDecimal(v).round(new MathContext(digits - 1)).stripTrailingZeros();
-            if (shorter.doubleValue() == v) {
-                return shorter;
+    static BigDecimal exactShortest(double v) {
+        BigDecimal exact = new BigDecimal(v);
+        for (int n = 1; n <= 17; n++) {
+            BigDecimal lo = exact.round(new MathContext(n, java.math.RoundingMode.FLOOR));
+            BigDecimal hi = exact.round(new MathContext(n, java.math.RoundingMode.CEILING));
+            boolean loOk = lo.doubleValue() == v;
+            boolean hiOk = hi.doubleValue() == v;
+            if (loOk && hiOk && lo.compareTo(hi) != 0) {
+                int c = exact.subtract(lo).abs().compareTo(hi.subtract(exact).abs());
+                if (c == 0) {
+                    c = lo.unscaledValue().testBit(0) ? 1 : -1;
+                }
+                return (c <= 0 ? lo : hi).stripTrailingZeros();
+            }
+            if (loOk) {
+                return lo.stripTrailingZeros();
+            }
+            if (hiOk) {
+                return hi.stripTrailingZeros();
             }
         }
-        return d;
+        return exact.round(MathContext.DECIMAL64).stripTrailingZeros();
+    }
+
+    /** The decimal {@link #value(double)} writes, as a BigDecimal (finite, non-zero {@code v}). */
+    private static BigDecimal shortest(double v) {
+        char[] c = new char[ShortestDouble.MAX_CHARS];
+        return new BigDecimal(c, 0, ShortestDouble.write(v, c, 0)).stripTrailingZeros();
     }
 
     /**
