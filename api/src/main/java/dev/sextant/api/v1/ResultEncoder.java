@@ -34,7 +34,12 @@ public final class ResultEncoder {
         g.writeStringField("resultType", value.type().apiName());
         g.writeFieldName("result");
         if (value instanceof Scalar s) {
-            out.point(s.t(), s.v());
+            // Prometheus writes a scalar result with Go's 'f' format (1e-07 is "0.0000001"), unlike
+            // sample values, which switch to the exponent form outside [1e-6, 1e21).
+            g.writeStartArray();
+            out.timestamp(s.t());
+            g.writeString(dev.sextant.api.json.PromFormat.goF(s.v()));
+            g.writeEndArray();
         } else if (value instanceof StringValue s) {
             g.writeStartArray();
             out.timestamp(s.t());

@@ -85,6 +85,19 @@ class ServerEndToEndTest {
                 .POST(HttpRequest.BodyPublishers.ofString("query=2&time=4")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(lit.body()).isEqualTo("{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[4,\"2\"]}}");
+        // Scalars in Go's 'f' form, as Prometheus writes them; the same values as samples in its 'e' form.
+        String[][] cases = {{"1e-7", "0.0000001", "1e-07"}, {"1.5e21", "1500000000000000000000", "1.5e+21"},
+            {"-Inf", "-Inf", "-Inf"}, {"0.1", "0.1", "0.1"}};
+        for (String[] c : cases) {
+            HttpResponse<String> sc = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/query?time=4&query="
+                    + java.net.URLEncoder.encode(c[0], java.nio.charset.StandardCharsets.UTF_8))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(sc.body()).as(c[0]).endsWith("\"result\":[4,\"" + c[1] + "\"]}}");
+            HttpResponse<String> vec = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/query?time=4&query="
+                    + java.net.URLEncoder.encode("vector(" + c[0] + ")", java.nio.charset.StandardCharsets.UTF_8))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(vec.body()).as("vector(%s)", c[0]).contains("\"value\":[4,\"" + c[2] + "\"]");
+        }
     }
 
     @Test
