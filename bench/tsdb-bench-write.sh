@@ -11,7 +11,17 @@
 # Runs alternate tool by tool (RUNS rounds); the JSON (every run's output lines, medians, load
 # averages, versions) goes to bench/results/tsdb-bench-write-<UTC date>.json.
 #
-# Environment: RUNS (5), METRICS (10000), SCRAPES (3000), THREADS ("1 2"), SERIES_FILE (generated
+# What "threads" means for each tool: promtool runs one goroutine per shard of 1,000 series (10 per
+# round at 10,000 series), GOMAXPROCS of them executing Go code at once, its GC's marking included
+# (the GC's workers take their share of the GOMAXPROCS Ps). Sextant runs the same shards on a pool of
+# --threads threads; the JVM's JIT compiler and GC threads come on top, so on 1 thread they run on the
+# machine's other core (favouring Sextant), and on 2 threads they compete with the appenders for the
+# two cores (the JIT compiles during most of a 4 s stage). PIN=1 makes the 1-thread figure strict:
+# every N-thread run of both tools is confined to cores 0..N-1 with taskset (a no-op at N=2 here).
+# WARMUP_SCRAPES=N adds a third entry per round, "sextant-warm": Sextant with --warmup-scrapes=N, the
+# same ingestion into a throwaway TSDB first, so its measured stage runs JIT-compiled code.
+#
+# Environment: RUNS (5), METRICS (10000), SCRAPES (3000), THREADS ("1 2"), PIN (0), WARMUP_SCRAPES (0), SERIES_FILE (generated
 # from SeriesModel: 20,000 series, when missing), SEXTANT_JAR (api/target/sextant.jar, with lib/
 # beside it; copy both away for long runs), BENCH_JAR (bench/target/benchmarks.jar), SEXTANT_JAVA_OPTS,
 # SEXTANT_FLAGS (extra flags for Sextant's bench write, e.g. --wal-compression; jars before 2026-11-26
@@ -24,6 +34,7 @@ runs="${RUNS:-5}"
 metrics="${METRICS:-10000}"
 scrapes="${SCRAPES:-3000}"
 threads="${THREADS:-1 2}"
+warmup="${WARMUP_SCRAPES:-0}"
 sextant_jar="${SEXTANT_JAR:-$root/api/target/sextant.jar}"
 bench_jar="${BENCH_JAR:-$root/bench/target/benchmarks.jar}"
 work="$(mktemp -d /tmp/tsdb-bench-write.XXXXXX)"
@@ -42,12 +53,20 @@ results="$work/runs.jsonl"
 one() { # tool threads run
   local tool="$1" th="$2" run="$3"
   local out="$work/out-$1" log="$work/log" tm="$work/time"
+  local pin=()
+  if [ "${PIN:-0}" = 1 ]; then
+    pin=(taskset -c "0-$((th - 1))")
+  fi
+  local warm=()
+  if [ "$tool" = sextant-warm ]; then
+    warm=(--warmup-scrapes="$warmup")
+  fi
   if [ "$tool" = promtool ]; then
-    GOMAXPROCS="$th" /usr/bin/time -o "$tm" -f '%e %U %S %M' promtool tsdb bench write --out="$out" \
+    GOMAXPROCS="$th" "${pin[@]}" /usr/bin/time -o "$tm" -f '%e %U %S %M' promtool tsdb bench write --out="$out" \
       --metrics="$metrics" --scrapes="$scrapes" "$series_file" > "$log" 2>/dev/null
   else
-    /usr/bin/time -o "$tm" -f '%e %U %S %M' java "${jflags[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" \
-      tsdb bench write --out="$out" --metrics="$metrics" --scrapes="$scrapes" --threads="$th" ${SEXTANT_FLAGS:-} "$series_file" \
+    "${pin[@]}" /usr/bin/time -o "$tm" -f '%e %U %S %M' java "${jflags[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" \
+      tsdb bench write --out="$out" --metrics="$metrics" --scrapes="$scrapes" --threads="$th" "${warm[@]}" ${SEXTANT_FLAGS:-} "$series_file" \
       > "$log" 2>/dev/null
   fi
   rm -rf "$out"
@@ -69,6 +88,9 @@ for r in $(seq 1 "$runs"); do
   for th in $threads; do
     one promtool "$th" "$r"
     one sextant "$th" "$r"
+    if [ "$warmup" -gt 0 ]; then
+      one sextant-warm "$th" "$r"
+    fi
   done
 done
 
@@ -76,10 +98,10 @@ out="$root/bench/results/tsdb-bench-write-$stamp.json"
 jq -s --arg date "$stamp" --arg load_start "$load_start" --arg load_end "$(cut -d' ' -f1-3 /proc/loadavg)" \
   --arg host "$(nproc) cores, $(free -m | awk '/Mem:/ {print $2}') MiB, $(uname -sr)" \
   --arg promtool "$(promtool --version 2>&1 | head -1)" --arg java "$(java -version 2>&1 | head -1)" \
-  --arg commit "${JAR_COMMIT:-$(git -C "$root" rev-parse --short HEAD)}" --arg sextant_flags "${SEXTANT_FLAGS:-}" --arg metrics "$metrics" --arg scrapes "$scrapes" \
+  --arg commit "${JAR_COMMIT:-$(git -C "$root" rev-parse --short HEAD)}" --arg sextant_flags "${SEXTANT_FLAGS:-}" --arg pin "${PIN:-0}" --argjson warmup "$warmup" --arg metrics "$metrics" --arg scrapes "$scrapes" \
   'def median: sort | if length % 2 == 1 then .[length/2|floor] else (.[length/2-1] + .[length/2]) / 2 end;
    {meta: {date:$date, machine:$host, load_avg_at_start:$load_start, load_avg_at_end:$load_end,
-           promtool:$promtool, java:$java, commit:$commit, sextant_flags:$sextant_flags, metrics:($metrics|tonumber), scrapes:($scrapes|tonumber)},
+           promtool:$promtool, java:$java, commit:$commit, sextant_flags:$sextant_flags, pinned_to_n_cores:($pin == "1"), sextant_warm_warmup_scrapes:$warmup, metrics:($metrics|tonumber), scrapes:($scrapes|tonumber)},
     medians: (group_by(.tool + "/" + (.threads|tostring)) | map({key: (.[0].tool + "/" + (.[0].threads|tostring)),
        value: {samples_per_sec: (map(.samples_per_sec)|median), cpu_s_per_1m_samples: (map(.cpu_s_per_1m_samples)|median),
                maxrss_mib: ((map(.maxrss_kb)|median)/1024), runs: length}}) | from_entries),
@@ -87,6 +109,9 @@ jq -s --arg date "$stamp" --arg load_start "$load_start" --arg load_end "$(cut -
 jq '.medians' "$out"
 for th in $threads; do
   jq -r --arg th "$th" '"threads=\($th): sextant/promtool samples/s = \(.medians["sextant/"+$th].samples_per_sec / .medians["promtool/"+$th].samples_per_sec | . * 100 | round / 100)"' "$out"
+  if [ "$warmup" -gt 0 ]; then
+    jq -r --arg th "$th" '"threads=\($th): sextant-warm/promtool samples/s = \(.medians["sextant-warm/"+$th].samples_per_sec / .medians["promtool/"+$th].samples_per_sec | . * 100 | round / 100)"' "$out"
+  fi
 done
 echo "wrote $out" >&2
 exit 0

@@ -57,6 +57,12 @@ import picocli.CommandLine.Spec;
  *
  * It prints promtool's lines: the stages with their durations, total samples and samples/s of the
  * ingest stage (which includes the WAL writes; closing the storage is its own stage).
+ *
+ * <p>{@code --warmup-scrapes=N} (default 0) adds a {@code warmup} stage before the measured one: the
+ * same ingestion of N scrapes into a throwaway TSDB ({@code <out>/warmup}, deleted afterwards), so
+ * the measured stage runs JIT-compiled code, as a long-running server does. The default measures from
+ * a cold JVM, as promtool's (compiled ahead of time) figure is; on two threads the JIT's compiler
+ * threads then compete with the appenders for the machine's cores during most of the stage.
  */
 @Command(name = "bench", description = "Run benchmarks.", subcommands = TsdbBenchCommand.Write.class)
 final class TsdbBenchCommand {
@@ -84,6 +90,12 @@ final class TsdbBenchCommand {
         @Option(names = "--wal-compression", negatable = true, defaultValue = "false",
                 description = "Snappy-compress WAL records, as the server does by default (promtool's bench does not).")
         boolean walCompression;
+
+        @Option(names = "--warmup-scrapes", defaultValue = "0",
+                description = "Before the measured stage, ingest this many scrapes (rounded up to hundreds) into a "
+                        + "throwaway TSDB, so the JIT has compiled the append path (promtool has no such stage; "
+                        + "default 0: measure from a cold JVM, like for like).")
+        int warmupScrapes;
 
         @Parameters(index = "0", arity = "0..1", paramLabel = "file", defaultValue = "../../tsdb/testdata/20kseries.json",
                 description = "Input file with samples data, default is (../../tsdb/testdata/20kseries.json).")
@@ -117,6 +129,17 @@ final class TsdbBenchCommand {
                     return 1;
                 }
                 completed(o, "readData", t0);
+
+                if (warmupScrapes > 0) {
+                    t0 = start(o, "warmup");
+                    Path w = out.resolve("warmup");
+                    try (Tsdb wdb = Tsdb.open(w, opts)) {
+                        long wn = ingestScrapes(wdb, labels, warmupScrapes, pool);
+                        o.println(" > warm-up samples: " + wn);
+                    }
+                    deleteRecursively(w);
+                    completed(o, "warmup", t0);
+                }
 
                 t0 = start(o, "ingestScrapes");
                 long total = ingestScrapes(db, labels, scrapes, pool);

@@ -72,6 +72,38 @@ class TsdbBenchCommandTest {
     }
 
     @Test
+    void warmUpRunsIntoAThrowawayTsdbAndLeavesTheMeasuredOneAlone() throws Exception {
+        Path in = dir.resolve("series.json");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            sb.append("{\"__name__\":\"m\",\"pod\":\"p").append(i).append("\"}\n");
+        }
+        Files.writeString(in, sb.toString());
+        Path out = dir.resolve("out");
+        StringWriter text = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(text));
+        assertThat(cl.execute("tsdb", "bench", "write", "--out=" + out, "--metrics=300", "--scrapes=100",
+                "--warmup-scrapes=200", "--threads=2", in.toString())).isZero();
+        String s = text.toString();
+        assertThat(s).contains(" > warm-up samples: 60000\n").contains(" > total samples: 30000\n");
+        assertThat(s.indexOf(">> completed stage=warmup")).isPositive().isLessThan(s.indexOf(">> start stage=ingestScrapes"));
+        assertThat(out.resolve("warmup")).doesNotExist();
+        // The measured TSDB holds exactly one round: 100 samples per series, the warm-up's none.
+        try (Tsdb db = Tsdb.open(out.resolve("storage"), TsdbOptions.defaults().withBackgroundCompaction(false));
+                Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            SeriesSet set = q.select(true, null, Matcher.equal("pod", "p42"));
+            assertThat(set.next()).isTrue();
+            SampleIterator it = set.at().iterator(null);
+            int n = 0;
+            while (it.next()) {
+                n++;
+            }
+            assertThat(n).isEqualTo(100);
+        }
+    }
+
+    @Test
     void walRecordsAreUncompressedLikePromtoolsUnlessAskedFor() throws Exception {
         Path in = dir.resolve("series.json");
         StringBuilder sb = new StringBuilder();

@@ -38,6 +38,24 @@ public final class Encbuf {
         return Arrays.copyOf(buf, len);
     }
 
+    /**
+     * Makes room for {@code n} more bytes and returns the backing array, for encoders that write a
+     * run of fields straight into it (from {@link #len()}) and then {@link #setLen} past them: one
+     * capacity check per run instead of one per field.
+     */
+    public byte[] reserve(int n) {
+        ensure(n);
+        return buf;
+    }
+
+    /** Sets the length after a {@link #reserve}d run was written; {@code len} must lie within it. */
+    public void setLen(int len) {
+        if (len < 0 || len > buf.length) {
+            throw new IllegalArgumentException("length " + len + " outside [0, " + buf.length + "]");
+        }
+        this.len = len;
+    }
+
     private void ensure(int n) {
         if (len + n > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(len + n, buf.length * 2));

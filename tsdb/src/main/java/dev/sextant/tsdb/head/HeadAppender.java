@@ -293,6 +293,8 @@ final class HeadAppender implements Appender {
         final Encbuf seriesEnc = new Encbuf(1024);
         int[] recordEnds = new int[1];
         Wal.Prepared[] records = {new Wal.Prepared()};
+        /** Id of the thread that gave this buffer back to the pool last (see {@link Pool#take}). */
+        long lastUser = -1;
 
         void grow() {
             int m = series.length * 2;
@@ -332,7 +334,13 @@ final class HeadAppender implements Appender {
         }
     }
 
-    /** A small stack of {@link Buffers}; one lock round trip per appender. Thread-safe. */
+    /**
+     * A small stack of {@link Buffers}; one lock round trip per appender. {@link #take} prefers the
+     * buffers the calling thread gave back last: a commit writes tens of KiB into them (four arrays,
+     * the record encoder), and with a plain stack two committing threads swapped buffers on every
+     * commit (A takes what B just gave back), so every commit first pulled the other core's cache
+     * lines over. Thread-safe.
+     */
     static final class Pool {
         private final Buffers[] stack;
         private int size;
@@ -341,13 +349,24 @@ final class HeadAppender implements Appender {
             stack = new Buffers[capacity];
         }
 
-        synchronized Buffers take() {
-            if (size == 0) {
-                return new Buffers();
+        Buffers take() {
+            long me = Thread.currentThread().getId();
+            synchronized (this) {
+                if (size == 0) {
+                    return new Buffers();
+                }
+                int i = size - 1;
+                while (i > 0 && stack[i].lastUser != me) {
+                    i--;
+                }
+                if (stack[i].lastUser != me) {
+                    i = size - 1; // none of ours: the most recently returned
+                }
+                Buffers b = stack[i];
+                System.arraycopy(stack, i + 1, stack, i, size - 1 - i);
+                stack[--size] = null;
+                return b;
             }
-            Buffers b = stack[--size];
-            stack[size] = null;
-            return b;
         }
 
         /** Takes back buffers already {@link Buffers#clear cleared}. */
@@ -355,11 +374,17 @@ final class HeadAppender implements Appender {
             if (b.oversized()) {
                 return;
             }
+            b.lastUser = Thread.currentThread().getId();
             synchronized (this) {
                 if (size < stack.length) {
                     stack[size++] = b;
                 }
             }
+        }
+
+        /** Buffers held (for tests). */
+        synchronized int size() {
+            return size;
         }
     }
 }

@@ -4,6 +4,9 @@ import dev.sextant.tsdb.encoding.Decbuf;
 import dev.sextant.tsdb.encoding.Encbuf;
 import dev.sextant.tsdb.model.Labels;
 import dev.sextant.tsdb.model.LabelsBuilder;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -235,13 +238,33 @@ public final class Records {
         }
         long baseRef = refs[from];
         long baseT = ts[from];
-        buf.putBE64(baseRef);
-        buf.putBE64(baseT);
+        // One capacity check for the whole record, then plain stores: the commit path encodes every
+        // sample it logs here, and per-field checks through Encbuf were most of this method's time.
+        byte[] a = buf.reserve(16 + (to - from) * MAX_SAMPLE_BYTES);
+        int p = buf.len();
+        BE_LONGS.set(a, p, baseRef);
+        BE_LONGS.set(a, p + 8, baseT);
+        p += 16;
         for (int i = from; i < to; i++) {
-            buf.putVarint(refs[i] - baseRef);
-            buf.putVarint(ts[i] - baseT);
-            buf.putF64(vs[i]);
+            p = putVarint(a, p, refs[i] - baseRef);
+            p = putVarint(a, p, ts[i] - baseT);
+            BE_LONGS.set(a, p, Double.doubleToRawLongBits(vs[i]));
+            p += 8;
         }
+        buf.setLen(p);
+    }
+
+    private static final VarHandle BE_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    /** Zig-zag varint of {@code x} at {@code a[p]} (room checked by the caller); returns the position after it. */
+    private static int putVarint(byte[] a, int p, long x) {
+        long u = (x << 1) ^ (x >> 63);
+        while ((u & ~0x7FL) != 0) {
+            a[p++] = (byte) ((u & 0x7F) | 0x80);
+            u >>>= 7;
+        }
+        a[p++] = (byte) u;
+        return p;
     }
 
     /** Appends the samples of a record to {@code out}; returns an error message or null. */
