@@ -2,6 +2,7 @@ package dev.sextant.api.v1;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sextant.api.json.JsonOut;
+import dev.sextant.api.json.PromFormat;
 import dev.sextant.promql.value.Matrix;
 import dev.sextant.promql.value.Sample;
 import dev.sextant.promql.value.Scalar;
@@ -38,7 +39,7 @@ public final class ResultEncoder {
             // sample values, which switch to the exponent form outside [1e-6, 1e21).
             g.writeStartArray();
             out.timestamp(s.t());
-            g.writeString(dev.sextant.api.json.PromFormat.goF(s.v()));
+            g.writeString(PromFormat.goF(s.v()));
             g.writeEndArray();
         } else if (value instanceof StringValue s) {
             g.writeStartArray();

@@ -73,12 +73,7 @@ class TsdbBenchCommandTest {
 
     @Test
     void warmUpRunsIntoAThrowawayTsdbAndLeavesTheMeasuredOneAlone() throws Exception {
-        Path in = dir.resolve("series.json");
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 300; i++) {
-            sb.append("{\"__name__\":\"m\",\"pod\":\"p").append(i).append("\"}\n");
-        }
-        Files.writeString(in, sb.toString());
+        Path in = seriesFile(300);
         Path out = dir.resolve("out");
         StringWriter text = new StringWriter();
         CommandLine cl = Main.commandLine();
@@ -105,12 +100,7 @@ class TsdbBenchCommandTest {
 
     @Test
     void walRecordsAreUncompressedLikePromtoolsUnlessAskedFor() throws Exception {
-        Path in = dir.resolve("series.json");
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 200; i++) {
-            sb.append("{\"__name__\":\"m\",\"pod\":\"p").append(i).append("\"}\n");
-        }
-        Files.writeString(in, sb.toString());
+        Path in = seriesFile(200);
         for (boolean compress : new boolean[] {false, true}) {
             Path out = dir.resolve("out-" + compress);
             CommandLine cl = Main.commandLine();
@@ -127,5 +117,16 @@ class TsdbBenchCommandTest {
             byte[] seg = Files.readAllBytes(out.resolve("storage").resolve("wal").resolve("00000000"));
             assertThat((seg[0] & 0x08) != 0).as("compressed with --wal-compression=%s", compress).isEqualTo(compress);
         }
+    }
+
+    /** A promtool-style series file of {@code n} series {@code m{pod="p<i>"}}. */
+    private Path seriesFile(int n) throws java.io.IOException {
+        Path in = dir.resolve("series.json");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append("{\"__name__\":\"m\",\"pod\":\"p").append(i).append("\"}\n");
+        }
+        Files.writeString(in, sb.toString());
+        return in;
     }
 }

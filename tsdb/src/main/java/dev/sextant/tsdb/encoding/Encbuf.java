@@ -108,6 +108,20 @@ public final class Encbuf {
         return putUvarint((x << 1) ^ (x >> 63));
     }
 
+    /**
+     * The zig-zag varint of {@code x} at {@code a[p]}, for runs written after {@link #reserve}
+     * (room checked by the caller); returns the position after it. Same bytes as {@link #putVarint}.
+     */
+    public static int putVarint(byte[] a, int p, long x) {
+        long u = (x << 1) ^ (x >> 63);
+        while ((u & ~0x7FL) != 0) {
+            a[p++] = (byte) ((u & 0x7F) | 0x80);
+            u >>>= 7;
+        }
+        a[p++] = (byte) u;
+        return p;
+    }
+
     /** {@code uvarint} byte length then UTF-8 bytes. */
     public Encbuf putUvarintStr(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);

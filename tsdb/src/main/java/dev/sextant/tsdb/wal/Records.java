@@ -246,8 +246,8 @@ public final class Records {
         BE_LONGS.set(a, p + 8, baseT);
         p += 16;
         for (int i = from; i < to; i++) {
-            p = putVarint(a, p, refs[i] - baseRef);
-            p = putVarint(a, p, ts[i] - baseT);
+            p = Encbuf.putVarint(a, p, refs[i] - baseRef);
+            p = Encbuf.putVarint(a, p, ts[i] - baseT);
             BE_LONGS.set(a, p, Double.doubleToRawLongBits(vs[i]));
             p += 8;
         }
@@ -255,17 +255,6 @@ public final class Records {
     }
 
     private static final VarHandle BE_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-
-    /** Zig-zag varint of {@code x} at {@code a[p]} (room checked by the caller); returns the position after it. */
-    private static int putVarint(byte[] a, int p, long x) {
-        long u = (x << 1) ^ (x >> 63);
-        while ((u & ~0x7FL) != 0) {
-            a[p++] = (byte) ((u & 0x7F) | 0x80);
-            u >>>= 7;
-        }
-        a[p++] = (byte) u;
-        return p;
-    }
 
     /** Appends the samples of a record to {@code out}; returns an error message or null. */
     public static String decodeSamples(byte[] rec, int len, SampleBatch out) {
