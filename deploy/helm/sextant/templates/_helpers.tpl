@@ -88,5 +88,19 @@ nodeName: __meta_kubernetes_endpoint_node_name
 {{- end -}}
 
 {{- define "sextant.datasourceUrl" -}}
-{{- printf "http://%s.%s.svc.cluster.local:%d" (include "sextant.fullname" .) .Release.Namespace (int .Values.service.port) -}}
+{{- printf "%s://%s.%s.svc.cluster.local:%d" (include "sextant.urlScheme" .) (include "sextant.fullname" .) .Release.Namespace (int .Values.service.port) -}}
+{{- end -}}
+
+{{/* http or https, from server.webConfig.scheme. */}}
+{{- define "sextant.urlScheme" -}}
+{{- lower .Values.server.webConfig.scheme -}}
+{{- end -}}
+
+{{/* The probes' scheme and headers (an httpGet's fields after path and port). */}}
+{{- define "sextant.probeHttp" -}}
+scheme: {{ upper .Values.server.webConfig.scheme }}
+{{- with .Values.server.webConfig.probeHeaders }}
+httpHeaders:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- end -}}
