@@ -90,6 +90,8 @@ public class HeadAppendThreadsBench {
     public static class Slice {
         int from;
         long[] refs = new long[PER_THREAD];
+        /** The head's instance of each series' labels once its ref is known (as the scrape cache keeps it), else null. */
+        Labels[] labels = new Labels[PER_THREAD];
         double[] values = new double[PER_THREAD];
         double[] deltas = new double[PER_THREAD];
         long t;
@@ -99,6 +101,7 @@ public class HeadAppendThreadsBench {
         public void take(Db db) {
             from = (db.nextSlice.getAndIncrement() % MAX_THREADS) * PER_THREAD;
             java.util.Arrays.fill(refs, 0);
+            java.util.Arrays.fill(labels, null);
             step = 0;
             t = System.currentTimeMillis() - 3_600_000L;
         }
@@ -141,8 +144,17 @@ public class HeadAppendThreadsBench {
         Appender app = db.tsdb.appender();
         long last = 0;
         for (int i = 0; i < PER_THREAD; i++) {
-            last = app.append(sl.refs[i], db.labels[sl.from + i], sl.t, sl.values[i]);
-            sl.refs[i] = last;
+            Labels l = sl.labels[i];
+            if (l == null) {
+                l = db.labels[sl.from + i];
+            }
+            last = app.append(sl.refs[i], l, sl.t, sl.values[i]);
+            if (sl.refs[i] != last) {
+                // Keep the head's own instance with the ref, as the scrape cache and the
+                // remote-write receiver do: a ref with another instance costs a full label compare.
+                sl.refs[i] = last;
+                sl.labels[i] = app.storedLabels(last);
+            }
         }
         app.commit();
         return last;
