@@ -141,6 +141,8 @@ final class MemSeries extends XorEncoder {
      * the never-seen branches into uncommon traps, and threw the code away when the first series
      * reached them: two recompilations of the append path in the first second of ingestion. The
      * single branch is taken by every new series' first sample, so its profile is never empty.
+     * (C2 still inlines {@code appendSlow} and may trap on its quarter-mark branch, unseen at
+     * compile time: bench/README.md, "Head append, branch append3".)
      */
     boolean append(long t, long bits, long chunkRange, int samplesPerChunk, ChunkStore slab) {
         if (lastT != Long.MIN_VALUE && t <= lastT) {
