@@ -21,6 +21,11 @@
 # WARMUP_SCRAPES=N adds a third entry per round, "sextant-warm": Sextant with --warmup-scrapes=N, the
 # same ingestion into a throwaway TSDB first, so its measured stage runs JIT-compiled code.
 #
+# SEXTANT_JAR2=<jar> adds entries "sextant2" (and "sextant2-warm" with WARMUP_SCRAPES) right after
+# Sextant's in every round: a second build (e.g. main and a branch) measured interleaved with the
+# first in the same runs, so load from other processes falls on both alike; the summary then also
+# prints sextant2/sextant. JAR2_COMMIT names it in the JSON.
+#
 # Environment: RUNS (5), METRICS (10000), SCRAPES (3000), THREADS ("1 2"), PIN (0), WARMUP_SCRAPES (0), SERIES_FILE (generated
 # from SeriesModel: 20,000 series, when missing), SEXTANT_JAR (api/target/sextant.jar, with lib/
 # beside it; copy both away for long runs), BENCH_JAR (bench/target/benchmarks.jar), SEXTANT_JAVA_OPTS,
@@ -36,6 +41,7 @@ scrapes="${SCRAPES:-3000}"
 threads="${THREADS:-1 2}"
 warmup="${WARMUP_SCRAPES:-0}"
 sextant_jar="${SEXTANT_JAR:-$root/api/target/sextant.jar}"
+sextant_jar2="${SEXTANT_JAR2:-}"
 bench_jar="${BENCH_JAR:-$root/bench/target/benchmarks.jar}"
 work="$(mktemp -d /tmp/tsdb-bench-write.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
@@ -58,14 +64,18 @@ one() { # tool threads run
     pin=(taskset -c "0-$((th - 1))")
   fi
   local warm=()
-  if [ "$tool" = sextant-warm ]; then
+  if [ "$tool" = sextant-warm ] || [ "$tool" = sextant2-warm ]; then
     warm=(--warmup-scrapes="$warmup")
+  fi
+  local jar="$sextant_jar"
+  if [ "$tool" = sextant2 ] || [ "$tool" = sextant2-warm ]; then
+    jar="$sextant_jar2"
   fi
   if [ "$tool" = promtool ]; then
     GOMAXPROCS="$th" "${pin[@]}" /usr/bin/time -o "$tm" -f '%e %U %S %M' promtool tsdb bench write --out="$out" \
       --metrics="$metrics" --scrapes="$scrapes" "$series_file" > "$log" 2>/dev/null
   else
-    "${pin[@]}" /usr/bin/time -o "$tm" -f '%e %U %S %M' java "${jflags[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" \
+    "${pin[@]}" /usr/bin/time -o "$tm" -f '%e %U %S %M' java "${jflags[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$jar" \
       tsdb bench write --out="$out" --metrics="$metrics" --scrapes="$scrapes" --threads="$th" "${warm[@]}" ${SEXTANT_FLAGS:-} "$series_file" \
       > "$log" 2>/dev/null
   fi
@@ -91,6 +101,12 @@ for r in $(seq 1 "$runs"); do
     if [ "$warmup" -gt 0 ]; then
       one sextant-warm "$th" "$r"
     fi
+    if [ -n "$sextant_jar2" ]; then
+      one sextant2 "$th" "$r"
+      if [ "$warmup" -gt 0 ]; then
+        one sextant2-warm "$th" "$r"
+      fi
+    fi
   done
 done
 
@@ -98,10 +114,10 @@ out="$root/bench/results/tsdb-bench-write-$stamp.json"
 jq -s --arg date "$stamp" --arg load_start "$load_start" --arg load_end "$(cut -d' ' -f1-3 /proc/loadavg)" \
   --arg host "$(nproc) cores, $(free -m | awk '/Mem:/ {print $2}') MiB, $(uname -sr)" \
   --arg promtool "$(promtool --version 2>&1 | head -1)" --arg java "$(java -version 2>&1 | head -1)" \
-  --arg commit "${JAR_COMMIT:-$(git -C "$root" rev-parse --short HEAD)}" --arg sextant_flags "${SEXTANT_FLAGS:-}" --arg pin "${PIN:-0}" --argjson warmup "$warmup" --arg metrics "$metrics" --arg scrapes "$scrapes" \
+  --arg commit "${JAR_COMMIT:-$(git -C "$root" rev-parse --short HEAD)}" --arg sextant_flags "${SEXTANT_FLAGS:-}" --arg commit2 "${JAR2_COMMIT:-}" --arg pin "${PIN:-0}" --argjson warmup "$warmup" --arg metrics "$metrics" --arg scrapes "$scrapes" \
   'def median: sort | if length % 2 == 1 then .[length/2|floor] else (.[length/2-1] + .[length/2]) / 2 end;
    {meta: {date:$date, machine:$host, load_avg_at_start:$load_start, load_avg_at_end:$load_end,
-           promtool:$promtool, java:$java, commit:$commit, sextant_flags:$sextant_flags, pinned_to_n_cores:($pin == "1"), sextant_warm_warmup_scrapes:$warmup, metrics:($metrics|tonumber), scrapes:($scrapes|tonumber)},
+           promtool:$promtool, java:$java, commit:$commit, commit2:$commit2, sextant_flags:$sextant_flags, pinned_to_n_cores:($pin == "1"), sextant_warm_warmup_scrapes:$warmup, metrics:($metrics|tonumber), scrapes:($scrapes|tonumber)},
     medians: (group_by(.tool + "/" + (.threads|tostring)) | map({key: (.[0].tool + "/" + (.[0].threads|tostring)),
        value: {samples_per_sec: (map(.samples_per_sec)|median), cpu_s_per_1m_samples: (map(.cpu_s_per_1m_samples)|median),
                maxrss_mib: ((map(.maxrss_kb)|median)/1024), runs: length}}) | from_entries),
@@ -111,6 +127,12 @@ for th in $threads; do
   jq -r --arg th "$th" '"threads=\($th): sextant/promtool samples/s = \(.medians["sextant/"+$th].samples_per_sec / .medians["promtool/"+$th].samples_per_sec | . * 100 | round / 100)"' "$out"
   if [ "$warmup" -gt 0 ]; then
     jq -r --arg th "$th" '"threads=\($th): sextant-warm/promtool samples/s = \(.medians["sextant-warm/"+$th].samples_per_sec / .medians["promtool/"+$th].samples_per_sec | . * 100 | round / 100)"' "$out"
+  fi
+  if [ -n "$sextant_jar2" ]; then
+    jq -r --arg th "$th" '"threads=\($th): sextant2/promtool samples/s = \(.medians["sextant2/"+$th].samples_per_sec / .medians["promtool/"+$th].samples_per_sec | . * 100 | round / 100), sextant2/sextant = \(.medians["sextant2/"+$th].samples_per_sec / .medians["sextant/"+$th].samples_per_sec | . * 100 | round / 100)"' "$out"
+    if [ "$warmup" -gt 0 ]; then
+      jq -r --arg th "$th" '"threads=\($th): sextant2-warm/promtool samples/s = \(.medians["sextant2-warm/"+$th].samples_per_sec / .medians["promtool/"+$th].samples_per_sec | . * 100 | round / 100)"' "$out"
+    fi
   fi
 done
 echo "wrote $out" >&2

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,6 +54,13 @@ public class HeadAppendThreadsBench {
         Path dir;
         Tsdb tsdb;
         final AtomicInteger nextSlice = new AtomicInteger();
+        /**
+         * Scrape times, shared by the threads: with a clock per thread the faster thread ran more than
+         * an hour of samples ahead of the slower one within an iteration, whose samples then fell
+         * below the head's appendable window and append2 died with OutOfBounds (JMH then reported
+         * the iterations before it only).
+         */
+        final AtomicLong clock = new AtomicLong();
 
         @Setup(Level.Trial)
         public void model() {
@@ -75,6 +83,7 @@ public class HeadAppendThreadsBench {
             dir = Files.createTempDirectory("sextant-bench-head-threads");
             tsdb = Tsdb.open(dir, TsdbOptions.defaults().withBackgroundCompaction(false).withRetention(0));
             nextSlice.set(0);
+            clock.set(System.currentTimeMillis() - 3_600_000L);
         }
 
         @TearDown(Level.Iteration)
@@ -90,17 +99,18 @@ public class HeadAppendThreadsBench {
     public static class Slice {
         int from;
         long[] refs = new long[PER_THREAD];
+        /** The head's instance of each series' labels once its ref is known (as the scrape cache keeps it), else null. */
+        Labels[] labels = new Labels[PER_THREAD];
         double[] values = new double[PER_THREAD];
         double[] deltas = new double[PER_THREAD];
-        long t;
         int step;
 
         @Setup(Level.Iteration)
         public void take(Db db) {
             from = (db.nextSlice.getAndIncrement() % MAX_THREADS) * PER_THREAD;
             java.util.Arrays.fill(refs, 0);
+            java.util.Arrays.fill(labels, null);
             step = 0;
-            t = System.currentTimeMillis() - 3_600_000L;
         }
 
         /** The values of the next scrape: the model's steps, then the last step's deltas again and again. */
@@ -137,12 +147,21 @@ public class HeadAppendThreadsBench {
 
     static long scrape(Db db, Slice sl) {
         sl.next(db);
-        sl.t += 15_000;
+        long t = db.clock.addAndGet(15_000);
         Appender app = db.tsdb.appender();
         long last = 0;
         for (int i = 0; i < PER_THREAD; i++) {
-            last = app.append(sl.refs[i], db.labels[sl.from + i], sl.t, sl.values[i]);
-            sl.refs[i] = last;
+            Labels l = sl.labels[i];
+            if (l == null) {
+                l = db.labels[sl.from + i];
+            }
+            last = app.append(sl.refs[i], l, t, sl.values[i]);
+            if (sl.refs[i] != last) {
+                // Keep the head's own instance with the ref, as the scrape cache and the
+                // remote-write receiver do: a ref with another instance costs a full label compare.
+                sl.refs[i] = last;
+                sl.labels[i] = app.storedLabels(last);
+            }
         }
         app.commit();
         return last;

@@ -45,6 +45,9 @@ final class HeadAppender implements Appender {
     private int used;
     private boolean done;
     private final long minValid;
+    /** Last series/labels pair {@link #sameSeriesSlow} confirmed (labels other than the series' own instance). */
+    private MemSeries confirmedSeries;
+    private Labels confirmedLabels;
 
     HeadAppender(Head head) {
         this.head = head;
@@ -61,7 +64,7 @@ final class HeadAppender implements Appender {
             throw new StorageException.OutOfBounds();
         }
         MemSeries s = ref != 0 ? head.series.getByRefForAppend(ref) : null;
-        if (s == null || s.removed || !sameSeries(s.labels, labels)) {
+        if (s == null || s.removed || (s.labels != labels && !sameSeriesSlow(s, labels))) {
             s = lookup(labels);
         }
         long bits = Double.doubleToRawLongBits(v);
@@ -124,14 +127,31 @@ final class HeadAppender implements Appender {
     }
 
     /**
-     * Whether a series found by ref is the caller's: the same instance, or labels with the same
-     * cached 32-bit hash. Refs are never reused, so a ref only names another series when a caller
-     * mixes up its refs, and the hash catches that; comparing every label pair instead cost about a
-     * quarter of the append path's CPU (the caller's labels are rarely the head's own instance).
+     * Whether a series found by ref is the caller's when the caller passed labels other than the
+     * head's own instance (the scrape cache, the remote-write receiver and {@code tsdb bench write}
+     * keep that instance, so their appends never get here): the labels must be equal, not only
+     * their hash. Refs are never reused, so a ref names another series only when a caller mixes
+     * up its refs (a scrape cache entry whose target labels changed, say); with a hash-only check
+     * a 32-bit hash collision between the two label sets put the sample into the wrong series.
+     * The last confirmed pair is remembered, so a caller appending several samples of one series
+     * with its own labels instance (remote write 2.0) compares the label pairs once per appender.
      * Prometheus checks nothing once the ref resolves.
      */
+    private boolean sameSeriesSlow(MemSeries s, Labels given) {
+        if (s == confirmedSeries && given == confirmedLabels) {
+            return true;
+        }
+        if (!sameSeries(s.labels, given)) {
+            return false;
+        }
+        confirmedSeries = s;
+        confirmedLabels = given;
+        return true;
+    }
+
+    /** Whether {@code given} names the series whose stored labels are {@code stored}: equal label sets. */
     static boolean sameSeries(Labels stored, Labels given) {
-        return stored == given || stored.hashCode() == given.hashCode();
+        return stored == given || (stored.hashCode() == given.hashCode() && stored.equals(given));
     }
 
     @Override

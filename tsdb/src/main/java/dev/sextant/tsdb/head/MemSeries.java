@@ -38,6 +38,11 @@ final class MemSeries extends XorEncoder {
     long openMinT;
     long openMaxT;
     long nextAt = Long.MIN_VALUE;
+    /**
+     * Sample count of the open chunk at which {@link #append} must take its slow path (a count
+     * rule may apply); 0 while no chunk is open, so the first sample of a chunk takes it too.
+     */
+    int slowAt;
 
     /** Newest sample's time; written under the lock, read racily by appenders ({@link #lastTimestamp}). */
     long lastT = Long.MIN_VALUE;
@@ -128,11 +133,41 @@ final class MemSeries extends XorEncoder {
     /**
      * Appends a sample already checked with {@link #check}; returns true when it was appended.
      * Samples that are not strictly newer are silently dropped (a concurrent appender won).
+     *
+     * <p>The common case (a chunk is open and no cut rule applies) is decided by one branch on a
+     * branch-free test, and everything else (the first chunk, the quarter-full end-time estimate,
+     * cuts) lives in {@link #appendSlow}. With the rules as separate branches, C2 compiled this
+     * method (and the commit loop it is inlined into) before any series had cut a chunk, turned
+     * the never-seen branches into uncommon traps, and threw the code away when the first series
+     * reached them: two recompilations of the append path in the first second of ingestion. The
+     * single branch is taken by every new series' first sample, so its profile is never empty.
+     * (C2 still inlines {@code appendSlow} and may trap on its quarter-mark branch, unseen at
+     * compile time: bench/README.md, "Head append, branch append3".)
      */
     boolean append(long t, long bits, long chunkRange, int samplesPerChunk, ChunkStore slab) {
         if (lastT != Long.MIN_VALUE && t <= lastT) {
             return false;
         }
+        // Each term is negative while its rule allows appending to the open chunk; the sample takes
+        // the fast path only when all are (their AND is negative).
+        long countOk = chunkSamples() - (long) slowAt; // slowAt is 0 while no chunk is open
+        long timeOk = t - nextAt;
+        timeOk ^= (t ^ nextAt) & (t ^ timeOk); // t - nextAt overflowed: the sign was wrong, flip it
+        long sizeOk = chunkLength() - (long) (MAX_CHUNK_BYTES + 1);
+        if ((countOk & timeOk & sizeOk) >= 0) {
+            appendSlow(t, bits, chunkRange, samplesPerChunk, slab);
+            return true;
+        }
+        appendSample(t, bits);
+        openMaxT = t;
+        lastVBits = bits;
+        lastVUnknown = false;
+        lastT = t;
+        return true;
+    }
+
+    /** {@link #append} when no chunk is open or a count, time or size rule may apply. */
+    private void appendSlow(long t, long bits, long chunkRange, int samplesPerChunk, ChunkStore slab) {
         if (!chunkOpen()) {
             cut(t, chunkRange, slab);
         } else {
@@ -144,12 +179,17 @@ final class MemSeries extends XorEncoder {
                 cut(t, chunkRange, slab);
             }
         }
+        // The next sample count at which a count rule may apply: the quarter-full estimate (taken
+        // when the chunk holds exactly samplesPerChunk / 4) or the count limits.
+        int n = chunkSamples();
+        int quarter = samplesPerChunk / 4;
+        int limit = Math.min(2 * samplesPerChunk, XorChunk.MAX_SAMPLES);
+        slowAt = n < quarter ? Math.min(quarter, limit) : limit;
         appendSample(t, bits);
         openMaxT = t;
         lastVBits = bits;
         lastVUnknown = false;
         lastT = t;
-        return true;
     }
 
     /** Spreads the rest of the window evenly: aims at about 4x the samples seen so far per chunk. */
@@ -197,6 +237,7 @@ final class MemSeries extends XorEncoder {
         maxts[fullCount] = openMaxT;
         fullCount++;
         dropChunk();
+        slowAt = 0;
     }
 
     /** Chunks held: full ones plus the open one. */
@@ -226,6 +267,7 @@ final class MemSeries extends XorEncoder {
         }
         if (fullCount == 0 && chunkOpen() && openMaxT < mint) {
             dropChunk();
+            slowAt = 0;
         }
         return fullCount == 0 && !chunkOpen();
     }

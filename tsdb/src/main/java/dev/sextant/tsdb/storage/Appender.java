@@ -30,7 +30,9 @@ public interface Appender {
      * The labels the storage keeps for the series behind {@code ref} (a reference returned by
      * {@link #append}), or null when it does not know the reference or does not say. Callers that
      * cache refs (the remote-write receiver) keep this instance instead of their own copy, so a
-     * cached series costs no second set of label strings. Default: null.
+     * cached series costs no second set of label strings, and {@link #append} with that ref and
+     * that instance needs no label comparison (the head compares other instances label by label,
+     * so that a ref naming another series never takes the sample). Default: null.
      */
     default Labels storedLabels(long ref) {
         return null;
