@@ -257,7 +257,6 @@ final class HttpClients {
      * Whether the request headers of {@code cfg} come partly from files (basic auth, authorization
      * credentials, {@code http_headers} files), which are read on every request.
      */
-    @SuppressWarnings("unchecked")
     static boolean readsFiles(HttpClientConfig cfg) {
         if (cfg.basicAuth() != null && (cfg.basicAuth().usernameFile() != null || cfg.basicAuth().passwordFile() != null)) {
             return true;

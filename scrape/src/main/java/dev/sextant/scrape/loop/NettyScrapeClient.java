@@ -87,7 +87,7 @@ final class NettyScrapeClient implements AutoCloseable {
         sb.append("GET ").append(target).append(" HTTP/1.1\r\n");
         for (int i = 0; i < target.length(); i++) {
             char c = target.charAt(i);
-            if (c <= ' ' || c >= 0x7f) {
+            if (c <= ' ' || c == 0x7f) { // non-ASCII goes out as UTF-8, as before
                 throw new IOException("invalid request target " + target);
             }
         }
