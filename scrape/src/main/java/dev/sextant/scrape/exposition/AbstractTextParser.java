@@ -44,10 +44,24 @@ abstract class AbstractTextParser implements ExpositionParser {
     /** Whether the current sample's name/label ranges are still to be recorded (after a hint match). */
     private boolean rangesPending;
 
-    // Current metadata entry and the family in effect.
+    // Current metadata entry and the family in effect. The family name and text are decoded lazily
+    // from their ranges (a scrape cache that saw the same line skips them).
     protected String familyName;
     protected MetricType type;
     protected String text;
+    /** Range of the current metadata entry's family name; quoted names include their quotes. */
+    protected int familyStart;
+    protected int familyEnd = -1;
+    /** Range of the current HELP/UNIT text, and how to decode it. */
+    protected int textStart;
+    protected int textEnd = -1;
+    protected byte textKind;
+    protected static final byte TEXT_RAW = 0;
+    protected static final byte TEXT_HELP_ESCAPES = 1;
+    protected static final byte TEXT_QUOTED_ESCAPES = 2;
+    /** Range of the current metadata entry's line. */
+    protected int metaLineStart = -1;
+    protected int metaLineEnd = -1;
     /** Family of the last TYPE line, as bytes range into buf, and its type. */
     protected int typeNameStart;
     protected int typeNameEnd = -1;
@@ -175,6 +189,10 @@ abstract class AbstractTextParser implements ExpositionParser {
 
     @Override
     public String familyName() {
+        if (familyName == null && familyEnd >= 0) {
+            familyName = buf[familyStart] == '"' ? decode(familyStart + 1, familyEnd - 1)
+                    : new String(buf, familyStart, familyEnd - familyStart, StandardCharsets.US_ASCII);
+        }
         return familyName;
     }
 
@@ -185,7 +203,81 @@ abstract class AbstractTextParser implements ExpositionParser {
 
     @Override
     public String text() {
+        if (text == null && textEnd >= 0) {
+            text = switch (textKind) {
+                case TEXT_HELP_ESCAPES -> unescapeHelp(textStart, textEnd);
+                case TEXT_QUOTED_ESCAPES -> decode(textStart, textEnd);
+                default -> new String(buf, textStart, textEnd - textStart, StandardCharsets.UTF_8);
+            };
+        }
         return text;
+    }
+
+    @Override
+    public int metadataLineStart() {
+        return metaLineStart;
+    }
+
+    @Override
+    public int metadataLineEnd() {
+        return metaLineEnd;
+    }
+
+    /** Starts a metadata entry: the line's range, the family name's range (decoded on demand). */
+    protected void metadataEntry(int lineStart, int lineEnd, int nameStart, int nameEnd) {
+        metaLineStart = lineStart;
+        metaLineEnd = lineEnd;
+        familyStart = nameStart;
+        familyEnd = nameEnd;
+        familyName = null;
+        text = null;
+        textEnd = -1;
+    }
+
+    /** The text of a HELP or UNIT entry, decoded on demand. */
+    protected void metadataText(int from, int to, byte kind) {
+        textStart = from;
+        textEnd = to;
+        textKind = kind;
+        text = null;
+    }
+
+    /** HELP text escapes in the text format: only {@code \\} and {@code \n}. */
+    protected String unescapeHelp(int from, int to) {
+        boolean escaped = false;
+        for (int i = from; i < to; i++) {
+            if (buf[i] == '\\' && i + 1 < to && (buf[i + 1] == '\\' || buf[i + 1] == 'n')) {
+                escaped = true;
+                break;
+            }
+        }
+        if (!escaped) {
+            return new String(buf, from, to - from, StandardCharsets.UTF_8);
+        }
+        byte[] out = new byte[to - from];
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            if (buf[i] == '\\' && i + 1 < to && (buf[i + 1] == '\\' || buf[i + 1] == 'n')) {
+                out[n++] = buf[i + 1] == 'n' ? (byte) '\n' : (byte) '\\';
+                i++;
+            } else {
+                out[n++] = buf[i];
+            }
+        }
+        return new String(out, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /** Whether buf[from, to) holds exactly the ASCII text {@code s}. */
+    protected boolean bytesEqual(int from, int to, String s) {
+        if (to - from != s.length()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (buf[from + i] != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

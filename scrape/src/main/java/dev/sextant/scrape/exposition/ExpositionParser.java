@@ -86,6 +86,21 @@ public interface ExpositionParser {
     /** For HELP: the unescaped text; for UNIT: the unit. */
     String text();
 
+    /**
+     * For TYPE, HELP and UNIT: where the entry's line starts in {@link #buffer()} (its end is
+     * {@link #metadataLineEnd()}, the newline excluded). A caller that saw the same bytes before may
+     * skip the entry's strings: the family name and text are only decoded when asked for. Default: -1
+     * (unknown; the caller must use the strings).
+     */
+    default int metadataLineStart() {
+        return -1;
+    }
+
+    /** For TYPE, HELP and UNIT: the end of the entry's line (exclusive, the newline excluded). */
+    default int metadataLineEnd() {
+        return -1;
+    }
+
     /** 1-based number of the line of the current entry. */
     int line();
 }

@@ -73,24 +73,24 @@ public final class OpenMetricsParser extends AbstractTextParser {
         int ne;
         if (p < le && buf[p] == '"') {
             ne = scanQuoted(p, le);
-            familyName = decode(ns + 1, ne - 1);
         } else {
             ne = scanName(p, le);
             if (ne == ns) {
                 throw error("invalid metric name in " + kind + " line");
             }
-            familyName = new String(buf, ns, ne - ns, StandardCharsets.US_ASCII);
         }
         if (ne < le && buf[ne] != ' ') {
             throw error("invalid metric name in " + kind + " line");
         }
+        metadataEntry(ls, le, ns, ne);
         int ts = ne < le ? ne + 1 : le;
         switch (kind) {
-            case HELP -> text = decode(ts, le);
+            case HELP -> metadataText(ts, le, TEXT_QUOTED_ESCAPES);
             case UNIT -> {
-                text = new String(buf, ts, le - ts, StandardCharsets.UTF_8);
-                if (!text.isEmpty() && !familyName.endsWith("_" + text)) {
-                    throw error("unit \"" + text + "\" not a suffix of metric \"" + familyName + "\"");
+                metadataText(ts, le, TEXT_RAW);
+                String unit = text();
+                if (!unit.isEmpty() && !familyName().endsWith("_" + unit)) {
+                    throw error("unit \"" + unit + "\" not a suffix of metric \"" + familyName() + "\"");
                 }
             }
             default -> {

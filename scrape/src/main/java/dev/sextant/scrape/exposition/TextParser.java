@@ -26,7 +26,7 @@ public final class TextParser extends AbstractTextParser {
                 continue;
             }
             if (buf[p] == '#') {
-                Entry e = comment(p + 1, le);
+                Entry e = comment(ls, p + 1, le);
                 if (e != null) {
                     return e;
                 }
@@ -39,7 +39,7 @@ public final class TextParser extends AbstractTextParser {
         return Entry.END;
     }
 
-    private Entry comment(int p, int le) throws ParseException {
+    private Entry comment(int ls, int p, int le) throws ParseException {
         p = skipWs(p, le);
         boolean help = startsWith(p, le, "HELP");
         boolean typ = !help && startsWith(p, le, "TYPE");
@@ -51,17 +51,16 @@ public final class TextParser extends AbstractTextParser {
         int ne;
         if (p < le && buf[p] == '"') {
             ne = scanQuoted(p, le);
-            familyName = decode(ns + 1, ne - 1);
         } else {
             ne = scanName(p, le);
             if (ne == ns || (ne < le && !isWs(buf[ne]))) {
                 throw error("invalid metric name in " + (help ? "HELP" : "TYPE") + " line");
             }
-            familyName = new String(buf, ns, ne - ns, StandardCharsets.US_ASCII);
         }
+        metadataEntry(ls, le, ns, ne);
         p = skipWs(ne, le);
         if (help) {
-            text = unescapeHelp(p, le);
+            metadataText(p, le, TEXT_HELP_ESCAPES);
             return Entry.HELP;
         }
         int ts = p;
@@ -72,14 +71,7 @@ public final class TextParser extends AbstractTextParser {
         if (skipWs(te, le) != le) {
             throw error("unexpected text after type in TYPE line");
         }
-        type = switch (new String(buf, ts, te - ts, StandardCharsets.US_ASCII)) {
-            case "counter" -> MetricType.COUNTER;
-            case "gauge" -> MetricType.GAUGE;
-            case "histogram" -> MetricType.HISTOGRAM;
-            case "summary" -> MetricType.SUMMARY;
-            case "untyped" -> MetricType.UNKNOWN;
-            default -> throw error("invalid metric type \"" + new String(buf, ts, te - ts, StandardCharsets.UTF_8) + "\"");
-        };
+        type = typeOf(ts, te);
         if (buf[ns] == '"') {
             setCurrentType(ns + 1, ne - 1, type);
         } else {
@@ -100,29 +92,20 @@ public final class TextParser extends AbstractTextParser {
         return true;
     }
 
-    /** HELP text escapes in the text format: only {@code \\} and {@code \n}. */
-    private String unescapeHelp(int from, int to) {
-        StringBuilder sb = null;
-        for (int i = from; i < to; i++) {
-            if (buf[i] == '\\' && i + 1 < to && (buf[i + 1] == '\\' || buf[i + 1] == 'n')) {
-                sb = new StringBuilder();
-                break;
-            }
+    /** The type word of a TYPE line, compared as bytes (no string per line). */
+    private MetricType typeOf(int ts, int te) throws ParseException {
+        if (bytesEqual(ts, te, "counter")) {
+            return MetricType.COUNTER;
+        } else if (bytesEqual(ts, te, "gauge")) {
+            return MetricType.GAUGE;
+        } else if (bytesEqual(ts, te, "histogram")) {
+            return MetricType.HISTOGRAM;
+        } else if (bytesEqual(ts, te, "summary")) {
+            return MetricType.SUMMARY;
+        } else if (bytesEqual(ts, te, "untyped")) {
+            return MetricType.UNKNOWN;
         }
-        if (sb == null) {
-            return new String(buf, from, to - from, StandardCharsets.UTF_8);
-        }
-        byte[] out = new byte[to - from];
-        int n = 0;
-        for (int i = from; i < to; i++) {
-            if (buf[i] == '\\' && i + 1 < to && (buf[i + 1] == '\\' || buf[i + 1] == 'n')) {
-                out[n++] = buf[i + 1] == 'n' ? (byte) '\n' : (byte) '\\';
-                i++;
-            } else {
-                out[n++] = buf[i];
-            }
-        }
-        return new String(out, 0, n, StandardCharsets.UTF_8);
+        throw error("invalid metric type \"" + new String(buf, ts, te - ts, StandardCharsets.UTF_8) + "\"");
     }
 
     private void sample(int p, int le) throws ParseException {

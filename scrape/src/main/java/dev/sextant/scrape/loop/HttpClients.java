@@ -253,6 +253,27 @@ final class HttpClients {
         }
     }
 
+    /**
+     * Whether the request headers of {@code cfg} come partly from files (basic auth, authorization
+     * credentials, {@code http_headers} files), which are read on every request.
+     */
+    static boolean readsFiles(HttpClientConfig cfg) {
+        if (cfg.basicAuth() != null && (cfg.basicAuth().usernameFile() != null || cfg.basicAuth().passwordFile() != null)) {
+            return true;
+        }
+        if (cfg.basicAuth() == null && cfg.authorization() != null && cfg.authorization().credentialsFile() != null) {
+            return true;
+        }
+        if (cfg.httpHeaders() != null) {
+            for (Object v : cfg.httpHeaders().values()) {
+                if (v instanceof java.util.Map<?, ?> m && m.get("files") instanceof List<?> files && !files.isEmpty()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Headers the scraper sets itself; {@code http_headers} cannot override them. */
     private static final java.util.Set<String> RESERVED = java.util.Set.of("accept", "accept-encoding", "authorization",
             "user-agent", "x-prometheus-scrape-timeout-seconds", "content-length", "host", "connection", "upgrade", "expect");

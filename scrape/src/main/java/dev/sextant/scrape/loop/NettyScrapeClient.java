@@ -8,28 +8,26 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 
 /**
  * The scrape transport for plain-HTTP targets without a proxy (most targets in a cluster): one
@@ -39,6 +37,12 @@ import java.util.function.BiConsumer;
  * a selector thread and executor hand-offs) cost about twice the CPU of parsing and storing the
  * samples. HTTPS targets, proxies and redirects stay on the JDK client ({@link ScrapeLoop} hands a
  * scrape over when it meets a redirect).
+ *
+ * <p>Requests are written as bytes the caller encoded once ({@link #encodeRequest}): a scrape's request
+ * is the same every time unless a credential file changes, so nothing is encoded per scrape. Each
+ * connection has one event loop, which can also run the loop's periodic ticks
+ * ({@link Conn#scheduleAtFixedRate}), so a scrape starts on the thread that sends it: no scheduler
+ * thread and no hand-off per tick.
  *
  * <p>Completion is reported once per request on the event loop; the caller moves the parse and
  * append elsewhere. Netty types stay in this class.
@@ -68,7 +72,50 @@ final class NettyScrapeClient implements AutoCloseable {
 
     /** A connection holder for one target ({@code host:port}); connects on first use and after a close. */
     Conn connection(String host, int port) {
-        return new Conn(host, port);
+        return new Conn(host, port, group.next());
+    }
+
+    /**
+     * The bytes of {@code GET target HTTP/1.1} with a Host header and {@code headers} (name, value,
+     * name, value, ...), in that order.
+     *
+     * @throws IOException when a name is not an HTTP token or a value holds a control character
+     *     (CR, LF, NUL...), which would let a config value inject headers; the scrape fails with it
+     */
+    static byte[] encodeRequest(String target, String hostHeader, List<String> headers) throws IOException {
+        StringBuilder sb = new StringBuilder(256 + target.length());
+        sb.append("GET ").append(target).append(" HTTP/1.1\r\n");
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c <= ' ' || c == 0x7f) { // non-ASCII goes out as UTF-8, as before
+                throw new IOException("invalid request target " + target);
+            }
+        }
+        appendHeader(sb, "Host", hostHeader);
+        for (int i = 0; i + 1 < headers.size(); i += 2) {
+            appendHeader(sb, headers.get(i), headers.get(i + 1));
+        }
+        sb.append("\r\n");
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void appendHeader(StringBuilder sb, String name, String value) throws IOException {
+        if (name.isEmpty()) {
+            throw new IOException("net/http: invalid header field name \"\"");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= ' ' || c >= 0x7f || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+                throw new IOException("net/http: invalid header field name \"" + name + "\"");
+            }
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < ' ' && c != '\t') || c == 0x7f) {
+                throw new IOException("net/http: invalid header field value for \"" + name + "\"");
+            }
+        }
+        sb.append(name).append(": ").append(value).append("\r\n");
     }
 
     @Override
@@ -80,33 +127,58 @@ final class NettyScrapeClient implements AutoCloseable {
         private final String host;
         private final int port;
         private final String hostHeader;
+        /** The loop this connection's channels are registered on, and the one its ticks run on. */
+        private final EventLoop loop;
         private volatile Channel channel;
         private volatile Request current;
         private volatile boolean abandoned;
 
-        private Conn(String host, int port) {
+        private Conn(String host, int port, EventLoop loop) {
             this.host = host;
             this.port = port;
             this.hostHeader = port == 80 ? host : host + ":" + port;
+            this.loop = loop;
+        }
+
+        /** The Host header value for this target. */
+        String hostHeader() {
+            return hostHeader;
         }
 
         /**
-         * Sends {@code GET target}; headers come from {@code headers} (called with a sink).
-         * The body goes into {@code body}; the result arrives at {@code cb} exactly once.
+         * Runs {@code task} on this connection's event loop at {@code delay + k * period}; the
+         * returned future cancels it. The task must not block and must not throw (a periodic task
+         * that throws is not run again).
          */
-        void get(String target, java.util.function.Consumer<BiConsumer<String, String>> headers, long timeoutMs,
-                BodyCollector body, Callback cb) {
-            // Empty content that needs no release, so the same request can be written again on a retry.
-            DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target,
-                    Unpooled.EMPTY_BUFFER);
-            HttpHeaders h = req.headers();
-            h.set(HttpHeaderNames.HOST, hostHeader);
-            headers.accept(h::add);
-            Request r = new Request(req, body, cb);
+        java.util.concurrent.ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long delayMs, long periodMs) {
+            return loop.scheduleAtFixedRate(task, delayMs, periodMs, TimeUnit.MILLISECONDS);
+        }
+
+        /** Runs {@code task} on this connection's event loop, soon. */
+        void execute(Runnable task) {
+            loop.execute(task);
+        }
+
+        /** Whether the caller runs on this connection's event loop. */
+        boolean inLoop() {
+            return loop.inEventLoop();
+        }
+
+        /**
+         * Sends {@code request} (from {@link #encodeRequest}; not modified afterwards). The body goes
+         * into {@code body}; the result arrives at {@code cb} exactly once, on the event loop. Called
+         * on the event loop, the request is written at once; from another thread it is handed over.
+         */
+        void get(byte[] request, long timeoutMs, BodyCollector body, Callback cb) {
+            Request r = new Request(request, body, cb);
             current = r;
             Channel ch = channel;
             if (ch != null && ch.isActive()) {
-                ch.eventLoop().execute(() -> r.start(ch, timeoutMs, true));
+                if (loop.inEventLoop()) {
+                    r.start(ch, timeoutMs, true);
+                } else {
+                    loop.execute(() -> r.start(ch, timeoutMs, true));
+                }
                 return;
             }
             connectAndSend(r, timeoutMs);
@@ -122,10 +194,11 @@ final class NettyScrapeClient implements AutoCloseable {
         }
 
         private void connectAndSend(Request r, long timeoutMs) {
-            Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+            // A response decoder only: requests are written as encoded bytes.
+            Bootstrap b = bootstrap.clone(loop).handler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(new HttpClientCodec(4096, 1 << 20, 1 << 20), new Handler());
+                    ch.pipeline().addLast(new HttpResponseDecoder(4096, 1 << 20, 1 << 20), new Handler());
                 }
             });
             b.connect(host, port).addListener(f -> {
@@ -146,7 +219,7 @@ final class NettyScrapeClient implements AutoCloseable {
 
         /** One request; all state changes after {@link #start} happen on the channel's event loop. */
         private final class Request {
-            private final DefaultFullHttpRequest req;
+            private final byte[] req;
             private final BodyCollector body;
             private final Callback cb;
             private Channel ch;
@@ -160,7 +233,7 @@ final class NettyScrapeClient implements AutoCloseable {
             private String contentEncoding = "";
             private long timeoutMs;
 
-            Request(DefaultFullHttpRequest req, BodyCollector body, Callback cb) {
+            Request(byte[] req, BodyCollector body, Callback cb) {
                 this.req = req;
                 this.body = body;
                 this.cb = cb;
@@ -184,7 +257,8 @@ final class NettyScrapeClient implements AutoCloseable {
                         }
                     }, timeoutMs, TimeUnit.MILLISECONDS);
                 }
-                ch.writeAndFlush(req).addListener(f -> {
+                // A new wrapper per write: a retry on a new connection writes the same bytes again.
+                ch.writeAndFlush(Unpooled.wrappedBuffer(req)).addListener(f -> {
                     if (!f.isSuccess()) {
                         closed(f.cause());
                     }

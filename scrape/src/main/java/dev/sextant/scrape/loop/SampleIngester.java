@@ -4,6 +4,7 @@ import dev.sextant.scrape.config.ScrapeConfig;
 import dev.sextant.scrape.exposition.ExpositionParser;
 import dev.sextant.scrape.exposition.OpenMetricsParser;
 import dev.sextant.scrape.exposition.ParseException;
+import dev.sextant.scrape.exposition.TextParser;
 import dev.sextant.scrape.relabel.LabelNames;
 import dev.sextant.scrape.relabel.Relabeler;
 import dev.sextant.tsdb.model.Labels;
@@ -49,6 +50,13 @@ final class SampleIngester {
     private int lookedAhead;
     /** Consumes the look-ahead's answers, so the compiler cannot drop the reads. */
     int lookAheadLive;
+    /** Metadata lines seen in the scrape in progress. */
+    private int metaSeen;
+    /** The scrape's metadata lines once they differ from the cache's; null while identical so far. */
+    private byte[][] newMetaLines;
+    /** Parsers that re-read stored metadata lines (see {@link #metadata}); created when first needed. */
+    private TextParser replayText;
+    private OpenMetricsParser replayOpenMetrics;
     /** Iteration number of the scrape in progress; every scrape, failed or not, takes one. */
     private long iter;
 
@@ -88,6 +96,8 @@ final class SampleIngester {
         rejected = 0;
         touchedCount = 0;
         cache.beginMetadata();
+        metaSeen = 0;
+        newMetaLines = null;
         expected = 0;
         p.reset(buf, 0, len);
         // Order hints: an exporter writes its series in the same order every scrape, so the entry after
@@ -155,9 +165,7 @@ final class SampleIngester {
                             rejected++; // out of order, duplicate, too far in the future: dropped, counted
                         }
                     }
-                    case TYPE -> cache.metadata(p.familyName(), p.type(), null, null);
-                    case HELP -> cache.metadata(p.familyName(), null, p.text(), null);
-                    case UNIT -> cache.metadata(p.familyName(), null, null, p.text());
+                    case TYPE, HELP, UNIT -> metadata(p, e, buf, lexed);
                     default -> { }
                 }
             }
@@ -172,9 +180,87 @@ final class SampleIngester {
             cache.setLastIter(touched[i], iter);
         }
         appendStaleMarkers(app, ts, iter - 1);
+        try {
+            endMetadata(lexed);
+        } catch (ParseException ex) { // stored lines parsed before; cannot happen
+            return ex.getMessage();
+        }
         cache.publishMetadata();
         cache.sweep(iter - 1);
         return null;
+    }
+
+    /**
+     * A HELP, TYPE or UNIT line. Exporters send the same metadata lines every scrape, so while this
+     * scrape's lines are byte for byte the last successful scrape's (same position, same lexer), they
+     * are skipped: no family name or text is decoded and the metadata map is not touched (the
+     * published map already holds their effect). At the first difference, the identical lines before
+     * it are re-read from the cache and applied in order, then this and every later line are applied,
+     * so the result is that of applying every line (even with repeated families).
+     */
+    private void metadata(ExpositionParser p, ExpositionParser.Entry e, byte[] buf, byte lexed) throws ParseException {
+        int k = metaSeen++;
+        int ls = p.metadataLineStart();
+        int le = p.metadataLineEnd();
+        if (newMetaLines == null) {
+            if (ls >= 0 && k < cache.metaLineCount() && cache.metaLinesLexed() == lexed) {
+                byte[] prev = cache.metaLine(k);
+                if (Arrays.equals(prev, 0, prev.length, buf, ls, le)) {
+                    return;
+                }
+            }
+            newMetaLines = new byte[Math.max(16, 2 * k)][];
+            replayMetadata(k, lexed);
+        }
+        applyMetadata(p, e);
+        if (k == newMetaLines.length) {
+            newMetaLines = Arrays.copyOf(newMetaLines, 2 * k);
+        }
+        newMetaLines[k] = ls >= 0 ? Arrays.copyOfRange(buf, ls, le) : new byte[0]; // an empty line never matches
+    }
+
+    /** End of a successful scrape: keeps this scrape's metadata lines for the next one. */
+    private void endMetadata(byte lexed) throws ParseException {
+        int n = metaSeen;
+        if (newMetaLines == null) {
+            if (n == cache.metaLineCount() && (n == 0 || cache.metaLinesLexed() == lexed)) {
+                return; // the same lines as last time: nothing changed
+            }
+            // Fewer lines, all identical to the first ones of last time: their effect is applied again
+            // (a dropped line may have overwritten one of them).
+            newMetaLines = new byte[Math.max(16, n)][];
+            replayMetadata(n, lexed);
+        }
+        cache.setMetaLines(newMetaLines, n, lexed);
+        newMetaLines = null;
+    }
+
+    /** Applies the cache's first {@code n} metadata lines again and takes them over into {@link #newMetaLines}. */
+    private void replayMetadata(int n, byte lexed) throws ParseException {
+        ExpositionParser rp;
+        if (lexed == ScrapeCache.LEXED_OPENMETRICS) {
+            rp = replayOpenMetrics == null ? replayOpenMetrics = new OpenMetricsParser() : replayOpenMetrics;
+        } else {
+            rp = replayText == null ? replayText = new TextParser() : replayText;
+        }
+        for (int i = 0; i < n; i++) {
+            byte[] line = cache.metaLine(i);
+            newMetaLines[i] = line;
+            rp.reset(line, 0, line.length);
+            ExpositionParser.Entry e = rp.next();
+            if (e == ExpositionParser.Entry.TYPE || e == ExpositionParser.Entry.HELP || e == ExpositionParser.Entry.UNIT) {
+                applyMetadata(rp, e);
+            }
+        }
+    }
+
+    private void applyMetadata(ExpositionParser p, ExpositionParser.Entry e) {
+        switch (e) {
+            case TYPE -> cache.metadata(p.familyName(), p.type(), null, null);
+            case HELP -> cache.metadata(p.familyName(), null, p.text(), null);
+            case UNIT -> cache.metadata(p.familyName(), null, null, p.text());
+            default -> { }
+        }
     }
 
     /** Look-ahead batch size, and how close the scrape may come to the end of the last batch. */

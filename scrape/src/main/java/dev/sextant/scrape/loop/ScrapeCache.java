@@ -183,6 +183,31 @@ public final class ScrapeCache {
         rehash(cap);
     }
 
+    // Metadata lines (HELP, TYPE, UNIT) of the last successful scrape, in order, and the lexer that
+    // read them (LEXED_TEXT or LEXED_OPENMETRICS): the ingester skips lines that are unchanged.
+    private byte[][] metaLines = new byte[0][];
+    private int metaLineCount;
+    private byte metaLinesLexed;
+
+    int metaLineCount() {
+        return metaLineCount;
+    }
+
+    byte[] metaLine(int k) {
+        return metaLines[k];
+    }
+
+    byte metaLinesLexed() {
+        return metaLinesLexed;
+    }
+
+    /** Replaces the metadata lines (the array is taken over, not copied). */
+    void setMetaLines(byte[][] lines, int count, byte lexed) {
+        metaLines = lines;
+        metaLineCount = count;
+        metaLinesLexed = lexed;
+    }
+
     // Metadata: collected during a scrape, published at its end.
 
     void beginMetadata() {

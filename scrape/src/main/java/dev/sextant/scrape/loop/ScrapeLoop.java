@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import org.slf4j.Logger;
@@ -33,10 +34,15 @@ import org.slf4j.LoggerFactory;
  * Scrapes one target every interval: HTTP GET with Prometheus's headers, gzip, timeout and body size
  * limit, parser chosen by Content-Type, ingestion through {@link SampleIngester}, one commit per scrape.
  *
- * <p>Scheduling: ticks on a shared scheduler at {@code offset + k * interval}; the request runs
- * asynchronously on the HTTP client's executor, and the parse/append runs where the response
- * completes. A tick while the previous scrape is still running is skipped (the timeout is at most the
- * interval, so this only happens under overload).
+ * <p>Scheduling: ticks at {@code offset + k * interval} (fixed rate, no drift). A plain-HTTP target
+ * whose request headers need no file reads ticks on its connection's Netty event loop, which writes
+ * the request (encoded once per loop) right there: no scheduler thread and no thread hand-off
+ * before the request (on a 2-core machine each thread wake-up cost more CPU than the tick itself).
+ * Other targets (HTTPS, proxies, credential files) tick on the shared scheduler and start the
+ * request on the worker pool, since reading a file or building a TLS request may block. The
+ * parse/append runs on the worker pool. A tick while the previous scrape is still running is
+ * kept, like the one buffered tick of Prometheus's ticker: the next scrape starts as soon as the
+ * running one ends, and later ticks keep the original phase.
  *
  * <p>Thread-safety: the status accessors are safe from any thread; start/stop are called by the pool.
  * At most one scrape runs at a time, so the cache, parsers and buffers need no locking.
@@ -62,10 +68,21 @@ final class ScrapeLoop {
     private byte[] inflated = new byte[0];
     private volatile ScheduledFuture<?> ticker;
     private volatile boolean running;
-    private volatile boolean inFlight;
+    /** {@link #IDLE}, {@link #RUNNING}, or {@link #RUNNING_TICK_PENDING} (a tick came during the scrape). */
+    private final AtomicInteger state = new AtomicInteger();
+    private static final int IDLE = 0;
+    private static final int RUNNING = 1;
+    private static final int RUNNING_TICK_PENDING = 2;
     private volatile BodyCollector current;
     private final NettyScrapeClient.Conn nettyConn;
     private final String requestTarget;
+    /** {@code X-Prometheus-Scrape-Timeout-Seconds}. */
+    private final String timeoutHeader;
+    /**
+     * The encoded request when it is the same for every scrape (a Netty target whose headers read no
+     * files); such a loop ticks on its connection's event loop. Null otherwise.
+     */
+    private final byte[] fixedRequest;
     /** Set when the target answered with a redirect: from then on the JDK client, which follows them. */
     private volatile boolean jdkOnly;
     private volatile long nextScheduledMs;
@@ -114,6 +131,37 @@ final class ScrapeLoop {
         }
         this.nettyConn = conn;
         this.requestTarget = requestTarget;
+        this.timeoutHeader = timeoutSeconds(target.timeoutMs());
+        byte[] fixed = null;
+        if (conn != null && !HttpClients.readsFiles(cfg.http())) {
+            try {
+                fixed = NettyScrapeClient.encodeRequest(requestTarget, conn.hostHeader(), requestHeaders());
+            } catch (IOException e) {
+                fixed = null; // each scrape reports the error
+            }
+        }
+        this.fixedRequest = fixed;
+    }
+
+    /** Whether the loop ticks on its connection's event loop rather than the shared scheduler. */
+    boolean ticksOnEventLoop() {
+        return fixedRequest != null;
+    }
+
+    /** The request headers, name and value alternating, in the order Prometheus sends them; reads credential files. */
+    private java.util.List<String> requestHeaders() throws IOException {
+        java.util.ArrayList<String> headers = new java.util.ArrayList<>(16);
+        java.util.function.BiConsumer<String, String> add = (n, v) -> {
+            headers.add(n);
+            headers.add(v);
+        };
+        add.accept("Accept", accept);
+        add.accept("Accept-Encoding", cfg.enableCompression() ? "gzip" : "identity");
+        add.accept("User-Agent", USER_AGENT);
+        add.accept("X-Prometheus-Scrape-Timeout-Seconds", timeoutHeader);
+        HttpClients.authorize(add, cfg.http());
+        HttpClients.customHeaders(add, cfg.http());
+        return headers;
     }
 
     Target target() {
@@ -161,9 +209,12 @@ final class ScrapeLoop {
     void start(ScheduledExecutorService scheduler, long seed) {
         running = true;
         long interval = target.intervalMs();
-        long delay = offsetMs(clock.millis(), interval, target.hash(), seed);
-        nextScheduledMs = clock.millis() + delay;
-        ticker = scheduler.scheduleAtFixedRate(this::tick, delay, interval, TimeUnit.MILLISECONDS);
+        long now = clock.millis();
+        long delay = offsetMs(now, interval, target.hash(), seed);
+        nextScheduledMs = now + delay;
+        ticker = fixedRequest != null
+                ? nettyConn.scheduleAtFixedRate(this::tick, delay, interval)
+                : scheduler.scheduleAtFixedRate(this::tick, delay, interval, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -200,30 +251,86 @@ final class ScrapeLoop {
         }
     }
 
+    /** A tick: starts a scrape, or keeps the tick for when the running one ends. Never throws. */
     private void tick() {
-        nextScheduledMs = clock.millis() + target.intervalMs();
-        if (!running || inFlight) {
-            return;
-        }
-        inFlight = true;
         try {
-            // Off the scheduler thread: building the request can block (DNS, credential files), and one
-            // slow target must not delay the ticks of all others.
-            worker.execute(() -> {
-                try {
-                    scrapeAsync();
-                } catch (RuntimeException e) {
-                    inFlight = false;
-                    LOG.warn("scrape of {} could not start: {}", target.url(), e.toString());
+            nextScheduledMs = clock.millis() + target.intervalMs();
+            if (!running) {
+                return;
+            }
+            while (true) {
+                int s = state.get();
+                if (s == IDLE) {
+                    if (state.compareAndSet(IDLE, RUNNING)) {
+                        begin();
+                        return;
+                    }
+                } else if (s == RUNNING) {
+                    if (state.compareAndSet(RUNNING, RUNNING_TICK_PENDING)) {
+                        return;
+                    }
+                } else {
+                    return; // one kept tick is enough, as Go's ticker keeps one
                 }
-            });
-        } catch (RuntimeException e) {
-            inFlight = false;
+            }
+        } catch (RuntimeException e) { // a periodic task that throws would never run again
             LOG.warn("scrape of {} could not start: {}", target.url(), e.toString());
         }
     }
 
-    /** Starts one scrape; used by {@link #tick} and by tests. */
+    /**
+     * Starts the scrape the state machine just entered {@link #RUNNING} for: on the event loop when
+     * the request is fixed (no hand-off), else on the worker pool (request building may block).
+     */
+    private void begin() {
+        if (fixedRequest != null && !jdkOnly && nettyConn.inLoop()) {
+            try {
+                startNetty(fixedRequest);
+            } catch (RuntimeException e) {
+                LOG.warn("scrape of {} could not start: {}", target.url(), e.toString());
+                done();
+            }
+            return;
+        }
+        try {
+            worker.execute(() -> {
+                try {
+                    scrapeAsync();
+                } catch (RuntimeException e) {
+                    LOG.warn("scrape of {} could not start: {}", target.url(), e.toString());
+                    done();
+                }
+            });
+        } catch (RuntimeException e) { // the worker pool is shut down: the manager is closing
+            state.set(IDLE);
+        }
+    }
+
+    /**
+     * Ends a scrape (exactly once per {@link #begin}). When a tick came while it ran, the next scrape
+     * starts now, on the connection's event loop or the worker pool.
+     */
+    private void done() {
+        if (state.compareAndSet(RUNNING, IDLE)) {
+            return;
+        }
+        state.set(RUNNING);
+        if (!running) {
+            state.set(IDLE);
+            return;
+        }
+        if (fixedRequest != null && !jdkOnly) {
+            try {
+                nettyConn.execute(this::begin);
+            } catch (RuntimeException e) { // the event loop is shut down
+                state.set(IDLE);
+            }
+        } else {
+            begin();
+        }
+    }
+
+    /** Starts one scrape; used by {@link #begin} and by tests. */
     CompletableFuture<Void> scrapeAsync() {
         if (nettyConn != null && !jdkOnly) {
             return scrapeNetty();
@@ -231,42 +338,42 @@ final class ScrapeLoop {
         return scrapeJdk(clock.millis(), System.nanoTime());
     }
 
-    /** One scrape over the loop's kept-alive Netty connection; the parse and append run on the worker. */
+    /** One scrape over the loop's kept-alive Netty connection, with headers built now (files are read). */
     private CompletableFuture<Void> scrapeNetty() {
-        long start = clock.millis();
-        long startNanos = System.nanoTime();
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        byte[] buf = spare;
-        spare = null;
-        if (buf == null) {
-            buf = new byte[64 * 1024];
+        if (fixedRequest != null) {
+            return startNetty(fixedRequest);
         }
-        BodyCollector collector = new BodyCollector(buf, cfg.bodySizeLimit());
-        java.util.ArrayList<String> headers = new java.util.ArrayList<>(16);
+        byte[] request;
         try {
-            java.util.function.BiConsumer<String, String> add = (n, v) -> {
-                headers.add(n);
-                headers.add(v);
-            };
-            add.accept("Accept", accept);
-            add.accept("Accept-Encoding", cfg.enableCompression() ? "gzip" : "identity");
-            add.accept("User-Agent", USER_AGENT);
-            add.accept("X-Prometheus-Scrape-Timeout-Seconds", timeoutSeconds(target.timeoutMs()));
-            HttpClients.authorize(add, cfg.http());
-            HttpClients.customHeaders(add, cfg.http());
+            request = NettyScrapeClient.encodeRequest(requestTarget, nettyConn.hostHeader(), requestHeaders());
         } catch (IOException | RuntimeException e) {
+            long start = clock.millis();
+            long startNanos = System.nanoTime();
+            CompletableFuture<Void> result = new CompletableFuture<>();
+            BodyCollector collector = new BodyCollector(takeSpare(), cfg.bodySizeLimit());
             completeNetty(start, startNanos, new NettyScrapeClient.Result(0, "", "", collector, e), result);
             return result;
         }
-        nettyConn.get(requestTarget, sink -> {
-            for (int i = 0; i < headers.size(); i += 2) {
-                sink.accept(headers.get(i), headers.get(i + 1));
-            }
-        }, target.timeoutMs(), collector, r -> {
+        return startNetty(request);
+    }
+
+    private byte[] takeSpare() {
+        byte[] buf = spare;
+        spare = null;
+        return buf != null ? buf : new byte[64 * 1024];
+    }
+
+    /** Sends {@code request}; the parse and append run on the worker. */
+    private CompletableFuture<Void> startNetty(byte[] request) {
+        long start = clock.millis();
+        long startNanos = System.nanoTime();
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        BodyCollector collector = new BodyCollector(takeSpare(), cfg.bodySizeLimit());
+        nettyConn.get(request, target.timeoutMs(), collector, r -> {
             try {
                 worker.execute(() -> completeNetty(start, startNanos, r, result));
             } catch (RuntimeException e) { // the worker pool is shut down: the manager is closing
-                inFlight = false;
+                done();
                 result.complete(null);
             }
         });
@@ -286,7 +393,7 @@ final class ScrapeLoop {
         } catch (RuntimeException e) {
             LOG.error("scrape of {} failed unexpectedly", target.url(), e);
         }
-        inFlight = false;
+        done();
         result.complete(null);
     }
 
@@ -297,13 +404,8 @@ final class ScrapeLoop {
                 .header("Accept", accept)
                 .header("Accept-Encoding", cfg.enableCompression() ? "gzip" : "identity")
                 .header("User-Agent", USER_AGENT)
-                .header("X-Prometheus-Scrape-Timeout-Seconds", timeoutSeconds(target.timeoutMs()));
-        byte[] buf = spare;
-        spare = null;
-        if (buf == null) {
-            buf = new byte[64 * 1024];
-        }
-        BodyCollector collector = new BodyCollector(buf, cfg.bodySizeLimit());
+                .header("X-Prometheus-Scrape-Timeout-Seconds", timeoutHeader);
+        BodyCollector collector = new BodyCollector(takeSpare(), cfg.bodySizeLimit());
         current = collector;
         CompletableFuture<HttpResponse<BodyCollector>> f;
         try {
@@ -332,7 +434,7 @@ final class ScrapeLoop {
                     } catch (RuntimeException e) {
                         LOG.error("scrape of {} failed unexpectedly", target.url(), e);
                     } finally {
-                        inFlight = false;
+                        done();
                     }
                     return null;
                 });

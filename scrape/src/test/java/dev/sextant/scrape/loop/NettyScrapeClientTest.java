@@ -129,10 +129,8 @@ class NettyScrapeClientTest {
 
     NettyScrapeClient.Result get(NettyScrapeClient.Conn conn, String target, long timeoutMs, long limit) throws Exception {
         CompletableFuture<NettyScrapeClient.Result> f = new CompletableFuture<>();
-        conn.get(target, sink -> {
-            sink.accept("Accept", "text/plain");
-            sink.accept("X-Test", "1");
-        }, timeoutMs, new BodyCollector(new byte[4], limit), f::complete);
+        byte[] req = NettyScrapeClient.encodeRequest(target, conn.hostHeader(), java.util.List.of("Accept", "text/plain", "X-Test", "1"));
+        conn.get(req, timeoutMs, new BodyCollector(new byte[4], limit), f::complete);
         return f.get(20, TimeUnit.SECONDS);
     }
 
@@ -152,7 +150,7 @@ class NettyScrapeClientTest {
         }
         assertThat(server.connections.get()).isEqualTo(1);
         assertThat(server.requests.get(4)).startsWith("GET /metrics?x=4 HTTP/1.1")
-                .contains("\nhost: 127.0.0.1:" + server.port()).contains("\nAccept: text/plain").contains("\nX-Test: 1");
+                .contains("\nHost: 127.0.0.1:" + server.port()).contains("\nAccept: text/plain").contains("\nX-Test: 1");
     }
 
     @Test
@@ -231,7 +229,8 @@ class NettyScrapeClientTest {
         assertThat(body(get(conn, "/", 5_000, 0))).isEqualTo("a 1\n"); // a kept-alive connection again
         server.respond = r -> null;
         CompletableFuture<NettyScrapeClient.Result> f = new CompletableFuture<>();
-        conn.get("/", sink -> { }, 30_000, new BodyCollector(new byte[4], 0), f::complete);
+        conn.get(NettyScrapeClient.encodeRequest("/", conn.hostHeader(), java.util.List.of()), 30_000,
+                new BodyCollector(new byte[4], 0), f::complete);
         Thread.sleep(100);
         int before = server.connections.get();
         conn.abandon();
@@ -239,5 +238,46 @@ class NettyScrapeClientTest {
         assertThat(r.error()).isNotNull();
         Thread.sleep(100);
         assertThat(server.connections.get()).as("no new connection after abandon").isEqualTo(before);
+    }
+
+    @Test
+    void requestsAreEncodedOnceWithHostFirstAndConfigValuesCannotInjectHeaders() throws Exception {
+        byte[] req = NettyScrapeClient.encodeRequest("/metrics?a=b", "example:9100",
+                java.util.List.of("Accept", "text/plain", "X-Prometheus-Scrape-Timeout-Seconds", "10"));
+        assertThat(new String(req, StandardCharsets.ISO_8859_1)).isEqualTo("GET /metrics?a=b HTTP/1.1\r\n"
+                + "Host: example:9100\r\nAccept: text/plain\r\nX-Prometheus-Scrape-Timeout-Seconds: 10\r\n\r\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> NettyScrapeClient.encodeRequest("/", "h",
+                java.util.List.of("X-Tenant", "a\r\nX-Evil: 1"))).isInstanceOf(IOException.class)
+                .hasMessage("net/http: invalid header field value for \"X-Tenant\"");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> NettyScrapeClient.encodeRequest("/", "h",
+                java.util.List.of("Bad Name", "v"))).isInstanceOf(IOException.class)
+                .hasMessage("net/http: invalid header field name \"Bad Name\"");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> NettyScrapeClient.encodeRequest("/a b", "h",
+                java.util.List.of())).isInstanceOf(IOException.class);
+    }
+
+    /** A tick on the connection's event loop writes its request there; the answer arrives there too. */
+    @Test
+    void periodicTasksRunOnTheConnectionsEventLoopAndSendFromThere() throws Exception {
+        NettyScrapeClient.Conn conn = client.connection("127.0.0.1", server.port());
+        byte[] req = NettyScrapeClient.encodeRequest("/tick", conn.hostHeader(), java.util.List.of());
+        java.util.concurrent.LinkedBlockingQueue<String> results = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.atomic.AtomicInteger ticks = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ScheduledFuture<?> f = conn.scheduleAtFixedRate(() -> {
+            assertThat(conn.inLoop()).isTrue();
+            if (ticks.incrementAndGet() <= 3) {
+                conn.get(req, 5_000, new BodyCollector(new byte[4], 0), r -> results.add(
+                        (conn.inLoop() ? "loop " : "other ") + (r.error() == null ? body(r) : r.error().toString())));
+            }
+        }, 0, 50);
+        try {
+            for (int i = 0; i < 3; i++) {
+                assertThat(results.poll(10, TimeUnit.SECONDS)).isEqualTo("loop a 1\n");
+            }
+        } finally {
+            f.cancel(false);
+        }
+        assertThat(conn.inLoop()).isFalse();
+        assertThat(server.requests.get(0)).startsWith("GET /tick HTTP/1.1\nHost: 127.0.0.1:" + server.port());
     }
 }

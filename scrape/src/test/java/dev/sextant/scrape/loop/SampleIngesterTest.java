@@ -68,6 +68,86 @@ class SampleIngesterTest {
         assertThat(allocated).isLessThan(16_384);
     }
 
+    /** HELP and TYPE lines that are the same as in the last scrape decode nothing and touch no map. */
+    @Test
+    void unchangedMetadataLinesCostNoAllocation() {
+        StringBuilder sb = new StringBuilder();
+        for (int f = 0; f < 500; f++) {
+            sb.append("# HELP family_").append(f).append("_total Requests of family ").append(f).append(".\n");
+            sb.append("# TYPE family_").append(f).append("_total counter\n");
+            for (int i = 0; i < 2; i++) {
+                sb.append("family_").append(f).append("_total{code=\"").append(200 + i).append("\"} ").append(i).append('\n');
+            }
+        }
+        byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
+        ScrapeCache cache = new ScrapeCache();
+        SampleIngester in = new SampleIngester(cfg(), Labels.of("job", "j"), cache, 0);
+        TextParser parser = new TextParser();
+        RecordingAppender app = new RecordingAppender();
+        app.record = false;
+        for (int i = 0; i < 300; i++) {
+            assertThat(in.ingest(app, parser, body, body.length, 1000L + i)).isNull();
+        }
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 10; i++) {
+            in.ingest(app, parser, body, body.length, 5000L + i);
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        // 10,000 metadata lines; a family name string per line alone would be > 400 kB.
+        assertThat(allocated).isLessThan(16_384);
+        assertThat(cache.metadataSnapshot()).hasSize(500)
+                .containsEntry("family_7_total", new ScrapeCache.Metadata(dev.sextant.scrape.exposition.MetricType.COUNTER,
+                        "Requests of family 7.", ""));
+    }
+
+    /** Skipping unchanged lines gives the same metadata as applying every line, in every case below. */
+    @Test
+    void metadataFollowsChangedLinesAsIfEveryLineWereApplied() {
+        ScrapeCache cache = new ScrapeCache();
+        SampleIngester in = new SampleIngester(cfg(), Labels.of("job", "j"), cache, 0);
+        TextParser text = new TextParser();
+        long[] t = {1000};
+        java.util.function.BiFunction<dev.sextant.scrape.exposition.ExpositionParser, String, String> scrape = (p, s) -> {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            return in.ingest(new RecordingAppender(), p, b, b.length, t[0]++);
+        };
+        java.util.function.Function<String, String> help = f -> cache.metadataSnapshot().get(f).help();
+        var counter = dev.sextant.scrape.exposition.MetricType.COUNTER;
+        var gauge = dev.sextant.scrape.exposition.MetricType.GAUGE;
+
+        String first = "# HELP a first\n# TYPE a counter\na 1\n# HELP b bee\nb 1\n";
+        assertThat(scrape.apply(text, first)).isNull();
+        assertThat(scrape.apply(text, first)).isNull();
+        assertThat(cache.metadataSnapshot().get("a")).isEqualTo(new ScrapeCache.Metadata(counter, "first", ""));
+        assertThat(help.apply("b")).isEqualTo("bee");
+
+        assertThat(scrape.apply(text, "# HELP a second\n# TYPE a gauge\na 1\n# HELP b bee\nb 1\n")).isNull();
+        assertThat(cache.metadataSnapshot().get("a")).isEqualTo(new ScrapeCache.Metadata(gauge, "second", ""));
+        assertThat(help.apply("b")).isEqualTo("bee");
+
+        // A repeated family: the last line wins; when it goes away, the earlier (unchanged) line wins again.
+        assertThat(scrape.apply(text, "# HELP c x\n# HELP c y\nc 1\n")).isNull();
+        assertThat(help.apply("c")).isEqualTo("y");
+        assertThat(scrape.apply(text, "# HELP c x\nc 1\n")).isNull();
+        assertThat(help.apply("c")).isEqualTo("x");
+        assertThat(scrape.apply(text, "# HELP c x\n# HELP c y\nc 1\n")).isNull();
+        assertThat(scrape.apply(text, "# HELP c x\n# HELP c w\nc 1\n")).isNull();
+        assertThat(help.apply("c")).isEqualTo("w");
+
+        // A failed scrape publishes nothing, and the next scrape compares with the last successful one.
+        assertThat(scrape.apply(text, "# HELP c z\nc 1\nbad{ 1\n")).isNotNull();
+        assertThat(help.apply("c")).isEqualTo("w");
+        assertThat(scrape.apply(text, "# HELP c z\nc 1\n")).isNull();
+        assertThat(help.apply("c")).isEqualTo("z");
+
+        // The same bytes mean different text in the two formats: a format switch compares nothing.
+        assertThat(scrape.apply(text, "# HELP d a\\\"b\nd 1\n")).isNull();
+        assertThat(help.apply("d")).isEqualTo("a\\\"b");
+        assertThat(scrape.apply(new dev.sextant.scrape.exposition.OpenMetricsParser(), "# HELP d a\\\"b\nd 1\n# EOF\n")).isNull();
+        assertThat(help.apply("d")).isEqualTo("a\"b");
+    }
+
     @Test
     void legacyValidationRejectsUtf8Names() {
         ScrapeConfig legacy = ScrapeConfigFile.parse("t.yml",
