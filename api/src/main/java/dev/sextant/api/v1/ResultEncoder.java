@@ -82,15 +82,8 @@ public final class ResultEncoder {
         for (SeriesPoints s : series) {
             g.writeStartObject();
             writeMetric(g, s.metric());
-            g.writeArrayFieldStart("values");
-            long[] ts = s.timestamps();
-            double[] vs = s.values();
-            for (int i = 0; i < s.count(); i++) {
-                if (!StaleNaN.isStale(vs[i])) {
-                    out.point(ts[i], vs[i]);
-                }
-            }
-            g.writeEndArray();
+            g.writeFieldName("values");
+            out.pointArray(s.timestamps(), s.values(), s.count());
             g.writeEndObject();
         }
         g.writeEndArray();
