@@ -61,6 +61,21 @@ public final class ResultEncoder {
     }
 
     private static void writeVector(JsonOut out, List<Sample> samples) throws IOException {
+        if (plainMetrics(samples)) {
+            // Every label is plain ASCII: the whole array goes out as raw bytes (see JsonOut.rawBegin).
+            out.rawBegin();
+            out.rawChar('[');
+            boolean first = true;
+            for (Sample s : samples) {
+                if (!StaleNaN.isStale(s.v())) {
+                    out.rawSample(s.metric(), s.t(), s.v(), first);
+                    first = false;
+                }
+            }
+            out.rawChar(']');
+            out.rawEnd();
+            return;
+        }
         JsonGenerator g = out.gen();
         g.writeStartArray();
         for (Sample s : samples) {
@@ -76,7 +91,37 @@ public final class ResultEncoder {
         g.writeEndArray();
     }
 
+    private static boolean plainMetrics(List<Sample> samples) {
+        for (Sample s : samples) {
+            if (!JsonOut.plainAscii(s.metric())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void writeMatrix(JsonOut out, List<SeriesPoints> series) throws IOException {
+        boolean plain = true;
+        for (SeriesPoints s : series) {
+            if (!JsonOut.plainAscii(s.metric())) {
+                plain = false;
+                break;
+            }
+        }
+        if (plain) {
+            // The common case: the whole matrix as raw bytes past the generator, one stream write
+            // per filled buffer.
+            out.rawBegin();
+            out.rawChar('[');
+            boolean first = true;
+            for (SeriesPoints s : series) {
+                out.rawSeries(s.metric(), s.timestamps(), s.values(), s.count(), first);
+                first = false;
+            }
+            out.rawChar(']');
+            out.rawEnd();
+            return;
+        }
         JsonGenerator g = out.gen();
         g.writeStartArray();
         for (SeriesPoints s : series) {
