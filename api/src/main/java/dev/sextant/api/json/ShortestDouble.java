@@ -222,15 +222,40 @@ final class ShortestDouble {
 
     /** Writes the {@code len} digits of {@code f} at {@code pos}, with a '.' after the first {@code dot} digits if {@code dot > 0}. */
     private static void writeDigits(long f, char[] out, int pos, int len, int dot) {
-        int end = pos + len + (dot > 0 ? 1 : 0);
-        int i = end - 1;
-        while (i >= pos) {
-            if (dot > 0 && i == pos + dot) {
-                out[i--] = '.';
-                continue;
+        int i = pos + len + (dot > 0 ? 1 : 0);
+        if (dot > 0) {
+            // The digits after the point, two at a time, then the point.
+            int after = len - dot;
+            for (; after >= 2; after -= 2) {
+                int r = (int) (f % 100);
+                f /= 100;
+                out[--i] = DIGIT_ONES[r];
+                out[--i] = DIGIT_TENS[r];
             }
-            out[i--] = (char) ('0' + f % 10);
-            f /= 10;
+            if (after == 1) {
+                out[--i] = (char) ('0' + f % 10);
+                f /= 10;
+            }
+            out[--i] = '.';
+        }
+        while (i - pos >= 2) {
+            int r = (int) (f % 100);
+            f /= 100;
+            out[--i] = DIGIT_ONES[r];
+            out[--i] = DIGIT_TENS[r];
+        }
+        if (i > pos) {
+            out[--i] = (char) ('0' + f % 10);
+        }
+    }
+
+    private static final char[] DIGIT_TENS = new char[100];
+    private static final char[] DIGIT_ONES = new char[100];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_TENS[i] = (char) ('0' + i / 10);
+            DIGIT_ONES[i] = (char) ('0' + i % 10);
         }
     }
 

@@ -61,6 +61,21 @@ public final class ResultEncoder {
     }
 
     private static void writeVector(JsonOut out, List<Sample> samples) throws IOException {
+        if (plainMetrics(samples)) {
+            // Every label is plain ASCII: the whole array goes out as raw bytes (see JsonOut.rawBegin).
+            out.rawBegin();
+            out.rawChar('[');
+            boolean first = true;
+            for (Sample s : samples) {
+                if (!StaleNaN.isStale(s.v())) {
+                    out.rawSample(s.metric(), s.t(), s.v(), first);
+                    first = false;
+                }
+            }
+            out.rawChar(']');
+            out.rawEnd();
+            return;
+        }
         JsonGenerator g = out.gen();
         g.writeStartArray();
         for (Sample s : samples) {
@@ -76,21 +91,44 @@ public final class ResultEncoder {
         g.writeEndArray();
     }
 
+    private static boolean plainMetrics(List<Sample> samples) {
+        for (Sample s : samples) {
+            if (!JsonOut.plainAscii(s.metric())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void writeMatrix(JsonOut out, List<SeriesPoints> series) throws IOException {
+        boolean plain = true;
+        for (SeriesPoints s : series) {
+            if (!JsonOut.plainAscii(s.metric())) {
+                plain = false;
+                break;
+            }
+        }
+        if (plain) {
+            // The common case: the whole matrix as raw bytes past the generator, one stream write
+            // per filled buffer.
+            out.rawBegin();
+            out.rawChar('[');
+            boolean first = true;
+            for (SeriesPoints s : series) {
+                out.rawSeries(s.metric(), s.timestamps(), s.values(), s.count(), first);
+                first = false;
+            }
+            out.rawChar(']');
+            out.rawEnd();
+            return;
+        }
         JsonGenerator g = out.gen();
         g.writeStartArray();
         for (SeriesPoints s : series) {
             g.writeStartObject();
             writeMetric(g, s.metric());
-            g.writeArrayFieldStart("values");
-            long[] ts = s.timestamps();
-            double[] vs = s.values();
-            for (int i = 0; i < s.count(); i++) {
-                if (!StaleNaN.isStale(vs[i])) {
-                    out.point(ts[i], vs[i]);
-                }
-            }
-            g.writeEndArray();
+            g.writeFieldName("values");
+            out.pointArray(s.timestamps(), s.values(), s.count());
             g.writeEndObject();
         }
         g.writeEndArray();

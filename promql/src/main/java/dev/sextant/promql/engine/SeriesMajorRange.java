@@ -128,28 +128,74 @@ final class SeriesMajorRange {
         long[] counts = new long[steps];
         long[] ts = new long[steps];
         double[] vals = new double[steps];
+        // max/min_over_time: a monotonic deque per series instead of a scan of every window.
+        int extreme = name.equals("max_over_time") ? 1 : name.equals("min_over_time") ? -1 : 0;
+        int[] deque = extreme != 0 ? new int[16] : null;
         List<SeriesPoints> out = new ArrayList<>(series.size());
         for (int si = 0; si < labels.length; si++) {
             LoadedSeries s = series.get(si);
             int n = 0;
+            // Steps come in increasing time (or all at one @ time), so both window ends only move
+            // forward: each series' samples are passed over once for all steps. lo and hi are what
+            // lastAtOrBefore(from) + 1 and lastAtOrBefore(ref) + 1 would give.
+            long[] fts = s.fts;
+            double[] fvs = s.fvs;
+            int len = s.fn;
+            int lo = 0;
+            int hi = 0;
+            if (deque != null && deque.length < len) {
+                deque = new int[Math.max(len, deque.length * 2)];
+            }
+            int head = 0;
+            int tail = 0;
             for (int k = 0; k < steps; k++) {
                 long t = start + k * step;
                 long ref = (at ? atT : t) - off;
                 long from = ref - range;
-                int hi = LoadedSeries.lastAtOrBefore(s.fts, s.fn, ref) + 1;
-                int lo = LoadedSeries.lastAtOrBefore(s.fts, s.fn, from) + 1;
+                while (hi < len && fts[hi] <= ref) {
+                    if (extreme != 0) {
+                        double v = fvs[hi];
+                        // NaN never wins against a number (see OverTimeFunctions.max/min); among
+                        // equal values the earliest does, so only strictly worse ones are dropped.
+                        if (!Double.isNaN(v)) {
+                            if (extreme > 0) {
+                                while (tail > head && fvs[deque[tail - 1]] < v) {
+                                    tail--;
+                                }
+                            } else {
+                                while (tail > head && fvs[deque[tail - 1]] > v) {
+                                    tail--;
+                                }
+                            }
+                            deque[tail++] = hi;
+                        }
+                    }
+                    hi++;
+                }
+                while (lo < hi && fts[lo] <= from) {
+                    lo++;
+                }
+                while (head < tail && deque[head] < lo) {
+                    head++;
+                }
                 if (hi <= lo) {
                     continue;
                 }
                 counts[k] += hi - lo;
-                w.ts = s.fts;
-                w.vs = s.fvs;
-                w.from = lo;
-                w.to = hi;
-                w.windowStart = from;
-                w.windowEnd = ref;
-                w.evalTime = t;
-                double r = fn.apply(w);
+                double r;
+                if (extreme != 0) {
+                    // A window of only NaNs gives its first value, as the scan does.
+                    r = head < tail ? fvs[deque[head]] : fvs[lo];
+                } else {
+                    w.ts = fts;
+                    w.vs = fvs;
+                    w.from = lo;
+                    w.to = hi;
+                    w.windowStart = from;
+                    w.windowEnd = ref;
+                    w.evalTime = t;
+                    r = fn.apply(w);
+                }
                 if (RangeFunction.isNoValue(r)) {
                     continue;
                 }

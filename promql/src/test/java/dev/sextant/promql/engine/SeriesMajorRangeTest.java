@@ -63,6 +63,52 @@ class SeriesMajorRangeTest {
         }
     }
 
+    /** Gauges with NaN, signed zeros, infinities, long runs of equal values, stale markers and gaps. */
+    private static MemoryStorage awkwardGauges(long seed) {
+        MemoryStorage storage = new MemoryStorage();
+        Appender app = storage.appender();
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < 20; i++) {
+            Labels l = Labels.of("__name__", "g", "i", "s" + i);
+            long t = r.nextLong(0, 30) * SEC;
+            double v = 0;
+            while (t < 1200 * SEC) {
+                v = switch (r.nextInt(12)) {
+                    case 0 -> Double.NaN;
+                    case 1 -> r.nextBoolean() ? 0.0 : -0.0;
+                    case 2 -> r.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+                    case 3 -> StaleNaN.VALUE;
+                    case 4, 5, 6 -> v; // repeats: ties in the window
+                    default -> r.nextInt(-50, 50) / 4.0;
+                };
+                app.append(0, l, t, v);
+                if (StaleNaN.isStale(v)) {
+                    v = 1;
+                }
+                t += r.nextInt(25) == 0 ? 300 * SEC : r.nextLong(1, 40) * SEC;
+            }
+        }
+        app.commit();
+        return storage;
+    }
+
+    /** The sliding-window max/min (a monotonic deque) equals the scan of every window, bit for bit. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "max_over_time(g[1m])", "min_over_time(g[1m])", "max_over_time(g[5m])", "min_over_time(g[20s])",
+        "max_over_time(g[2m] offset 45s)", "min_over_time(g[3m] @ 700)", "max_over_time(g[1m] offset -1m)"
+    })
+    void slidingExtremesAreTheScansOfEveryWindow(String q) {
+        for (long seed = 1; seed <= 4; seed++) {
+            MemoryStorage storage = awkwardGauges(seed);
+            for (long step : new long[] {1 * SEC, 7 * SEC, 15 * SEC, 60 * SEC, 400 * SEC}) {
+                Matrix fast = engine.rangeQuery(storage, q, 0, 1300 * SEC, step);
+                Matrix slow = engine.rangeQuery(storage, "-(-(" + q + "))", 0, 1300 * SEC, step);
+                assertThat(lines(fast)).as("%s seed %d step %d", q, seed, step).isEqualTo(lines(slow)).isNotEmpty();
+            }
+        }
+    }
+
     @Test
     void keepsOrDropsTheNameLikeTheFunction() {
         MemoryStorage storage = data();

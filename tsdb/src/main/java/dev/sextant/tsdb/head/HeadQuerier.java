@@ -50,6 +50,11 @@ final class HeadQuerier implements Querier, IndexReader {
     }
 
     @Override
+    public long[] retain(long[] candidates, String name, List<String> values) {
+        return head.postings.retain(candidates, name, values);
+    }
+
+    @Override
     public List<String> labelValues(String name) {
         return head.postings.values(name);
     }

@@ -89,6 +89,37 @@ final class MemPostings {
             return out;
         }
 
+        /**
+         * The first index at or after {@code from} whose ref is {@code >= ref}, or {@code n}:
+         * galloping from {@code from}, so a run of increasing lookups costs about log of each gap.
+         */
+        int seek(int from, long ref) {
+            int lo = from;
+            int step = 1;
+            int hi = from;
+            while (hi < n && at(hi) < ref) {
+                lo = hi + 1;
+                hi += step;
+                step <<= 1;
+            }
+            if (hi > n) {
+                hi = n;
+            }
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (at(mid) < ref) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        long at(int i) {
+            return wide != null ? wide[i] : narrow[i];
+        }
+
         /** Replaces the refs with {@code sorted} (owned by this list afterwards). */
         void set(long[] sorted) {
             n = 0;
@@ -274,6 +305,42 @@ final class MemPostings {
             Map<String, RefList> values = index.get(name);
             RefList rl = values == null ? null : values.get(value);
             return rl == null ? Postings.EMPTY : rl.copy();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** See {@link dev.sextant.tsdb.query.IndexReader#retain}: the lists are read in place, not copied. */
+    long[] retain(long[] candidates, String name, List<String> values) {
+        lock.readLock().lock();
+        try {
+            Map<String, RefList> byValue = index.get(name);
+            if (byValue == null || candidates.length == 0) {
+                return Postings.EMPTY;
+            }
+            RefList[] lists = new RefList[values.size()];
+            int k = 0;
+            for (String v : values) {
+                RefList rl = byValue.get(v);
+                if (rl != null && rl.n > 0) {
+                    lists[k++] = rl;
+                }
+            }
+            int[] pos = new int[k];
+            long[] out = new long[candidates.length];
+            int n = 0;
+            for (long ref : candidates) {
+                for (int j = 0; j < k; j++) {
+                    RefList rl = lists[j];
+                    int i = rl.seek(pos[j], ref);
+                    pos[j] = i;
+                    if (i < rl.n && rl.at(i) == ref) {
+                        out[n++] = ref;
+                        break;
+                    }
+                }
+            }
+            return n == out.length ? out : Arrays.copyOf(out, n);
         } finally {
             lock.readLock().unlock();
         }

@@ -52,6 +52,35 @@ public final class Labels implements Comparable<Labels> {
         return pairs.length >> 1;
     }
 
+    /**
+     * These labels without the pairs named {@code a}, {@code b} or {@code c}; {@code this} when
+     * none is present. One pass: the kept pairs are already in order, so nothing is sorted (the
+     * query engine drops {@code __name__} from every series of a {@code rate()} or an
+     * {@code _over_time} result this way).
+     */
+    public Labels without(String a, String b, String c) {
+        int drop = 0;
+        for (int i = 0; i < pairs.length; i += 2) {
+            String n = pairs[i];
+            if (n.equals(a) || n.equals(b) || n.equals(c)) {
+                drop++;
+            }
+        }
+        if (drop == 0) {
+            return this;
+        }
+        String[] kept = new String[pairs.length - 2 * drop];
+        int k = 0;
+        for (int i = 0; i < pairs.length; i += 2) {
+            String n = pairs[i];
+            if (!(n.equals(a) || n.equals(b) || n.equals(c))) {
+                kept[k++] = n;
+                kept[k++] = pairs[i + 1];
+            }
+        }
+        return new Labels(kept);
+    }
+
     public boolean isEmpty() {
         return pairs.length == 0;
     }

@@ -25,8 +25,7 @@ public final class PostingsForMatchers {
         // filters what is left instead of building the union of all its values' lists.
         for (Matcher m : matchers) {
             if (!m.matchesEmpty() && m.type() == Matcher.Type.EQUAL) {
-                long[] p = ix.postings(m.name(), m.value());
-                acc = acc == null ? p : Postings.intersect(acc, p);
+                acc = acc == null ? ix.postings(m.name(), m.value()) : ix.retain(acc, m.name(), List.of(m.value()));
                 if (acc.length == 0) {
                     return Postings.EMPTY;
                 }
@@ -54,35 +53,15 @@ public final class PostingsForMatchers {
         return acc;
     }
 
-    /**
-     * {@code acc} ∩ (union of the postings of the values matching {@code m}). When {@code acc} is
-     * much shorter than those lists together, each of its refs is looked up by binary search
-     * instead of merging the lists.
-     */
+    /** {@code acc} ∩ (union of the postings of the values matching {@code m}). */
     private static long[] retainMatching(IndexReader ix, Matcher m, long[] acc) {
-        List<long[]> lists = new ArrayList<>();
-        long total = 0;
+        List<String> matching = new ArrayList<>();
         for (String v : ix.labelValues(m.name())) {
             if (m.matches(v)) {
-                long[] p = ix.postings(m.name(), v);
-                lists.add(p);
-                total += p.length;
+                matching.add(v);
             }
         }
-        if ((long) acc.length * 16 > total) {
-            return Postings.intersect(acc, Postings.merge(lists));
-        }
-        long[] out = new long[acc.length];
-        int n = 0;
-        for (long ref : acc) {
-            for (long[] p : lists) {
-                if (java.util.Arrays.binarySearch(p, ref) >= 0) {
-                    out[n++] = ref;
-                    break;
-                }
-            }
-        }
-        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+        return ix.retain(acc, m.name(), matching);
     }
 
     /** Union of postings of values of the matcher's label for which {@code matches(v) == want}. */

@@ -61,4 +61,17 @@ class LabelsTest {
     void escapesValuesInToString() {
         assertThat(Labels.of("a", "x\"y\\z\n").toString()).isEqualTo("{a=\"x\\\"y\\\\z\\n\"}");
     }
+
+    @org.junit.jupiter.api.Test
+    void withoutDropsTheNamedPairsAndMatchesTheBuilder() {
+        Labels l = Labels.of("__name__", "up", "__type__", "gauge", "Alpha", "1", "job", "a", "__unit__", "s");
+        Labels w = l.without("__name__", "__type__", "__unit__");
+        assertThat(w).isEqualTo(Labels.of("Alpha", "1", "job", "a"));
+        assertThat(w.hashCode()).isEqualTo(Labels.of("Alpha", "1", "job", "a").hashCode());
+        assertThat(w).isEqualTo(new LabelsBuilder(l).delete("__name__").delete("__type__").delete("__unit__").build());
+        Labels none = Labels.of("job", "a");
+        assertThat(none.without("__name__", "__type__", "__unit__")).isSameAs(none);
+        assertThat(Labels.of("__name__", "x").without("__name__", "__type__", "__unit__")).isEqualTo(Labels.EMPTY);
+        assertThat(l.without("job", "job", "job")).isEqualTo(Labels.of("__name__", "up", "__type__", "gauge", "Alpha", "1", "__unit__", "s"));
+    }
 }
