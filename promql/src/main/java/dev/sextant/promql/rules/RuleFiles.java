@@ -1,10 +1,9 @@
 package dev.sextant.promql.rules;
 
+import dev.sextant.tsdb.util.FileGlob;
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -99,9 +98,14 @@ public final class RuleFiles {
                 }
                 continue;
             }
-            PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + pattern.getFileName());
+            String glob = pattern.getFileName().toString();
+            try {
+                FileGlob.validate(glob);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("invalid glob " + p + ": " + e.getMessage());
+            }
             try (Stream<Path> s = Files.list(dir)) {
-                s.filter(f -> m.matches(f.getFileName())).sorted().forEach(f -> {
+                s.filter(f -> FileGlob.matches(glob, f.getFileName().toString())).sorted().forEach(f -> {
                     if (!out.contains(f)) {
                         out.add(f);
                     }

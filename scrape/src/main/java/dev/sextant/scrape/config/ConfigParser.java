@@ -9,6 +9,7 @@ import dev.sextant.scrape.relabel.RelabelAction;
 import dev.sextant.scrape.relabel.RelabelConfig;
 import java.io.IOException;
 import java.io.StringReader;
+import dev.sextant.tsdb.util.FileGlob;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,7 +142,7 @@ final class ConfigParser {
         }
         String last = p.getFileName().toString();
         List<Path> out = new ArrayList<>();
-        if (!last.contains("*") && !last.contains("?") && !last.contains("[")) {
+        if (!FileGlob.hasMeta(last)) {
             if (Files.exists(p)) {
                 out.add(p);
             }
@@ -151,12 +152,19 @@ final class ConfigParser {
         if (parent.toString().contains("*")) {
             throw m.error(m.value(key), m.child(key), "only the last path segment may hold a pattern: " + glob);
         }
+        try {
+            FileGlob.validate(last);
+        } catch (IllegalArgumentException e) {
+            throw m.error(m.value(key), m.child(key), "invalid glob " + glob + ": " + e.getMessage());
+        }
         if (!Files.isDirectory(parent)) {
             return out;
         }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent, last)) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent)) {
             for (Path f : ds) {
-                out.add(f);
+                if (FileGlob.matches(last, f.getFileName().toString())) {
+                    out.add(f);
+                }
             }
         } catch (IOException | IllegalArgumentException e) {
             throw m.error(m.value(key), m.child(key), "invalid glob " + glob + ": " + e.getMessage());

@@ -8,6 +8,7 @@ import dev.sextant.tsdb.model.Labels;
 import dev.sextant.tsdb.model.LabelsBuilder;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
+import dev.sextant.tsdb.util.FileGlob;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -173,16 +174,22 @@ public final class FileDiscoverer implements Discoverer {
         if (!Files.isDirectory(dir)) {
             return out;
         }
-        if (!pattern.contains("*") && !pattern.contains("?") && !pattern.contains("[")) {
+        if (!FileGlob.hasMeta(pattern)) {
             if (Files.isRegularFile(p)) {
                 out.add(p);
             }
             return out;
         }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, pattern)) {
+        try {
+            FileGlob.validate(pattern);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("file SD: invalid file pattern {}: {}", p, e.getMessage());
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path f : ds) {
                 String n = f.getFileName().toString();
-                if (n.endsWith(".json") || n.endsWith(".yml") || n.endsWith(".yaml")) {
+                if ((n.endsWith(".json") || n.endsWith(".yml") || n.endsWith(".yaml")) && FileGlob.matches(pattern, n)) {
                     out.add(f);
                 }
             }
