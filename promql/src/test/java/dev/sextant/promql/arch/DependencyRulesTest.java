@@ -20,7 +20,7 @@ class DependencyRulesTest {
     void onlyTsdbContractsAreUsed() {
         noClasses().that().resideInAPackage("dev.sextant.promql..")
                 .should().dependOnClassesThat(resideInAPackage("dev.sextant.tsdb..")
-                        .and(not(resideInAnyPackage("dev.sextant.tsdb.model..", "dev.sextant.tsdb.storage.."))))
+                        .and(not(resideInAnyPackage("dev.sextant.tsdb.model..", "dev.sextant.tsdb.storage..", "dev.sextant.tsdb.util.."))))
                 .orShould().dependOnClassesThat().resideInAnyPackage("dev.sextant.scrape..", "dev.sextant.api..")
                 .check(classes);
     }
