@@ -85,15 +85,15 @@ public final class RuleFiles {
         List<Path> out = new ArrayList<>();
         for (String p : patterns) {
             Path pattern = baseDir.resolve(p).normalize();
-            if (!hasMeta(p)) {
+            if (!FileGlob.hasMeta(p)) {
                 if (!out.contains(pattern)) {
                     out.add(pattern);
                 }
                 continue;
             }
             Path dir = pattern.getParent();
-            if (dir == null || hasMeta(dir.toString()) || !Files.isDirectory(dir)) {
-                if (dir != null && hasMeta(dir.toString())) {
+            if (dir == null || FileGlob.hasMeta(dir.toString()) || !Files.isDirectory(dir)) {
+                if (dir != null && FileGlob.hasMeta(dir.toString())) {
                     throw new IOException("glob in directory part is not supported: " + p);
                 }
                 continue;
@@ -113,9 +113,5 @@ public final class RuleFiles {
             }
         }
         return out;
-    }
-
-    private static boolean hasMeta(String s) {
-        return s.indexOf('*') >= 0 || s.indexOf('?') >= 0 || s.indexOf('[') >= 0;
     }
 }
