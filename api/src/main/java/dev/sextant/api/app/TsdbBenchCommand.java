@@ -21,10 +21,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,10 +52,7 @@ import picocli.CommandLine.Spec;
  *       was a third of the ingest stage's CPU. The scrape cache keeps the head's labels the same way.
  *       {@code --scrapes} is rounded up to a multiple of 100, as promtool's loop does;</li>
  *   <li>the shards of a round run in parallel on {@code --threads} threads (promtool runs one
- *       goroutine per shard, so {@code GOMAXPROCS} plays this part); promtool has no such flag. A
- *       shard yields its thread every {@code --slice-scrapes} scrapes (default 10), so the shards of
- *       a round advance side by side like goroutines and no thread idles while the round's last
- *       shard finishes alone (see {@link Shard}).</li>
+ *       goroutine per shard, so {@code GOMAXPROCS} plays this part); promtool has no such flag.</li>
  * </ul>
  *
  * It prints promtool's lines: the stages with their durations, total samples and samples/s of the
@@ -103,11 +97,6 @@ final class TsdbBenchCommand {
                         + "default 0: measure from a cold JVM, like for like).")
         int warmupScrapes;
 
-        @Option(names = "--slice-scrapes", defaultValue = "10",
-                description = "Scrapes a shard appends before it yields its thread to the round's other shards "
-                        + "(default 10; 100 runs each shard whole). Sextant only.")
-        int sliceScrapes;
-
         @Parameters(index = "0", arity = "0..1", paramLabel = "file", defaultValue = "../../tsdb/testdata/20kseries.json",
                 description = "Input file with samples data, default is (../../tsdb/testdata/20kseries.json).")
         Path file;
@@ -145,7 +134,7 @@ final class TsdbBenchCommand {
                     t0 = start(o, "warmup");
                     Path w = out.resolve("warmup");
                     try (Tsdb wdb = Tsdb.open(w, opts)) {
-                        long wn = ingestScrapes(wdb, labels, warmupScrapes, Math.max(1, sliceScrapes), pool);
+                        long wn = ingestScrapes(wdb, labels, warmupScrapes, pool);
                         o.println(" > warm-up samples: " + wn);
                     }
                     deleteRecursively(w);
@@ -153,7 +142,7 @@ final class TsdbBenchCommand {
                 }
 
                 t0 = start(o, "ingestScrapes");
-                long total = ingestScrapes(db, labels, scrapes, Math.max(1, sliceScrapes), pool);
+                long total = ingestScrapes(db, labels, scrapes, pool);
                 o.println("ingestion completed");
                 long dur = completed(o, "ingestScrapes", t0);
                 o.println(" > total samples: " + total);
@@ -170,74 +159,35 @@ final class TsdbBenchCommand {
         }
     }
 
-    static long ingestScrapes(Tsdb db, List<Labels> labels, int scrapes, int slice, ExecutorService pool) throws Exception {
+    static long ingestScrapes(Tsdb db, List<Labels> labels, int scrapes, ExecutorService pool) throws Exception {
         int shards = (labels.size() + SHARD - 1) / SHARD;
         Shard[] all = new Shard[shards];
         for (int s = 0; s < shards; s++) {
             all[s] = new Shard(labels.subList(s * SHARD, Math.min(labels.size(), (s + 1) * SHARD)));
         }
         long total = 0;
+        List<Future<Long>> running = new ArrayList<>(shards);
         for (int i = 0; i < scrapes; i += SCRAPES_PER_ROUND) {
-            Round round = new Round(shards);
+            long base = TIME_DELTA * i;
+            running.clear();
             for (Shard sh : all) {
-                sh.begin(TIME_DELTA * i, SCRAPES_PER_ROUND);
-                pool.execute(() -> sh.runSlice(db, slice, pool, round));
+                running.add(pool.submit(() -> sh.ingest(db, SCRAPES_PER_ROUND, base)));
             }
-            total += round.await();
+            for (Future<Long> f : running) {
+                total += f.get();
+            }
         }
         return total;
     }
 
-    /** The shards of one round: counts them down and keeps the first failure. Thread-safe. */
-    static final class Round {
-        private final CountDownLatch left;
-        private final AtomicLong samples = new AtomicLong();
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
-
-        Round(int shards) {
-            left = new CountDownLatch(shards);
-        }
-
-        void done(long n) {
-            samples.addAndGet(n);
-            left.countDown();
-        }
-
-        void fail(Throwable t) {
-            failure.compareAndSet(null, t);
-            left.countDown();
-        }
-
-        long await() throws Exception {
-            left.await();
-            Throwable t = failure.get();
-            if (t instanceof Exception e) {
-                throw e;
-            }
-            if (t != null) {
-                throw new ExecutionException(t);
-            }
-            return samples.get();
-        }
-    }
-
     /**
      * One shard's series. Promtool builds its per-shard state afresh in every round (values restart at
-     * 123456789, refs are looked up again on the first append); this keeps the same semantics. A
-     * shard's scrapes run in order, {@code --slice-scrapes} at a time: after a slice the shard goes to
-     * the back of the pool's queue, so the shards of a round advance side by side as promtool's
-     * goroutines do under Go's scheduler (which switches goroutines when one blocks, e.g. on the WAL's
-     * mutex, and preempts them every 10 ms). Run whole (a slice of 100), the last shard of a round ran
-     * alone while the other thread waited for the next round.
+     * 123456789, refs are looked up again on the first append); this keeps the same semantics.
      */
     static final class Shard {
         final Labels[] labels;
         final long[] refs;
         final long[] values;
-        /** Scrapes of the current round still to append, the last scrape's time, samples appended this round. */
-        private int remaining;
-        private long ts;
-        private long appended;
 
         Shard(List<Labels> labels) {
             this.labels = labels.toArray(new Labels[0]);
@@ -245,30 +195,10 @@ final class TsdbBenchCommand {
             this.values = new long[this.labels.length];
         }
 
-        void begin(long base, int scrapeCount) {
+        long ingest(Tsdb db, int scrapeCount, long base) {
             java.util.Arrays.fill(refs, 0);
             java.util.Arrays.fill(values, 123456789L);
-            ts = base;
-            remaining = scrapeCount;
-            appended = 0;
-        }
-
-        /** Appends up to {@code slice} scrapes, then requeues itself or reports the round's samples. */
-        void runSlice(Tsdb db, int slice, ExecutorService pool, Round round) {
-            try {
-                appended += ingest(db, Math.min(slice, remaining));
-            } catch (Throwable t) {
-                round.fail(t);
-                return;
-            }
-            if (remaining > 0) {
-                pool.execute(() -> runSlice(db, slice, pool, round));
-            } else {
-                round.done(appended);
-            }
-        }
-
-        private long ingest(Tsdb db, int scrapeCount) {
+            long ts = base;
             long total = 0;
             for (int i = 0; i < scrapeCount; i++) {
                 Appender app = db.appender();
@@ -287,7 +217,6 @@ final class TsdbBenchCommand {
                     total++;
                 }
                 app.commit();
-                remaining--;
             }
             return total;
         }

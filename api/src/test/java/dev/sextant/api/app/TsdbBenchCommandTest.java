@@ -72,37 +72,6 @@ class TsdbBenchCommandTest {
     }
 
     @Test
-    void shardsYieldingTheirThreadEverySliceStillAppendEachShardsScrapesInOrder() throws Exception {
-        // A slice that does not divide a round (3), a slice of one, and whole shards (100): the same
-        // samples, every series' scrapes in order (out-of-order appends would be rejected and missing).
-        Path in = seriesFile(2500);
-        for (int slice : new int[] {3, 1, 100}) {
-            Path out = dir.resolve("out-" + slice);
-            StringWriter text = new StringWriter();
-            CommandLine cl = Main.commandLine();
-            cl.setOut(new PrintWriter(text));
-            assertThat(cl.execute("tsdb", "bench", "write", "--out=" + out, "--metrics=2500", "--scrapes=200",
-                    "--threads=2", "--slice-scrapes=" + slice, in.toString())).isZero();
-            assertThat(text.toString()).contains(" > total samples: 500000\n");
-            try (Tsdb db = Tsdb.open(out.resolve("storage"), TsdbOptions.defaults().withBackgroundCompaction(false));
-                    Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
-                for (String pod : new String[] {"p0", "p1999", "p2499"}) {
-                    SeriesSet set = q.select(true, null, Matcher.equal("pod", pod));
-                    assertThat(set.next()).isTrue();
-                    SampleIterator it = set.at().iterator(null);
-                    int n = 0;
-                    while (it.next()) {
-                        n++;
-                        assertThat(it.atT()).as("slice %d, %s", slice, pod).isEqualTo(30_000L * n);
-                        assertThat(it.atV()).isEqualTo(123456789d + 1000 * ((n - 1) % 100 + 1));
-                    }
-                    assertThat(n).as("slice %d, %s", slice, pod).isEqualTo(200);
-                }
-            }
-        }
-    }
-
-    @Test
     void warmUpRunsIntoAThrowawayTsdbAndLeavesTheMeasuredOneAlone() throws Exception {
         Path in = seriesFile(300);
         Path out = dir.resolve("out");
