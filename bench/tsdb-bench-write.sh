@@ -26,6 +26,13 @@
 # first in the same runs, so load from other processes falls on both alike; the summary then also
 # prints sextant2/sextant. JAR2_COMMIT names it in the JSON.
 #
+# Sextant runs with the ./sextant launcher's JVM tuning (sextant_tuning below, kept equal to the
+# launcher's tuning=(...) line by JvmOptionsInSyncTest), as users run it; SEXTANT_NO_TUNING=1 leaves it
+# out (A/B runs). SEXTANT_JAVA_OPTS comes after it (so a value there wins) and applies to every Sextant
+# entry; SEXTANT2_JAVA_OPTS (default: SEXTANT_JAVA_OPTS) replaces it for the sextant2 entries, so one
+# jar can be measured against itself with other JVM options, interleaved; SEXTANT2_FLAGS (default:
+# SEXTANT_FLAGS) likewise replaces SEXTANT_FLAGS for them.
+#
 # Environment: RUNS (5), METRICS (10000), SCRAPES (3000), THREADS ("1 2"), PIN (0), WARMUP_SCRAPES (0), SERIES_FILE (generated
 # from SeriesModel: 20,000 series, when missing), SEXTANT_JAR (api/target/sextant.jar, with lib/
 # beside it; copy both away for long runs), BENCH_JAR (bench/target/benchmarks.jar), SEXTANT_JAVA_OPTS,
@@ -47,6 +54,9 @@ work="$(mktemp -d /tmp/tsdb-bench-write.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 jflags=(--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED)
+# The ./sextant launcher's JVM tuning (JvmOptionsInSyncTest keeps it equal to the launcher's line).
+sextant_tuning=(-XX:CompileThresholdScaling=4)
+if [ "${SEXTANT_NO_TUNING:-0}" = 1 ]; then sextant_tuning=(); fi
 series_file="${SERIES_FILE:-$work/20kseries.json}"
 if [ ! -f "$series_file" ]; then
   java -cp "$bench_jar" dev.sextant.bench.load.SeriesJsonFile --series=20000 --out="$series_file" >&2
@@ -67,16 +77,18 @@ one() { # tool threads run
   if [ "$tool" = sextant-warm ] || [ "$tool" = sextant2-warm ]; then
     warm=(--warmup-scrapes="$warmup")
   fi
-  local jar="$sextant_jar"
+  local jar="$sextant_jar" opts="${SEXTANT_JAVA_OPTS:-}" flags="${SEXTANT_FLAGS:-}"
   if [ "$tool" = sextant2 ] || [ "$tool" = sextant2-warm ]; then
     jar="$sextant_jar2"
+    opts="${SEXTANT2_JAVA_OPTS-${SEXTANT_JAVA_OPTS:-}}"
+    flags="${SEXTANT2_FLAGS-${SEXTANT_FLAGS:-}}"
   fi
   if [ "$tool" = promtool ]; then
     GOMAXPROCS="$th" "${pin[@]}" /usr/bin/time -o "$tm" -f '%e %U %S %M' promtool tsdb bench write --out="$out" \
       --metrics="$metrics" --scrapes="$scrapes" "$series_file" > "$log" 2>/dev/null
   else
-    "${pin[@]}" /usr/bin/time -o "$tm" -f '%e %U %S %M' java "${jflags[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$jar" \
-      tsdb bench write --out="$out" --metrics="$metrics" --scrapes="$scrapes" --threads="$th" "${warm[@]}" ${SEXTANT_FLAGS:-} "$series_file" \
+    "${pin[@]}" /usr/bin/time -o "$tm" -f '%e %U %S %M' java "${jflags[@]}" "${sextant_tuning[@]}" $opts -jar "$jar" \
+      tsdb bench write --out="$out" --metrics="$metrics" --scrapes="$scrapes" --threads="$th" "${warm[@]}" $flags "$series_file" \
       > "$log" 2>/dev/null
   fi
   rm -rf "$out"
@@ -114,10 +126,10 @@ out="$root/bench/results/tsdb-bench-write-$stamp.json"
 jq -s --arg date "$stamp" --arg load_start "$load_start" --arg load_end "$(cut -d' ' -f1-3 /proc/loadavg)" \
   --arg host "$(nproc) cores, $(free -m | awk '/Mem:/ {print $2}') MiB, $(uname -sr)" \
   --arg promtool "$(promtool --version 2>&1 | head -1)" --arg java "$(java -version 2>&1 | head -1)" \
-  --arg commit "${JAR_COMMIT:-$(git -C "$root" rev-parse --short HEAD)}" --arg sextant_flags "${SEXTANT_FLAGS:-}" --arg commit2 "${JAR2_COMMIT:-}" --arg pin "${PIN:-0}" --argjson warmup "$warmup" --arg metrics "$metrics" --arg scrapes "$scrapes" \
+  --arg commit "${JAR_COMMIT:-$(git -C "$root" rev-parse --short HEAD)}" --arg sextant_flags "${SEXTANT_FLAGS:-}" --arg sextant2_flags "${SEXTANT2_FLAGS-${SEXTANT_FLAGS:-}}" --arg jvm_opts "${sextant_tuning[*]} ${SEXTANT_JAVA_OPTS:-}" --arg jvm_opts2 "${sextant_tuning[*]} ${SEXTANT2_JAVA_OPTS-${SEXTANT_JAVA_OPTS:-}}" --arg commit2 "${JAR2_COMMIT:-}" --arg pin "${PIN:-0}" --argjson warmup "$warmup" --arg metrics "$metrics" --arg scrapes "$scrapes" \
   'def median: sort | if length % 2 == 1 then .[length/2|floor] else (.[length/2-1] + .[length/2]) / 2 end;
    {meta: {date:$date, machine:$host, load_avg_at_start:$load_start, load_avg_at_end:$load_end,
-           promtool:$promtool, java:$java, commit:$commit, commit2:$commit2, sextant_flags:$sextant_flags, pinned_to_n_cores:($pin == "1"), sextant_warm_warmup_scrapes:$warmup, metrics:($metrics|tonumber), scrapes:($scrapes|tonumber)},
+           promtool:$promtool, java:$java, commit:$commit, commit2:$commit2, sextant_flags:$sextant_flags, sextant2_flags:$sextant2_flags, sextant_jvm_options:$jvm_opts, sextant2_jvm_options:$jvm_opts2, pinned_to_n_cores:($pin == "1"), sextant_warm_warmup_scrapes:$warmup, metrics:($metrics|tonumber), scrapes:($scrapes|tonumber)},
     medians: (group_by(.tool + "/" + (.threads|tostring)) | map({key: (.[0].tool + "/" + (.[0].threads|tostring)),
        value: {samples_per_sec: (map(.samples_per_sec)|median), cpu_s_per_1m_samples: (map(.cpu_s_per_1m_samples)|median),
                maxrss_mib: ((map(.maxrss_kb)|median)/1024), runs: length}}) | from_entries),

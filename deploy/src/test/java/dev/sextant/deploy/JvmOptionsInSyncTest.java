@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * The server's JVM tuning options live in four places that users and the benchmarks start Sextant
  * from: the {@code ./sextant} launcher, the container image's {@code JAVA_TOOL_OPTIONS}, the Helm
  * chart's {@code server.javaToolOptions} (which replaces the image's) and the Sextant start line of
- * {@code bench/compare.sh} (the bench must measure what users run). The launcher's
+ * {@code bench/compare.sh} (the bench must measure what users run; also bench/tsdb-bench-write.sh). The launcher's
  * {@code tuning=(...)} line is the source; every other place must carry each of its options.
  */
 class JvmOptionsInSyncTest {
@@ -66,5 +66,15 @@ class JvmOptionsInSyncTest {
         assertThat(m.find()).as("a sextant_tuning=(...) line in bench/compare.sh").isTrue();
         assertThat(List.of(m.group(1).strip().split("\\s+"))).containsExactlyElementsOf(launcherTuning());
         assertThat(compare).contains("java \"${jvm_flags[@]}\" \"${sextant_tuning[@]}\"");
+    }
+
+    @Test
+    void headAppendBenchStartsSextantWithTheLauncherTuning() {
+        // The head-append figure against promtool (issue #3) must also run Sextant as users run it.
+        String script = RepoFiles.read(RepoFiles.path("bench/tsdb-bench-write.sh"));
+        Matcher m = Pattern.compile("(?m)^sextant_tuning=\\(([^)]*)\\)").matcher(script);
+        assertThat(m.find()).as("a sextant_tuning=(...) line in bench/tsdb-bench-write.sh").isTrue();
+        assertThat(List.of(m.group(1).strip().split("\\s+"))).containsExactlyElementsOf(launcherTuning());
+        assertThat(script).contains("java \"${jflags[@]}\" \"${sextant_tuning[@]}\"");
     }
 }

@@ -12,7 +12,14 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes Prometheus's write-ahead log: numbered segment files ({@code 00000000}, ...) made of 32 KiB
@@ -25,7 +32,11 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>On open a new segment is started after the last existing one, as Prometheus does. {@link
  * #log} buffers into the current page; {@link #flush()} hands the bytes to the OS (called at every
- * commit); segments are fsynced when finished and on {@link #close()}.
+ * commit); segments are fsynced when finished and on {@link #close()}. A segment finished because
+ * it is full (or by {@link #nextSegment}) is fsynced and closed by a background thread, as
+ * Prometheus does ("don't block further writes by fsyncing the last segment"): fsyncing 128 MiB
+ * of dirty pages took the appenders' commits hostage for as long as the disk needed, once per
+ * segment. {@link #sync()} and {@link #close()} wait for those fsyncs.
  *
  * <p>Write errors (a full disk) never leave a torn record behind: when {@link #log} or {@link
  * #flush()} fails, the log is rewound to where the failed call started (buffer restored, file
@@ -36,6 +47,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Thread-safety: all public methods are synchronized, except the lock-free fsync statistics.
  */
 public final class Wal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
     public static final int PAGE_SIZE = 32 * 1024;
     public static final int HEADER_SIZE = 7;
     public static final long DEFAULT_SEGMENT_SIZE = 128L * 1024 * 1024;
@@ -61,6 +73,10 @@ public final class Wal implements AutoCloseable {
     private final boolean compress;
     private byte[] compressed = new byte[0];
     private final int[] snappyTable;
+    /** Fsyncs and closes finished segments off the appenders' path; created at the first switch. Guarded by this. */
+    private ExecutorService syncer;
+    /** The last background fsync handed to {@link #syncer}; guarded by this. */
+    private Future<?> lastSync;
 
     /** A WAL writing uncompressed records. */
     public Wal(Path dir, long segmentSize) {
@@ -225,7 +241,7 @@ public final class Wal implements AutoCloseable {
             long used = (long) donePages * PAGE_SIZE + alloc;
             long needed = len + (long) HEADER_SIZE * (len / (PAGE_SIZE - HEADER_SIZE) + 2);
             if (used > 0 && used + needed > segmentSize) {
-                finishSegment();
+                finishSegment(true);
                 openSegment(segment + 1);
             }
             int pos = off;
@@ -368,25 +384,73 @@ public final class Wal implements AutoCloseable {
         }
     }
 
-    /** Flushes and fsyncs the current segment. */
+    /** Flushes and fsyncs the current segment, after the background fsyncs of finished ones. */
     public synchronized void sync() {
         flush();
         try {
-            force();
+            awaitBackgroundSyncs();
+            if (channel != null) {
+                force(channel);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** fsyncs the current segment, timing it for {@link #fsyncCount()} and {@link #fsyncSeconds()}. */
-    private void force() throws IOException {
-        if (channel == null) {
-            return;
-        }
+    /** fsyncs a segment, timing it for {@link #fsyncCount()} and {@link #fsyncSeconds()}. */
+    private void force(FileChannel ch) throws IOException {
         long t0 = System.nanoTime();
-        channel.force(false);
+        ch.force(false);
         fsyncNanos.add(System.nanoTime() - t0);
         fsyncs.increment();
+    }
+
+    /** Hands a finished segment's channel to the background thread, which fsyncs and closes it. */
+    private void syncInBackground(FileChannel ch, int seg) {
+        if (syncer == null) {
+            syncer = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "wal-segment-fsync");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        lastSync = syncer.submit(() -> {
+            try {
+                force(ch);
+            } catch (IOException | RuntimeException e) {
+                // As Prometheus: the records are written (in the page cache); log and go on.
+                LOG.error("fsync of finished WAL segment {} in {} failed: {}", segmentName(seg), dir, e.toString());
+            } finally {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    LOG.warn("closing WAL segment {}: {}", segmentName(seg), e.toString());
+                }
+            }
+        });
+    }
+
+    /** Waits until every segment handed to the background thread so far is fsynced (its failure is logged there). */
+    private void awaitBackgroundSyncs() {
+        Future<?> f = lastSync; // the thread runs them in order: the last done means all done
+        if (f == null) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                f.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException e) {
+                break; // cannot happen: the task catches its failures
+            }
+        }
+        lastSync = null;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Segment fsyncs so far ({@code prometheus_tsdb_wal_fsync_duration_seconds_count}); lock-free. */
@@ -399,7 +463,12 @@ public final class Wal implements AutoCloseable {
         return fsyncNanos.sum() / 1e9;
     }
 
-    private void finishSegment() throws IOException {
+    /**
+     * Writes out the current segment's last page and fsyncs and closes it, in the background when
+     * {@code background}. A failure to write the page leaves the segment current (the caller
+     * rewinds); a failed fsync in the background is logged, as Prometheus does.
+     */
+    private void finishSegment(boolean background) throws IOException {
         if (channel == null) {
             return; // already finished by a segment switch that failed to open the next one
         }
@@ -407,8 +476,14 @@ public final class Wal implements AutoCloseable {
             alloc = PAGE_SIZE; // zero-fill the last page
             completePage();
         }
-        force();
-        channel.close();
+        FileChannel ch = channel;
+        if (background) {
+            channel = null;
+            syncInBackground(ch, segment);
+            return;
+        }
+        force(ch);
+        ch.close();
         channel = null;
     }
 
@@ -416,7 +491,7 @@ public final class Wal implements AutoCloseable {
     public synchronized int nextSegment() {
         ensureOpen();
         try {
-            finishSegment();
+            finishSegment(true);
             openSegment(segment + 1);
             return segment;
         } catch (IOException e) {
@@ -450,9 +525,15 @@ public final class Wal implements AutoCloseable {
         }
         closed = true;
         try {
-            finishSegment();
+            finishSegment(false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            awaitBackgroundSyncs();
+            if (syncer != null) {
+                syncer.shutdown();
+                syncer = null;
+            }
         }
     }
 

@@ -165,6 +165,37 @@ class WalTest {
     }
 
     @Test
+    void everyFinishedSegmentIsFsyncedOnceAndSyncAndCloseWaitForTheBackgroundFsyncs() throws IOException {
+        // Full segments are fsynced by a background thread; sync() and close() must not return
+        // before those fsyncs are done, and none may be lost or repeated.
+        byte[] rec = new byte[20_000];
+        new Random(7).nextBytes(rec);
+        Wal w = new Wal(dir, 4 * Wal.PAGE_SIZE);
+        for (int i = 0; i < 40; i++) {
+            w.log(rec);
+            w.flush();
+        }
+        int finished = w.currentSegment(); // segments 0 .. current-1 are finished
+        assertThat(finished).isGreaterThanOrEqualTo(5);
+        w.sync();
+        assertThat(w.fsyncCount()).isEqualTo(finished + 1L);
+        int before = w.nextSegment();
+        w.close();
+        // nextSegment finished one more in the background; close fsyncs the current one and waits.
+        assertThat(before).isEqualTo(finished + 1);
+        assertThat(w.fsyncCount()).isEqualTo(finished + 1L + 2L);
+        try (WalReader r = new WalReader(dir, Wal.segments(dir))) {
+            int n = 0;
+            while (r.next()) {
+                assertThat(Arrays.copyOfRange(r.record(), 0, r.recordLength())).isEqualTo(rec);
+                n++;
+            }
+            assertThat(n).isEqualTo(40);
+            assertThat(r.corruption()).isNull();
+        }
+    }
+
+    @Test
     void newWalStartsAfterLastSegment() throws IOException {
         new Wal(dir, Wal.DEFAULT_SEGMENT_SIZE).close();
         try (Wal w = new Wal(dir, Wal.DEFAULT_SEGMENT_SIZE)) {
