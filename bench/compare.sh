@@ -18,9 +18,11 @@
 #   SEXTANT_NO_TUNING=1                             start Sextant without the launcher's JVM tuning (A/B runs)
 #   SERIES, SAMPLES, INTERVAL (15s), BATCH (2000), CONCURRENCY (2)   override the workload
 #   LOAD_TIMEOUT=240s                               stop sending after this long (per server)
-#   QUERY_REPEAT=5                                  timed repetitions of each query
-#   QUERY_WARMUP=1                                  untimed requests of each query before them (the runner is a
-#                                                   fresh JVM: with 1, client-side JIT warm-up is part of the figures)
+#   QUERY_WARMUP=20                                 query-set: untimed passes of the whole set over every server
+#                                                   before the timed rounds (server and client JIT warm-up)
+#   QUERY_ROUNDS=5                                  query-set: timed rounds; the figure per query is the median
+#                                                   over rounds of each round's median
+#   QUERY_REPEAT=20                                 query-set: timed requests per query, server and round
 #   QUERY_CLIENT=socket                             the query runner's HTTP client: socket (one warm keep-alive connection,
 #                                                   blocking I/O) or jdk (java.net.http.HttpClient, the client before 2026-11-26 14:00)
 #   SETTLE_SECONDS=10                               wait after ingest before measuring RSS/queries
@@ -51,6 +53,17 @@
 # load), peak RSS (VmHWM) and RSS per series (VmRSS after the settle wait / series), disk bytes
 # per sample (du of the data directory after a graceful shutdown), query median/p90 latency and
 # whether each query's result digest equals Prometheus's. Writes bench/results/<workload>-<date>.json.
+#
+# query-set (changed 2026-11-26, branch query6): every server is started and loaded in turn as
+# before, but stays up (idle) until all are loaded; then ONE QuerySetRunner process measures them
+# all: one keep-alive connection per server, QUERY_WARMUP untimed passes of the set over every
+# server, then QUERY_ROUNDS rounds in which, query by query, the servers come in a fresh random
+# order and each gets QUERY_REPEAT timed requests, each timed until its whole body is read and
+# checksummed. Before, the runner was a fresh JVM per server (20 + 20 requests per query): its own
+# unwarmed body reading added ~1.2 ms to both servers on the 270 KB max_over_time range answer,
+# and the servers were measured minutes apart under different machine load. The CPU and RSS
+# figures of the load phase are unchanged (taken before the next server starts); the servers
+# that wait idle for the others cost a little CPU on the shared cores meanwhile.
 set -euo pipefail
 # The whole script is one compound command, so bash has read all of it before running any:
 # editing this file during a long run cannot change the run.
@@ -86,8 +99,9 @@ interval="${INTERVAL:-15s}"
 batch="${BATCH:-2000}"
 concurrency="${CONCURRENCY:-2}"
 load_timeout="${LOAD_TIMEOUT:-240s}"
-query_repeat="${QUERY_REPEAT:-5}"
-query_warmup="${QUERY_WARMUP:-1}"
+query_repeat="${QUERY_REPEAT:-20}"
+query_warmup="${QUERY_WARMUP:-20}"
+query_rounds="${QUERY_ROUNDS:-5}"
 query_client="${QUERY_CLIENT:-socket}"
 warmup_samples="${WARMUP_SAMPLES:-0}"
 settle="${SETTLE_SECONDS:-10}"
@@ -117,6 +131,7 @@ fi
 work="$(mktemp -d /tmp/sextant-compare.XXXXXX)"
 server_pid=""
 targets_pid=""
+running_pids=(); running_guards=(); running_servers=(); query_urls=()
 stop_server() {
   local pid="$1"
   [ -z "$pid" ] && return 0
@@ -131,6 +146,9 @@ stop_server() {
 }
 cleanup() {
   stop_guard
+  local p
+  for p in "${running_guards[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${running_pids[@]}"; do stop_server "$p"; done
   stop_server "$server_pid"
   server_pid=""
   stop_server "$targets_pid"
@@ -230,7 +248,7 @@ fi
   else
     printf 'workload\t%s series x %s samples every %s, batch %s, concurrency %s\n' "$series" "$samples" "$interval" "$batch" "$concurrency"
     if [ "$queries" = 1 ]; then
-      printf 'query_runs\t%s warm-up + %s timed requests per query, client %s\n' "$query_warmup" "$query_repeat" "$query_client"
+      printf 'query_runs\t%s warm-up passes, then %s rounds x %s timed requests per query, servers interleaved, client %s\n' "$query_warmup" "$query_rounds" "$query_repeat" "$query_client"
     fi
   fi
   printf 'prometheus_version\t%s\n' "$(prometheus --version 2>&1 | head -1)"
@@ -383,6 +401,49 @@ else
   servers_loop="$servers"
 fi
 
+# Stops $server_pid (and its memory guard) and writes $sd/metrics.tsv from what was measured.
+# (query-set: called after the runner, once per server, with the state saved in $sd/state.sh.)
+finish_server() {
+  hwm="$(status_kib "$server_pid" VmHWM)"
+  log "$server: stopping (MemAvailable $(avail_mib) MiB)"
+  stop_guard
+  stop_server "$server_pid"; server_pid=""
+  if [ -f "$sd/aborted-low-memory" ]; then
+    log "$server: ABORTED, MemAvailable fell to $(cat "$sd/aborted-low-memory") MiB; its figures are not valid"
+    printf 'aborted_low_memory_mib\t%s\n' "$(cat "$sd/aborted-low-memory")" > "$sd/metrics.tsv"
+    return 0
+  fi
+  disk="$(du -sb "$sd/data" | cut -f1)"
+  awk -v ticks=$(( cpu1 - cpu0 )) -v tck="$clk_tck" -v ok="$samples_ok" -v hwm="$hwm" -v rss="$rss_after" \
+      -v idle="$rss_idle" -v series="$series" -v disk="$disk" 'BEGIN {
+    OFS = "\t"
+    cpu = ticks / tck
+    print "server_cpu_s", cpu
+    if (ok > 0) print "cpu_s_per_million", cpu / (ok / 1e6)
+    print "peak_rss_mib", hwm / 1024
+    print "rss_after_ingest_mib", rss / 1024
+    print "rss_idle_mib", idle / 1024
+    print "rss_per_series_kib", rss / series
+    print "rss_growth_per_series_kib", (rss - idle) / series
+    print "disk_bytes", disk
+    if (ok > 0) print "disk_bytes_per_sample", disk / ok
+  }' > "$sd/metrics.tsv"
+  if [ -f "$sd/scrape.tsv" ]; then cat "$sd/scrape.tsv" >> "$sd/metrics.tsv"; fi
+  if [ -s "$sd/warmup.tsv" ]; then
+    cat "$sd/warmup.tsv" >> "$sd/metrics.tsv"
+    # disk bytes per sample over everything written, warm-up included
+    w_ok="$(awk -F '\t' '$1 == "warmup_samples_ok" {print $2}' "$sd/warmup.tsv")"
+    awk -v d="$disk" -v n=$(( samples_ok + w_ok )) 'BEGIN { if (n > 0) printf "disk_bytes_per_sample_all\t%s\n", d / n }' >> "$sd/metrics.tsv"
+  fi
+  if [ -f "$sd/threads-1.tsv" ]; then
+    thread_split "$sd/threads-0.tsv" "$sd/threads-1.tsv" $(( cpu1 - cpu0 )) "" >> "$sd/metrics.tsv"
+    log "$server: CPU-s by thread group in the measured window:"
+    awk -F '\t' '$1 ~ /^thread_cpu_s:/ && $2 >= 0.05 {sub(/^thread_cpu_s:/, "", $1); printf "  %-28s %8.2f\n", $1, $2}' "$sd/metrics.tsv" | sort -k2 -t$'\t' >&2 || true
+  fi
+  if [ -f "$sd/rules.tsv" ]; then cat "$sd/rules.tsv" >> "$sd/metrics.tsv"; fi
+}
+
+running_pids=(); running_guards=(); running_servers=(); query_urls=()
 for server in $servers_loop; do
   sd="$work/$server"
   mkdir -p "$sd/data"
@@ -513,52 +574,34 @@ for server in $servers_loop; do
       }' > "$sd/rules.tsv"
       cat "$sd/rules.tsv" >&2
     fi
-    if [ "$queries" = 1 ]; then
-      log "$server: running the query set"
-      java -cp "$bench_jar" dev.sextant.bench.load.QuerySetRunner --url="$url" --start-ms="$start_ms" \
-        --end-ms="$end_ms" --step="$interval" --repeat="$query_repeat" --warmup="$query_warmup" --client="$query_client" --json-out="$sd/queries.json" --results-dir="$sd/results" \
-        >"$sd/queries.log" 2>&1 || true
-      cat "$sd/queries.log" >&2
-    fi
   fi
-  hwm="$(status_kib "$server_pid" VmHWM)"
-  log "$server: stopping (MemAvailable $(avail_mib) MiB)"
-  stop_guard
-  stop_server "$server_pid"; server_pid=""
-  if [ -f "$sd/aborted-low-memory" ]; then
-    log "$server: ABORTED, MemAvailable fell to $(cat "$sd/aborted-low-memory") MiB; its figures are not valid"
-    printf 'aborted_low_memory_mib\t%s\n' "$(cat "$sd/aborted-low-memory")" > "$sd/metrics.tsv"
+  if [ "$queries" = 1 ]; then
+    # query-set: the server stays up (idle) until every server is loaded; then one runner process
+    # measures all of them, interleaved (below), and finish_server stops each one.
+    printf 'cpu0=%s\ncpu1=%s\nsamples_ok=%s\nrss_after=%s\nrss_idle=%s\nserver_pid=%s\nguard_pid=%s\n' \
+      "$cpu0" "$cpu1" "$samples_ok" "$rss_after" "$rss_idle" "$server_pid" "$guard_pid" > "$sd/state.sh"
+    running_pids+=("$server_pid"); running_guards+=("$guard_pid"); running_servers+=("$server")
+    query_urls+=("$server=$url")
+    server_pid=""; guard_pid=""
     continue
   fi
-  disk="$(du -sb "$sd/data" | cut -f1)"
-  awk -v ticks=$(( cpu1 - cpu0 )) -v tck="$clk_tck" -v ok="$samples_ok" -v hwm="$hwm" -v rss="$rss_after" \
-      -v idle="$rss_idle" -v series="$series" -v disk="$disk" 'BEGIN {
-    OFS = "\t"
-    cpu = ticks / tck
-    print "server_cpu_s", cpu
-    if (ok > 0) print "cpu_s_per_million", cpu / (ok / 1e6)
-    print "peak_rss_mib", hwm / 1024
-    print "rss_after_ingest_mib", rss / 1024
-    print "rss_idle_mib", idle / 1024
-    print "rss_per_series_kib", rss / series
-    print "rss_growth_per_series_kib", (rss - idle) / series
-    print "disk_bytes", disk
-    if (ok > 0) print "disk_bytes_per_sample", disk / ok
-  }' > "$sd/metrics.tsv"
-  if [ -f "$sd/scrape.tsv" ]; then cat "$sd/scrape.tsv" >> "$sd/metrics.tsv"; fi
-  if [ -s "$sd/warmup.tsv" ]; then
-    cat "$sd/warmup.tsv" >> "$sd/metrics.tsv"
-    # disk bytes per sample over everything written, warm-up included
-    w_ok="$(awk -F '\t' '$1 == "warmup_samples_ok" {print $2}' "$sd/warmup.tsv")"
-    awk -v d="$disk" -v n=$(( samples_ok + w_ok )) 'BEGIN { if (n > 0) printf "disk_bytes_per_sample_all\t%s\n", d / n }' >> "$sd/metrics.tsv"
-  fi
-  if [ -f "$sd/threads-1.tsv" ]; then
-    thread_split "$sd/threads-0.tsv" "$sd/threads-1.tsv" $(( cpu1 - cpu0 )) "" >> "$sd/metrics.tsv"
-    log "$server: CPU-s by thread group in the measured window:"
-    awk -F '\t' '$1 ~ /^thread_cpu_s:/ && $2 >= 0.05 {sub(/^thread_cpu_s:/, "", $1); printf "  %-28s %8.2f\n", $1, $2}' "$sd/metrics.tsv" | sort -k2 -t$'\t' >&2 || true
-  fi
-  if [ -f "$sd/rules.tsv" ]; then cat "$sd/rules.tsv" >> "$sd/metrics.tsv"; fi
+  finish_server
 done
+
+if [ "$queries" = 1 ] && [ "${#query_urls[@]}" -gt 0 ]; then
+  log "query set: one runner over ${query_urls[*]}: $query_warmup warm-up passes, $query_rounds rounds x $query_repeat requests per query, servers interleaved"
+  java -cp "$bench_jar" dev.sextant.bench.load.QuerySetRunner --servers="$(IFS=,; echo "${query_urls[*]}")" \
+    --start-ms="$start_ms" --end-ms="$end_ms" --step="$interval" --warmup-passes="$query_warmup" --rounds="$query_rounds" \
+    --repeat="$query_repeat" --client="$query_client" --out-dir="$work" >"$work/queries.log" 2>&1 || true
+  cat "$work/queries.log" >&2
+  for server in "${running_servers[@]}"; do
+    sd="$work/$server"
+    # shellcheck disable=SC1090
+    . "$sd/state.sh"
+    finish_server
+  done
+  running_pids=(); running_guards=(); running_servers=()
+fi
 
 mkdir -p "$here/results"
 out="$here/results/$workload-$(date -u +%Y%m%dT%H%M%SZ).json"

@@ -2,11 +2,14 @@
 # warm-ab.sh OUTDIR "name=jardir ..." : A/B of Sextant builds against Prometheus on warm servers.
 # Starts every build (jardir holds sextant.jar and lib/) and Prometheus side by side, loads each with
 # the query-set data (100k series x 20 samples, same end timestamp), then ROUNDS rounds; in each round
-# the servers come in random order and each gets fixed.py (per-request overhead) and the bench
-# QuerySetRunner (socket client, 20 warm-up + 20 timed requests per query, q-NAME-rR.json).
-# labtable.py OUTDIR prints the per-query medians over rounds and the ratios. JFR_FOR=name profiles
-# that server afterwards (LOOP_FILTER: query substrings for loop.py, 1 ms sampling).
-# Run it inside flock /work/notes/bench.lock; it stops everything it starts.
+# the servers come in random order and each gets fixed.py (per-request overhead); then ONE bench
+# QuerySetRunner process over all servers (WARM=150 untimed passes of the set, ROUNDS rounds x N
+# requests per query, servers interleaved in random order per query; runner/table.md holds the
+# per-query table, runner/<name>/queries.json the figures). (Before 2026-11-26 query6: one runner JVM
+# per server and round, 20 + 20 requests, and labtable.py over q-NAME-rR.json.) JFR_FOR=name
+# profiles that server afterwards (LOOP_FILTER: query substrings for loop.py, 1 ms sampling).
+# Run it as `flock -o /work/notes/bench.lock ...` (-o: the servers it starts must not inherit the
+# lock); it stops everything it starts.
 # Env: BENCH_JAR (default bench/target/benchmarks.jar; copy it away first), ROUNDS (3), PY=1 adds qs.sh.
 set -u
 lab=$(cd "$(dirname "$0")" && pwd)
@@ -32,9 +35,11 @@ echo "uptime start $(uptime)"
 for r in $(seq $rounds); do for name in $(printf '%s\n' "${!ports[@]}" | shuf); do p=${ports[$name]}
   echo "== round $r $name $(date -u +%T) $(uptime | sed 's/.*load/load/')"; python3 $lab/fixed.py $p | sed "s/^/$name r$r fixed /"
   if [ "${PY:-0}" = 1 ]; then END_MS_FILE=$PWD/end_ms bash $lab/qs.sh $p $n | sed "s/^/$name r$r /"; fi
-  java -cp $bench_jar dev.sextant.bench.load.QuerySetRunner --url=http://127.0.0.1:$p --start-ms=$((end-19*15000)) --end-ms=$end --step=15s --repeat=20 --warmup=20 --json-out=q-$name-r$r.json --results-dir=res-$name > java-$name-r$r.log 2>&1
-  tail -1 java-$name-r$r.log | sed "s/^/$name r$r java /"
 done; done
+list=$(for name in "${!ports[@]}"; do echo -n "$name=http://127.0.0.1:${ports[$name]},"; done)
+java -cp $bench_jar dev.sextant.bench.load.QuerySetRunner --servers=${list%,} --start-ms=$((end-19*15000)) --end-ms=$end \
+  --step=15s --warmup-passes=${WARM:-150} --rounds=$rounds --repeat=$n --out-dir=$out/runner > runner.log 2>&1
+cat $out/runner/table.md
 if [ -n "${JFR_FOR:-}" ]; then p=${ports[$JFR_FOR]}; pid=$(pgrep -f "listen-address=127.0.0.1:$p")
   # The JDK's "profile" settings with method sampling every 1 ms instead of 10 ms.
   jh=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")

@@ -66,6 +66,49 @@ class KeepAliveClientTest {
         assertThat(bodiesSeen).containsExactly("query=1", "query=up%7B%7D", "query=bad", "query=again");
     }
 
+    @Test
+    void readsAWholeLargeChunkedBodyAcrossBufferBoundariesAndChecksumsIt() throws Exception {
+        byte[] big = new byte[300_000];
+        new java.util.Random(3).nextBytes(big);
+        int[] chunkSizes = {1, 65_535, 65_536, 70_000, 98_000, 928};
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (Socket s = server.accept()) {
+                    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                    OutputStream out = new java.io.BufferedOutputStream(s.getOutputStream(), 1000);
+                    for (int round = 0; round < 2; round++) {
+                        readRequest(in);
+                        out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                        int off = 0;
+                        for (int n : chunkSizes) {
+                            out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                            out.write(big, off, n);
+                            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                            off += n;
+                        }
+                        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    }
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            t.start();
+            java.util.zip.CRC32C want = new java.util.zip.CRC32C();
+            want.update(big);
+            try (KeepAliveClient c = new KeepAliveClient(URI.create("http://127.0.0.1:" + server.getLocalPort()), 10_000)) {
+                for (int round = 0; round < 2; round++) {
+                    KeepAliveClient.Response r = c.post("/api/v1/query", "query=" + round, "test");
+                    assertThat(r.status()).isEqualTo(200);
+                    assertThat(r.length()).isEqualTo(big.length);
+                    assertThat(java.util.Arrays.copyOf(r.body(), r.length())).isEqualTo(big);
+                    assertThat(r.crc32c()).isEqualTo(want.getValue());
+                }
+            }
+            t.join(10_000);
+        }
+    }
+
     /** Reads one request's headers and its Content-Length body. */
     private static String readRequest(BufferedReader in) throws Exception {
         assertThat(in.readLine()).isEqualTo("POST /api/v1/query HTTP/1.1");

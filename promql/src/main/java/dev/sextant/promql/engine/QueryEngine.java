@@ -7,7 +7,6 @@ import dev.sextant.promql.engine.EvalValue.Mat;
 import dev.sextant.promql.engine.EvalValue.Sc;
 import dev.sextant.promql.engine.EvalValue.Str;
 import dev.sextant.promql.engine.EvalValue.Vec;
-import dev.sextant.promql.parser.QueryParser;
 import dev.sextant.promql.value.Matrix;
 import dev.sextant.promql.value.Sample;
 import dev.sextant.promql.value.Scalar;
@@ -36,6 +35,7 @@ import java.util.Set;
  */
 public final class QueryEngine {
     private final EngineOptions options;
+    private final ParsedQueries parsed = new ParsedQueries();
 
     public QueryEngine(EngineOptions options) {
         this.options = options;
@@ -43,6 +43,11 @@ public final class QueryEngine {
 
     public EngineOptions options() {
         return options;
+    }
+
+    /** Parsed query texts this engine keeps (see {@link ParsedQueries}); for tests. */
+    int parsedQueriesCached() {
+        return parsed.size();
     }
 
     /**
@@ -64,7 +69,7 @@ public final class QueryEngine {
      * warnings and infos Prometheus would report.
      */
     public QueryResult instantQuery(Queryable storage, String query, long timeMs, QueryOptions queryOptions) {
-        Expr expr = QueryParser.parse(query);
+        Expr expr = parsed.parse(query);
         return execute(storage, expr, query, timeMs, timeMs, 0, false, queryOptions);
     }
 
@@ -90,7 +95,7 @@ public final class QueryEngine {
     /** Range query with per-query options; the result's value is a {@link Matrix}. */
     public QueryResult rangeQuery(Queryable storage, String query, long start, long end, long step,
             QueryOptions queryOptions) {
-        Expr expr = QueryParser.parse(query);
+        Expr expr = parsed.parse(query);
         if (expr.type() != ValueType.SCALAR && expr.type() != ValueType.VECTOR) {
             throw new QueryException(QueryException.Kind.BAD_DATA, "invalid expression type \""
                     + expr.type().documentedName() + "\" for range query, must be Scalar or instant Vector");
