@@ -19,8 +19,16 @@ public class XorEncoder {
     private static final VarHandle BE_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     /** Marks "no XOR window yet": no real leading-zero count (max 31) reaches it. */
     static final byte NO_WINDOW = (byte) 0xFF;
-    /** First array of a new chunk: most open chunks of a scrape or remote-write burst stay this small. */
-    static final int INITIAL_BYTES = 32;
+    /**
+     * First array of a series' first chunk: 128 bytes, as Prometheus's XOR chunk starts
+     * ({@code make([]byte, 2, 128)}): room for the first few dozen samples of a typical series. Later
+     * chunks are sized from the previous one ({@link #startChunk(int)}). A smaller start (32 bytes
+     * before) made every new series grow its array twice in its first few dozen samples, and each
+     * grown array is a young object stored into an old series: a dirty card that G1's refinement
+     * threads scan (bench/README.md, "Scrape CPU, branch scrape7": refinement 2.1 of 26 CPU-s per
+     * 300 s at 1M series, 0.27 with 128).
+     */
+    static final int INITIAL_BYTES = 128;
 
     /** The chunk's bytes, or null when no chunk is open. */
     byte[] buf;

@@ -97,4 +97,32 @@ class XorEncoderBitsTest {
             assertThat(Arrays.copyOf(b.chunkBuffer(), b.chunkLength())).isEqualTo(refBytes(ref, len));
         }
     }
+
+    /**
+     * A new chunk starts in a 128-byte array, as Prometheus's does, so a fresh series does not
+     * replace its array while its first few dozen samples arrive: every replacement is a young
+     * array stored into an old series, which G1 must refine (bench/README.md, scrape7).
+     */
+    @Test
+    void aFirstChunkKeepsItsArrayUpTo128Bytes() {
+        XorChunk c = new XorChunk();
+        XorAppender a = c.appender();
+        long t = 1_700_000_000_000L;
+        double counter = 1_234_567;
+        Random r = new Random(7);
+        a.append(t, counter);
+        byte[] first = c.buffer();
+        int samples = 1;
+        while (true) {
+            t += 15_000 + r.nextInt(5) - 2; // scrape jitter of a few ms
+            counter += r.nextInt(40);
+            a.append(t, counter);
+            if (c.length() > 128) {
+                break;
+            }
+            samples++;
+            assertThat(c.buffer()).as("array after %d samples, %d bytes", samples, c.length()).isSameAs(first);
+        }
+        assertThat(samples).isGreaterThanOrEqualTo(16);
+    }
 }
