@@ -13,6 +13,10 @@
 #   SERVERS="sextant prometheus victoria-metrics"   which servers, in this order; sextant-xmx1g
 #                                                   (any size) is Sextant with -Xmx1g
 #   SEXTANT_JAR=api/target/sextant.jar              the Sextant server jar (built when missing)
+#   SEXTANT_JAR2=/tmp/other/sextant.jar             a second Sextant build, run as server "sextant2" (put it
+#                                                   in SERVERS, e.g. "sextant sextant2 prometheus"): base and
+#                                                   branch in the same run, same window, same Prometheus;
+#                                                   SEXTANT_JAR3 likewise for a third build ("sextant3")
 #   SEXTANT_JAVA_OPTS=...                           extra JVM options for Sextant (e.g. -Xmx2g), after the
 #                                                   launcher's tuning (sextant_tuning below), so they win
 #   SEXTANT_NO_TUNING=1                             start Sextant without the launcher's JVM tuning (A/B runs)
@@ -107,6 +111,14 @@ warmup_samples="${WARMUP_SAMPLES:-0}"
 settle="${SETTLE_SECONDS:-10}"
 servers="${SERVERS:-sextant prometheus victoria-metrics}"
 sextant_jar="${SEXTANT_JAR:-$root/api/target/sextant.jar}"
+sextant_jar2="${SEXTANT_JAR2:-}"
+sextant_jar3="${SEXTANT_JAR3:-}"
+if [[ " $servers " == *" sextant2 "* && ! -f "$sextant_jar2" ]]; then
+  echo "SERVERS names sextant2 but SEXTANT_JAR2 is not a file: '$sextant_jar2'" >&2; exit 2
+fi
+if [[ " $servers " == *" sextant3 "* && ! -f "$sextant_jar3" ]]; then
+  echo "SERVERS names sextant3 but SEXTANT_JAR3 is not a file: '$sextant_jar3'" >&2; exit 2
+fi
 bench_jar="${BENCH_JAR:-$root/bench/target/benchmarks.jar}"
 min_avail_mib="${MIN_AVAILABLE_MIB:-2048}"
 jvm_flags=(--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
@@ -254,6 +266,9 @@ fi
   printf 'prometheus_version\t%s\n' "$(prometheus --version 2>&1 | head -1)"
   printf 'victoria_metrics_version\t%s\n' "$(dpkg-query -W -f='${Version}' victoria-metrics 2>/dev/null || echo unknown)"
   printf 'sextant_version\t%s\n' "$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown) ($(basename "$sextant_jar"))"
+  printf 'sextant_jar\t%s\n' "$sextant_jar"
+  if [ -n "$sextant_jar2" ]; then printf 'sextant2_jar\t%s\n' "$sextant_jar2"; fi
+  if [ -n "$sextant_jar3" ]; then printf 'sextant3_jar\t%s\n' "$sextant_jar3"; fi
   printf 'java_version\t%s\n' "$(java -version 2>&1 | head -1)"
   printf 'sextant_jvm_options\t%s\n' "${sextant_tuning[*]} ${SEXTANT_JAVA_OPTS:-}"
   printf 'warmup_samples\t%s\n' "$warmup_samples"
@@ -458,12 +473,15 @@ for server in $servers_loop; do
     end_ms=$(( $(date +%s) * 1000 / interval_ms * interval_ms ))
   fi
   case "$server" in
-    sextant|sextant-xmx*)
+    sextant|sextant-xmx*|sextant2|sextant3)
       # sextant-xmx2g etc.: the same server with a bounded heap (-Xmx2g), to tell the live data
       # from a JVM heap that grows because it may (default max heap: 1/4 of RAM).
       heap=()
       if [[ "$server" == sextant-xmx* ]]; then heap=("-Xmx${server#sextant-xmx}"); fi
-      java "${jvm_flags[@]}" "${sextant_tuning[@]}" "${heap[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$sextant_jar" --web.enable-remote-write-receiver \
+      jar="$sextant_jar"
+      if [ "$server" = sextant2 ]; then jar="$sextant_jar2"; fi
+      if [ "$server" = sextant3 ]; then jar="$sextant_jar3"; fi
+      java "${jvm_flags[@]}" "${sextant_tuning[@]}" "${heap[@]}" ${SEXTANT_JAVA_OPTS:-} -jar "$jar" --web.enable-remote-write-receiver \
         "${config_args_prom[@]}" --storage.tsdb.path="$sd/data" --web.listen-address="127.0.0.1:$port" >"$sd/server.log" 2>&1 &
       ready="$url/-/ready" ;;
     prometheus)

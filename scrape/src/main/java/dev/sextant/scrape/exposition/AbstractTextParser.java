@@ -37,8 +37,10 @@ abstract class AbstractTextParser implements ExpositionParser {
     protected boolean exHasTs;
     protected long exTs;
 
-    /** The series text expected next ({@link #expectSeries}), or null. */
+    /** The series text expected next ({@link #expectSeries}): {@code hint[hintOff, hintOff + hintLen)}, or null. */
     protected byte[] hint;
+    protected int hintOff;
+    protected int hintLen;
     /** Whether the current sample matched {@link #hint}. */
     protected boolean hintMatched;
     /** Whether the current sample's name/label ranges are still to be recorded (after a hint match). */
@@ -83,8 +85,10 @@ abstract class AbstractTextParser implements ExpositionParser {
     }
 
     @Override
-    public void expectSeries(byte[] series) {
+    public void expectSeries(byte[] series, int off, int len) {
         hint = series;
+        hintOff = off;
+        hintLen = len;
     }
 
     @Override
@@ -100,10 +104,11 @@ abstract class AbstractTextParser implements ExpositionParser {
     protected int seriesAt(int p, int le) throws ParseException {
         byte[] h = hint;
         if (h != null) {
-            int n = h.length;
+            int n = hintLen;
+            int o = hintOff;
             int q = p + n;
-            if (n > 0 && q < le && isWs(buf[q]) && Arrays.equals(buf, p, q, h, 0, n)
-                    && (h[n - 1] == '}' || !lenientWhitespace() || !labelSetFollows(q, le))) {
+            if (n > 0 && q < le && isWs(buf[q]) && Arrays.equals(buf, p, q, h, o, o + n)
+                    && (h[o + n - 1] == '}' || !lenientWhitespace() || !labelSetFollows(q, le))) {
                 seriesStart = p;
                 seriesEnd = q;
                 hintMatched = true;

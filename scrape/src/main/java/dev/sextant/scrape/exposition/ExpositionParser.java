@@ -42,7 +42,21 @@ public interface ExpositionParser {
      * bytes gives the identical result, so the outcome is the same as without the hint); the array is
      * borrowed until the next call. Default: hints are ignored.
      */
-    default void expectSeries(byte[] series) {}
+    default void expectSeries(byte[] series) {
+        if (series == null) {
+            expectSeries(null, 0, 0);
+        } else {
+            expectSeries(series, 0, series.length);
+        }
+    }
+
+    /**
+     * {@link #expectSeries(byte[])} for the bytes {@code series[off, off + len)}, so a caller can keep
+     * many series texts in one array (a scrape cache keeps a target's in exposition order, and the
+     * comparisons then read memory in order instead of one small array per series). {@code series}
+     * null offers none. Default: hints are ignored.
+     */
+    default void expectSeries(byte[] series, int off, int len) {}
 
     /** Whether the current sample's series text is the one offered by {@link #expectSeries}. */
     default boolean seriesMatchedHint() {

@@ -105,7 +105,7 @@ final class SampleIngester {
         // hashing and looking up. Only entries this format's lexer accepted before are offered (a target
         // that switches formats gets its series validated by the other lexer first).
         byte lexed = p instanceof OpenMetricsParser ? ScrapeCache.LEXED_OPENMETRICS : ScrapeCache.LEXED_TEXT;
-        p.expectSeries(hintFor(0, lexed));
+        offerHint(p, 0, lexed);
         lookedAhead = 0;
         boolean honorTs = cfg.honorTimestamps();
         long sampleLimit = cfg.sampleLimit();
@@ -134,7 +134,7 @@ final class SampleIngester {
                             }
                         }
                         expected = entry + 1;
-                        p.expectSeries(hintFor(expected, lexed));
+                        offerHint(p, expected, lexed);
                         if (expected + LOOK_AHEAD_MIN > lookedAhead) {
                             lookAhead(app, expected);
                         }
@@ -174,7 +174,7 @@ final class SampleIngester {
         } catch (InvalidSeries ex) {
             return ex.getMessage();
         } finally {
-            p.expectSeries(null);
+            p.expectSeries(null, 0, 0);
         }
         for (int i = 0; i < touchedCount; i++) {
             cache.setLastIter(touched[i], iter);
@@ -290,9 +290,13 @@ final class SampleIngester {
         lookedAhead = Math.max(end, from + LOOK_AHEAD_MIN);
     }
 
-    /** The series text of entry {@code e} when this format's lexer has accepted it before, else null. */
-    private byte[] hintFor(int e, byte lexed) {
-        return e < cache.size() && (cache.flags(e) & lexed) != 0 ? cache.key(e) : null;
+    /** Offers the series text of entry {@code e} when this format's lexer has accepted it before, else none. */
+    private void offerHint(ExpositionParser p, int e, byte lexed) {
+        if (e < cache.size() && (cache.flags(e) & lexed) != 0) {
+            p.expectSeries(cache.keyBytes(), cache.keyOffset(e), cache.keyLength(e));
+        } else {
+            p.expectSeries(null, 0, 0);
+        }
     }
 
     /** A failed scrape counts as an empty one: stale markers for everything the previous scrape had. */

@@ -64,8 +64,12 @@ final class ScrapeLoop {
     private final String accept;
     private final Inflater inflater = new Inflater(true);
 
-    private byte[] spare = new byte[64 * 1024];
-    private byte[] inflated = new byte[0];
+    /** Where body arrays come from and go back to (shared by the manager's loops). */
+    private final BodyBuffers bodies;
+    /** A body array too large for {@link #bodies}, kept for this loop's next scrape; usually null. */
+    private byte[] spare;
+    /** The inflated body of a gzip response while it is parsed, or one too large to pool; usually null. */
+    private byte[] inflated;
     private volatile ScheduledFuture<?> ticker;
     private volatile boolean running;
     /** {@link #IDLE}, {@link #RUNNING}, or {@link #RUNNING_TICK_PENDING} (a tick came during the scrape). */
@@ -99,13 +103,20 @@ final class ScrapeLoop {
         this(target, cfg, storage, clock, client, null, worker, cache, firstIter);
     }
 
+    ScrapeLoop(Target target, ScrapeConfig cfg, Appendable storage, Clock clock, HttpClient client,
+            NettyScrapeClient netty, Executor worker, ScrapeCache cache, long firstIter) {
+        this(target, cfg, storage, clock, client, netty, worker, cache, firstIter, new BodyBuffers(1));
+    }
+
     /**
      * @param netty the transport for plain-HTTP targets without a proxy, or null to use only the JDK
      *     client
+     * @param bodies the response-body arrays this loop shares with others
      */
     ScrapeLoop(Target target, ScrapeConfig cfg, Appendable storage, Clock clock, HttpClient client,
-            NettyScrapeClient netty, Executor worker, ScrapeCache cache, long firstIter) {
+            NettyScrapeClient netty, Executor worker, ScrapeCache cache, long firstIter, BodyBuffers bodies) {
         this.target = target;
+        this.bodies = bodies;
         this.worker = worker;
         this.cfg = cfg;
         this.storage = storage;
@@ -359,8 +370,27 @@ final class ScrapeLoop {
 
     private byte[] takeSpare() {
         byte[] buf = spare;
-        spare = null;
-        return buf != null ? buf : new byte[64 * 1024];
+        if (buf != null) {
+            spare = null;
+            return buf;
+        }
+        return bodies.take();
+    }
+
+    /**
+     * Gives back a body array nothing reads or writes any more: to the shared pool, or, when it is
+     * too large to pool, returns it for this loop to keep (null when it is mostly empty: one huge
+     * response should not pin tens of megabytes per target forever).
+     */
+    private byte[] release(byte[] buf, int used) {
+        if (buf == null) {
+            return null;
+        }
+        if (buf.length <= BodyBuffers.MAX_POOLED_BYTES) {
+            bodies.give(buf);
+            return null;
+        }
+        return used < buf.length / 4 ? null : buf;
     }
 
     /** Sends {@code request}; the parse and append run on the worker. */
@@ -385,7 +415,7 @@ final class ScrapeLoop {
             if (r.error() == null && r.status() >= 300 && r.status() < 400 && cfg.http().followRedirects()) {
                 // Redirects are the JDK client's job; this and later scrapes of the target go there.
                 jdkOnly = true;
-                spare = r.body().buf;
+                spare = release(r.body().buf, r.body().len);
                 scrapeJdk(start, startNanos).whenComplete((v, t) -> result.complete(null));
                 return;
             }
@@ -448,6 +478,8 @@ final class ScrapeLoop {
             BodyCollector collector, Throwable err) {
         current = null;
         String error = null;
+        BodyCollector received = null; // a 200 response's body: given back once parsed
+        int inflatedLen = 0;
         ExpositionParser parser = null;
         byte[] body = null;
         int len = 0;
@@ -455,16 +487,17 @@ final class ScrapeLoop {
             collector.abandon();
             error = describe(err);
         } else if (status != 200) {
-            spare = collector.buf;
+            spare = release(collector.buf, collector.len);
             error = "server returned HTTP status " + status + " " + reason(status);
         } else {
             BodyCollector c = collector;
-            spare = keepable(c.buf, c.len);
+            received = c;
             body = c.buf;
             len = c.len;
             if (contentEncoding.equalsIgnoreCase("gzip")) {
                 try {
                     len = gunzip(body, len);
+                    inflatedLen = len;
                     body = inflated;
                 } catch (IOException e) {
                     error = e.getMessage();
@@ -481,6 +514,21 @@ final class ScrapeLoop {
         if (!running && err != null) {
             return; // stopped while in flight: no status, no samples
         }
+        try {
+            append(start, startNanos, parser, body, len, error);
+        } finally {
+            if (parser != null) {
+                parser.reset(NO_BYTES, 0, 0); // the body array goes back to the pool: no reference left
+            }
+            if (received != null) {
+                spare = release(received.buf, received.len);
+                inflated = release(inflated, inflatedLen);
+            }
+        }
+    }
+
+    /** Appends a scrape's samples (when {@code error} is null) or its failure, and the report series. */
+    private void append(long start, long startNanos, ExpositionParser parser, byte[] body, int len, String error) {
         synchronized (lock) {
             Appender app = storage.appender();
             boolean ok = false;
@@ -517,13 +565,7 @@ final class ScrapeLoop {
         }
     }
 
-    /**
-     * Keeps a body buffer for the next scrape unless it is large and mostly empty (one huge response
-     * should not pin tens of megabytes per target forever).
-     */
-    private static byte[] keepable(byte[] buf, int used) {
-        return buf.length > (8 << 20) && used < buf.length / 4 ? null : buf;
-    }
+    private static final byte[] NO_BYTES = new byte[0];
 
     /** {@code scrape_body_size_bytes}: the uncompressed size, -1 when over the limit, 0 on other failures. */
     private static long bodyBytes(String error, int len) {
@@ -551,7 +593,7 @@ final class ScrapeLoop {
         }
     }
 
-    /** Inflates a gzip body into {@link #inflated}, enforcing the body size limit after decompression. */
+    /** Inflates a gzip body into {@link #inflated} (taken from the pool), enforcing the body size limit after decompression. */
     private int gunzip(byte[] in, int len) throws IOException {
         if (len < 18 || (in[0] & 0xff) != 0x1f || (in[1] & 0xff) != 0x8b || in[2] != 8) {
             throw new IOException("invalid gzip body");
@@ -579,8 +621,8 @@ final class ScrapeLoop {
         inflater.reset();
         inflater.setInput(in, p, len - p);
         long limit = cfg.bodySizeLimit();
-        if (inflated.length == 0) {
-            inflated = new byte[Math.max(64 * 1024, len * 4)];
+        if (inflated == null) {
+            inflated = bodies.take();
         }
         int n = 0;
         try {
@@ -602,10 +644,6 @@ final class ScrapeLoop {
             }
         } catch (DataFormatException e) {
             throw new IOException("invalid gzip body: " + e.getMessage());
-        }
-        if (inflated.length > (8 << 20) && n < inflated.length / 4) {
-            byte[] copy = Arrays.copyOf(inflated, Math.max(n, 64 * 1024));
-            inflated = copy; // shrink for the next scrape; this one reads the copy
         }
         return n;
     }

@@ -56,6 +56,8 @@ public final class ScrapeManager implements AutoCloseable {
     private final ExecutorService httpExecutor;
     /** Plain-HTTP scrapes; one I/O thread is plenty, the parsing runs on {@link #httpExecutor}. */
     private final NettyScrapeClient netty = new NettyScrapeClient(1);
+    /** Response-body arrays shared by every job's loops (see {@link BodyBuffers}). */
+    private final BodyBuffers bodies = new BodyBuffers(ScrapePool.BODY_BUFFERS);
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private boolean closed;
 
@@ -70,7 +72,7 @@ public final class ScrapeManager implements AutoCloseable {
 
         Job(ScrapeConfig cfg) {
             this.cfg = cfg;
-            this.pool = new ScrapePool(cfg, storage, clock, scheduler, httpExecutor, netty, options.offsetSeed());
+            this.pool = new ScrapePool(cfg, storage, clock, scheduler, httpExecutor, netty, options.offsetSeed(), bodies);
         }
 
         void startDiscovery() {

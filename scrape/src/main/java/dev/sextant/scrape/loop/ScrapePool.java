@@ -43,6 +43,12 @@ final class ScrapePool {
     private ScrapeConfig cfg;
     private HttpClient client;
     private final NettyScrapeClient netty;
+    /**
+     * Body arrays kept per pool at most: about the scrapes that parse at once (the worker threads)
+     * plus the bodies still arriving, with room for ticks that fall together.
+     */
+    static final int BODY_BUFFERS = 16;
+    private final BodyBuffers bodies;
     private final Map<Key, ScrapeLoop> loops = new LinkedHashMap<>();
     private List<Labels> dropped = List.of();
     private int droppedCount;
@@ -57,6 +63,13 @@ final class ScrapePool {
 
     ScrapePool(ScrapeConfig cfg, Appendable storage, Clock clock, ScheduledExecutorService scheduler, Executor httpExecutor,
             NettyScrapeClient netty, long seed) {
+        this(cfg, storage, clock, scheduler, httpExecutor, netty, seed, new BodyBuffers(BODY_BUFFERS));
+    }
+
+    /** @param bodies response-body arrays shared by this pool's loops (and possibly other pools') */
+    ScrapePool(ScrapeConfig cfg, Appendable storage, Clock clock, ScheduledExecutorService scheduler, Executor httpExecutor,
+            NettyScrapeClient netty, long seed, BodyBuffers bodies) {
+        this.bodies = bodies;
         this.netty = netty;
         this.cfg = cfg;
         this.storage = storage;
@@ -130,8 +143,8 @@ final class ScrapePool {
             if (!loops.containsKey(e.getKey())) {
                 ScrapeLoop prev = predecessors.get(e.getKey());
                 ScrapeLoop l = prev == null
-                        ? new ScrapeLoop(e.getValue(), cfg, storage, clock, client, netty, httpExecutor, new ScrapeCache(), 0)
-                        : new ScrapeLoop(e.getValue(), cfg, storage, clock, client, netty, httpExecutor, prev.cache(), prev.iteration());
+                        ? new ScrapeLoop(e.getValue(), cfg, storage, clock, client, netty, httpExecutor, new ScrapeCache(), 0, bodies)
+                        : new ScrapeLoop(e.getValue(), cfg, storage, clock, client, netty, httpExecutor, prev.cache(), prev.iteration(), bodies);
                 loops.put(e.getKey(), l);
                 l.start(scheduler, seed);
             }

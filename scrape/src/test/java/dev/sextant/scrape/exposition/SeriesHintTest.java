@@ -64,6 +64,25 @@ class SeriesHintTest {
     }
 
     @Test
+    void aHintMayBeARangeOfALargerArray() throws Exception {
+        byte[] keys = bytes("xxa{x=\"1\"}b{y=\"2\"}yy");
+        byte[] body = bytes("a{x=\"1\"} 1\nb{y=\"2\"} 2\nb{y=\"2\"}} 3\n");
+        TextParser p = new TextParser();
+        p.reset(body, 0, body.length);
+        p.expectSeries(keys, 2, 8);
+        assertThat(p.next()).isEqualTo(ExpositionParser.Entry.SAMPLE);
+        assertThat(p.seriesMatchedHint()).isTrue();
+        assertThat(series(p)).isEqualTo("a{x=\"1\"}");
+        p.expectSeries(keys, 10, 8);
+        assertThat(p.next()).isEqualTo(ExpositionParser.Entry.SAMPLE);
+        assertThat(p.seriesMatchedHint()).isTrue();
+        assertThat(p.value()).isEqualTo(2.0);
+        // The bytes after the range are not part of the hint: "b{y=\"2\"}}" is lexed (and fails).
+        p.expectSeries(keys, 10, 8);
+        assertThatThrownBy(p::next).isInstanceOf(ParseException.class).hasMessageContaining("line 3");
+    }
+
+    @Test
     void errorsAfterTheSeriesStillFail() {
         byte[] body = bytes("a{x=\"1\"} 1\na{x=\"1\"} one\n");
         TextParser p = new TextParser();

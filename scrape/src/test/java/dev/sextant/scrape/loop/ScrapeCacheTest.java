@@ -43,4 +43,48 @@ class ScrapeCacheTest {
             }
         }
     }
+
+    @Test
+    void keysStayBackToBackInEntryOrderAcrossSweeps() {
+        ScrapeCache c = new ScrapeCache();
+        int n = 3000; // past the arena's first 4 KiB, so it grows
+        for (int i = 0; i < n; i++) {
+            byte[] s = ("series_" + i + "{a=\"" + "v".repeat(i % 7) + "\"}").getBytes(StandardCharsets.UTF_8);
+            int e = c.add(s, 0, s.length, ScrapeCache.hash(s, 0, s.length), Labels.of("i", String.valueOf(i)), (byte) 0);
+            c.setLastIter(e, i % 3 == 0 ? 1 : 7);
+        }
+        assertContiguous(c);
+        c.sweep(5); // every third goes
+        assertThat(c.size()).isEqualTo(n - n / 3);
+        assertContiguous(c);
+        for (int e = 0; e < c.size(); e++) {
+            int i = Integer.parseInt(c.labels(e).get("i"));
+            assertThat(i % 3).isNotZero();
+            byte[] want = ("series_" + i + "{a=\"" + "v".repeat(i % 7) + "\"}").getBytes(StandardCharsets.UTF_8);
+            assertThat(c.key(e)).isEqualTo(want);
+            assertThat(c.find(want, 0, want.length, ScrapeCache.hash(want, 0, want.length))).isEqualTo(e);
+        }
+        // Adds after a sweep go after the kept keys; almost everything going shrinks the array.
+        byte[] late = "late{}".getBytes(StandardCharsets.UTF_8);
+        int e = c.add(late, 0, late.length, ScrapeCache.hash(late, 0, late.length), Labels.of("i", "late"), (byte) 0);
+        assertContiguous(c);
+        assertThat(c.key(e)).isEqualTo(late);
+        int big = c.keyBytes().length;
+        for (int k = 0; k < c.size(); k++) {
+            c.setLastIter(k, k == e ? 9 : 1);
+        }
+        c.sweep(5);
+        assertThat(c.size()).isEqualTo(1);
+        assertThat(c.key(0)).isEqualTo(late);
+        assertThat(c.keyOffset(0)).isZero();
+        assertThat(c.keyBytes().length).isLessThan(big);
+    }
+
+    private static void assertContiguous(ScrapeCache c) {
+        int at = 0;
+        for (int e = 0; e < c.size(); e++) {
+            assertThat(c.keyOffset(e)).as("entry %d", e).isEqualTo(at);
+            at += c.keyLength(e);
+        }
+    }
 }
