@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * The server's JVM tuning options live in four places that users and the benchmarks start Sextant
  * from: the {@code ./sextant} launcher, the container image's {@code JAVA_TOOL_OPTIONS}, the Helm
  * chart's {@code server.javaToolOptions} (which replaces the image's) and the Sextant start line of
- * {@code bench/compare.sh} (the bench must measure what users run; also bench/tsdb-bench-write.sh). The launcher's
+ * {@code bench/compare.sh} and {@code bench/tsdb-bench-write.sh} (the benches must measure what users run). The launcher's
  * {@code tuning=(...)} line is the source; every other place must carry each of its options.
  */
 class JvmOptionsInSyncTest {
@@ -61,20 +61,21 @@ class JvmOptionsInSyncTest {
 
     @Test
     void benchStartsSextantWithTheLauncherTuning() {
-        String compare = RepoFiles.read(RepoFiles.path("bench/compare.sh"));
-        Matcher m = Pattern.compile("(?m)^sextant_tuning=\\(([^)]*)\\)").matcher(compare);
-        assertThat(m.find()).as("a sextant_tuning=(...) line in bench/compare.sh").isTrue();
-        assertThat(List.of(m.group(1).strip().split("\\s+"))).containsExactlyElementsOf(launcherTuning());
-        assertThat(compare).contains("java \"${jvm_flags[@]}\" \"${sextant_tuning[@]}\"");
+        assertScriptStartsSextantWithTheLauncherTuning("bench/compare.sh", "jvm_flags");
     }
 
     @Test
     void headAppendBenchStartsSextantWithTheLauncherTuning() {
         // The head-append figure against promtool (issue #3) must also run Sextant as users run it.
-        String script = RepoFiles.read(RepoFiles.path("bench/tsdb-bench-write.sh"));
+        assertScriptStartsSextantWithTheLauncherTuning("bench/tsdb-bench-write.sh", "jflags");
+    }
+
+    /** The script's {@code sextant_tuning=(...)} equals the launcher's and its java line uses it. */
+    private static void assertScriptStartsSextantWithTheLauncherTuning(String path, String flagsArray) {
+        String script = RepoFiles.read(RepoFiles.path(path));
         Matcher m = Pattern.compile("(?m)^sextant_tuning=\\(([^)]*)\\)").matcher(script);
-        assertThat(m.find()).as("a sextant_tuning=(...) line in bench/tsdb-bench-write.sh").isTrue();
+        assertThat(m.find()).as("a sextant_tuning=(...) line in " + path).isTrue();
         assertThat(List.of(m.group(1).strip().split("\\s+"))).containsExactlyElementsOf(launcherTuning());
-        assertThat(script).contains("java \"${jflags[@]}\" \"${sextant_tuning[@]}\"");
+        assertThat(script).contains("java \"${" + flagsArray + "[@]}\" \"${sextant_tuning[@]}\"");
     }
 }
