@@ -52,7 +52,9 @@ class BodyBuffersTest {
         NettyScrapeClient netty = new NettyScrapeClient(1);
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
         ExecutorService worker = Executors.newFixedThreadPool(2);
-        BodyBuffers shared = new BodyBuffers(2);
+        // Three arrays are in use at most at once (a's body; g's body and its inflated copy), so with room
+        // for three none is ever dropped and the big job's grown array is still pooled at the end.
+        BodyBuffers shared = new BodyBuffers(3);
         ScrapePool a = null;
         ScrapePool g = null;
         try {
@@ -98,9 +100,15 @@ class BodyBuffersTest {
                 }
             }
             assertThat(checked).isGreaterThanOrEqualTo(5 * 3500);
-            assertThat(shared.size()).isBetween(1, 2);
-            byte[] reused = shared.take();
-            assertThat(reused.length).as("arrays come back grown").isGreaterThan(BodyBuffers.INITIAL_BYTES);
+            int pooled = shared.size();
+            assertThat(pooled).isBetween(1, 3);
+            // The gzip job's arrays may be on top of the stack: the big job's grown array is among the
+            // pooled ones, not necessarily the first handed out.
+            int largest = 0;
+            for (int i = 0; i < pooled; i++) {
+                largest = Math.max(largest, shared.take().length);
+            }
+            assertThat(largest).as("arrays come back grown").isGreaterThan(BodyBuffers.INITIAL_BYTES);
         } finally {
             if (a != null) {
                 a.stop(false);
