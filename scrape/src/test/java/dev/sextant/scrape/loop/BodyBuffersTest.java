@@ -10,6 +10,7 @@ import dev.sextant.scrape.discovery.TargetGroup;
 import dev.sextant.tsdb.memory.MemoryStorage;
 import dev.sextant.tsdb.model.Labels;
 import dev.sextant.tsdb.model.Matcher;
+import dev.sextant.tsdb.model.StaleNaN;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,8 @@ class BodyBuffersTest {
     /**
      * Two jobs whose loops share one small pool scrape a large plain body (past the first array's
      * size, so arrays grow and come back grown) and a gzip body (the inflated array is pooled too)
-     * every 50 ms: every stored sample has its own target's value, so no scrape parsed an array that
+     * every 50 ms: every stored sample has its own target's value (or is a stale marker after a failed
+     * scrape of that job), so no scrape parsed an array that
      * another one was filling, and the pool holds arrays between scrapes, not one per loop.
      */
     @Test
@@ -85,21 +87,38 @@ class BodyBuffersTest {
             assertThat(bigSeries).hasSize(3000);
             assertThat(zipped).hasSize(500);
             int checked = 0;
+            int staleBig = 0;
             for (Map.Entry<Labels, List<double[]>> e : bigSeries.entrySet()) {
                 double want = Double.parseDouble(e.getKey().get("series"));
                 for (double[] s : e.getValue()) {
+                    if (StaleNaN.isStale(s[1])) {
+                        staleBig++; // a failed (timed-out) scrape marks the previous one's series stale
+                        continue;
+                    }
                     assertThat(s[1]).as("%s", e.getKey()).isEqualTo(want);
                     checked++;
                 }
             }
+            int staleZipped = 0;
             for (Map.Entry<Labels, List<double[]>> e : zipped.entrySet()) {
                 double want = -Double.parseDouble(e.getKey().get("series"));
                 for (double[] s : e.getValue()) {
+                    if (StaleNaN.isStale(s[1])) {
+                        staleZipped++;
+                        continue;
+                    }
                     assertThat(s[1]).as("%s", e.getKey()).isEqualTo(want);
                     checked++;
                 }
             }
             assertThat(checked).isGreaterThanOrEqualTo(5 * 3500);
+            // Stale markers only where that job had a failed scrape (stop(false) writes none).
+            if (staleBig > 0) {
+                assertThat(failures(storage, "a")).as("stale markers of job a without a failed scrape").isPositive();
+            }
+            if (staleZipped > 0) {
+                assertThat(failures(storage, "g")).as("stale markers of job g without a failed scrape").isPositive();
+            }
             int pooled = shared.size();
             assertThat(pooled).isBetween(1, 3);
             // The gzip job's arrays may be on top of the stack: the big job's grown array is among the
@@ -125,6 +144,10 @@ class BodyBuffersTest {
 
     private static long ups(MemoryStorage storage, String job) {
         return Stored.samples(storage, "up", "job", job).stream().filter(s -> s[1] == 1.0).count();
+    }
+
+    private static long failures(MemoryStorage storage, String job) {
+        return Stored.samples(storage, "up", "job", job).stream().filter(s -> s[1] == 0.0).count();
     }
 
     private static ScrapeConfig config(FakeTargets targets, String job, String path) {
