@@ -156,16 +156,20 @@ class QueryParityInteropTest {
             evalTime--;
         }
         // Wait until Sextant holds everything Prometheus holds up to the evaluation time: the newest
-        // sample of every series at evalTime is the same on both. (Remote write may run several
+        // sample of every series up to evalTime is the same on both. (Remote write may run several
         // shards, so one series having arrived says nothing of the others; on a loaded machine the
         // queue can lag by many seconds.) On a timeout the comparisons below show what differs.
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        long waitStart = System.nanoTime();
+        long deadline = waitStart + Duration.ofSeconds(90).toNanos();
         String newest = "/api/v1/query";
-        String params = "query=" + enc("timestamp({__name__=~\".+\"})") + "&time=" + evalTime;
+        // A range selector keeps the names and gives each series' raw samples with their timestamps.
+        String params = "query=" + enc("{__name__=~\".+\"}[20s]") + "&time=" + evalTime;
         while (System.nanoTime() < deadline) {
             Map<String, Double> want = newestSamples(query(prometheus.port, newest, params));
             Map<String, Double> got = newestSamples(query(sextant.port(), newest, params));
             if (!want.isEmpty() && want.equals(got)) {
+                System.out.printf("parity: Sextant held Prometheus's %d series up to the evaluation time after %d ms%n",
+                        want.size(), (System.nanoTime() - waitStart) / 1_000_000);
                 break;
             }
             Thread.sleep(500);
@@ -241,11 +245,14 @@ class QueryParityInteropTest {
         }
     }
 
-    /** The values of an instant vector answer by series (numbers, so number formatting does not matter). */
+    /** The timestamp of each series' newest sample in a range-vector answer. */
     private static Map<String, Double> newestSamples(JsonNode answer) {
         Map<String, Double> out = new TreeMap<>();
         for (Map.Entry<String, JsonNode> e : bySeries(answer.path("data")).entrySet()) {
-            out.put(e.getKey(), e.getValue().get(0).get(1).asDouble());
+            JsonNode points = e.getValue();
+            if (points.size() > 0) {
+                out.put(e.getKey(), points.get(points.size() - 1).get(0).asDouble());
+            }
         }
         return out;
     }
