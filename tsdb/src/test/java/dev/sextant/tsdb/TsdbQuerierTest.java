@@ -40,9 +40,16 @@ class TsdbQuerierTest {
         java.util.Map<dev.sextant.tsdb.model.Labels, java.util.List<Samples.Sample>> before;
         try (Tsdb db = Tsdb.open(dir, manual())) {
             java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            // The writer pauses after its first quarter hour until a delete has run, so at least one
+            // delete races with appends however the two threads are scheduled on a loaded machine.
+            java.util.concurrent.CountDownLatch deleted = new java.util.concurrent.CountDownLatch(1);
             Thread writer = new Thread(() -> {
                 try {
-                    fill(db, 0, H, 1_000, A, TsdbTest.B);
+                    fill(db, 0, H / 4, 1_000, A, TsdbTest.B);
+                    if (!deleted.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new AssertionError("no delete within 60 s");
+                    }
+                    fill(db, H / 4, H, 1_000, A, TsdbTest.B);
                 } catch (Throwable t) {
                     failure.set(t);
                 }
@@ -55,6 +62,7 @@ class TsdbQuerierTest {
                     // Up to and past the newest sample, while appends continue.
                     db.deleteSeries(newest - 2_000, newest + 2_000, Matcher.equal("job", "a"));
                     deletes++;
+                    deleted.countDown();
                 }
                 Samples.query(db, 0, Long.MAX_VALUE, Matcher.equal("__name__", "up"));
             }

@@ -167,7 +167,7 @@ class TsdbStatsTest {
         });
         poller.start();
         try (Tsdb db = Tsdb.open(dir, opts, progress)) {
-            poller.join(10_000);
+            poller.join(60_000);
             WalReplayProgress.Status st = db.walReplayStatus();
             assertThat(st).isEqualTo(progress.get());
             assertThat(st.state()).isEqualTo(WalReplayProgress.DONE);
@@ -188,7 +188,7 @@ class TsdbStatsTest {
         }
         TsdbOptions sizeLimited = manual().withBackgroundCompaction(true).withRetentionBytes(1);
         try (Tsdb db = Tsdb.open(dir, sizeLimited, null, 50)) {
-            long deadline = System.currentTimeMillis() + 10_000;
+            long deadline = System.currentTimeMillis() + 60_000;
             while (!db.blocks().isEmpty() && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
             }

@@ -267,7 +267,7 @@ class TsdbTest {
     void backgroundCompactionPersistsTheHead() throws InterruptedException {
         try (Tsdb db = Tsdb.open(dir, TsdbOptions.defaults().withWalSegmentSize(64 * 1024))) {
             fill(db, 0, 4 * H, 30_000, A);
-            for (int i = 0; i < 200 && db.blocks().isEmpty(); i++) {
+            for (int i = 0; i < 1_200 && db.blocks().isEmpty(); i++) { // up to 60 s on a loaded machine
                 Thread.sleep(50);
             }
             assertThat(db.blocks()).hasSize(1);

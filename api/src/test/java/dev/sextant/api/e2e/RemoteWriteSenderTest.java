@@ -85,7 +85,7 @@ class RemoteWriteSenderTest {
                         """))) {
             HttpFixture http = new HttpFixture(s.port());
             push(http, base, 300, "kept_a", "kept_b", "drop_me");
-            await("600 samples at the receiver", 15_000, () -> recv.distinctSamples() == 600);
+            await("600 samples at the receiver", 60_000, () -> recv.distinctSamples() == 600);
             assertThat(recv.samples.keySet()).containsExactlyInAnyOrder(
                     "{__name__=\"kept_a\",job=\"app\",replica=\"a\"}", "{__name__=\"kept_b\",job=\"app\",replica=\"a\"}");
             assertThat(recv.contentTypes).allMatch(ct -> ct.equals("application/x-protobuf"));
@@ -95,7 +95,7 @@ class RemoteWriteSenderTest {
                     assertThat(l.get(i)[0]).isGreaterThan(l.get(i - 1)[0]);
                 }
             }
-            await("metrics", 5_000, () -> {
+            await("metrics", 60_000, () -> {
                 try {
                     return metric(http, "prometheus_remote_storage_samples_total") == 600;
                 } catch (Exception e) {
@@ -115,7 +115,7 @@ class RemoteWriteSenderTest {
         try (FakeReceiver recv = new FakeReceiver();
                 SextantServer s = start(queue(recv, "    protobuf_message: io.prometheus.write.v2.Request\n"))) {
             push(new HttpFixture(s.port()), base, 100, "v2_metric");
-            await("100 samples", 15_000, () -> recv.distinctSamples() == 100);
+            await("100 samples", 60_000, () -> recv.distinctSamples() == 100);
             assertThat(recv.samples).containsOnlyKeys("{__name__=\"v2_metric\",job=\"app\",replica=\"a\"}");
             assertThat(recv.contentTypes).allMatch(ct -> ct.equals("application/x-protobuf;proto=io.prometheus.write.v2.Request"));
         }
@@ -129,14 +129,14 @@ class RemoteWriteSenderTest {
             AtomicInteger failures = new AtomicInteger(5);
             recv.status = () -> failures.getAndDecrement() > 0 ? 503 : 204;
             push(http, base, 100, "retried");
-            await("100 samples after retries", 15_000, () -> recv.distinctSamples() == 100);
+            await("100 samples after retries", 60_000, () -> recv.distinctSamples() == 100);
             assertThat(metric(http, "prometheus_remote_storage_samples_retried_total")).isGreaterThan(0);
             assertThat(metric(http, "prometheus_remote_storage_samples_failed_total")).isZero();
 
             recv.status = () -> 400;
             int before = recv.requests.get();
             push(http, base, 100, "rejected");
-            await("the rejected batches to be counted failed", 15_000, () -> {
+            await("the rejected batches to be counted failed", 60_000, () -> {
                 try {
                     return metric(http, "prometheus_remote_storage_samples_failed_total") == 100;
                 } catch (Exception e) {
@@ -158,15 +158,15 @@ class RemoteWriteSenderTest {
             try (SextantServer s = start(queue(recv, ""))) {
                 HttpFixture http = new HttpFixture(s.port());
                 push(http, base, 200, "survivor");
-                await("the sender to try", 10_000, () -> recv.requests.get() > 0);
+                await("the sender to try", 60_000, () -> recv.requests.get() > 0);
             }
             assertThat(recv.distinctSamples()).isZero();
             recv.status = () -> 204;
             try (SextantServer s = start(queue(recv, ""))) {
-                await("every sample after the restart", 20_000, () -> recv.distinctSamples() == 200);
+                await("every sample after the restart", 60_000, () -> recv.distinctSamples() == 200);
                 HttpFixture http = new HttpFixture(s.port());
                 push(http, base + 200_000, 50, "survivor");
-                await("new samples too", 20_000, () -> recv.distinctSamples() == 250);
+                await("new samples too", 60_000, () -> recv.distinctSamples() == 250);
             }
         }
     }
@@ -217,9 +217,9 @@ class RemoteWriteSenderTest {
                     """.formatted(port) + queue(recv, "    metadata_config: {send_interval: 1s}\n"));
             try (SextantServer s = SextantServer.start(ServerOptions.defaults(dir.resolve("data"), "127.0.0.1", port)
                     .withConfigFile(cfg))) {
-                await("metadata of the self-scrape", 20_000, () -> recv.metadata.containsKey("sextant_tsdb_head_series"));
+                await("metadata of the self-scrape", 60_000, () -> recv.metadata.containsKey("sextant_tsdb_head_series"));
                 assertThat(recv.metadata.get("sextant_tsdb_head_series")).isEqualTo("GAUGE|Total number of series in the head block.");
-                await("samples of the self-scrape", 20_000, () -> recv.samples.keySet().stream()
+                await("samples of the self-scrape", 60_000, () -> recv.samples.keySet().stream()
                         .anyMatch(k -> k.startsWith("{__name__=\"up\",instance=\"127.0.0.1:" + port + "\"")));
                 assertThat(metric(new HttpFixture(s.port()), "prometheus_remote_storage_metadata_total")).isGreaterThan(0);
             }

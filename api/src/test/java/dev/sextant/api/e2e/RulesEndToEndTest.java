@@ -72,7 +72,7 @@ class RulesEndToEndTest {
 
     private static String awaitBody(HttpFixture http, String path, java.util.function.Predicate<String> done)
             throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String body = "";
         while (System.nanoTime() < deadline) {
             body = http.get(path).body();

@@ -50,11 +50,13 @@ class ScrapeEndToEndTest {
         try (SextantServer server = SextantServer.start(
                 ServerOptions.defaults(dir.resolve("data"), "127.0.0.1", 0).withConfigFile(config))) {
             HttpFixture http = new HttpFixture(server.port());
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            // Wait for a successful scrape (with a 500 ms timeout one may fail on a loaded machine).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             String up = "";
             while (System.nanoTime() < deadline) {
                 up = http.get("/api/v1/query?query=" + HttpFixture.enc("up{job=\"demo\"}")).body();
-                if (up.contains("\"value\"") && scrapes.get() >= 2) {
+                if (up.contains(",\"1\"]") && scrapes.get() >= 2
+                        && http.get("/api/v1/targets").body().contains("\"health\":\"up\"")) {
                     break;
                 }
                 Thread.sleep(200);

@@ -68,7 +68,7 @@ class ShardingTest {
             }
             Set<String> seen = new HashSet<>();
             ObjectMapper json = new ObjectMapper();
-            long deadline = System.nanoTime() + 30_000_000_000L;
+            long deadline = System.nanoTime() + 60_000_000_000L;
             List<Set<String>> perShard = new ArrayList<>();
             while (System.nanoTime() < deadline) {
                 perShard.clear();

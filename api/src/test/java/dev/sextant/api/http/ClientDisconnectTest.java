@@ -19,7 +19,7 @@ class ClientDisconnectTest {
         Router router = new Router().get("/slow", r -> {
             started.countDown();
             try {
-                Thread.sleep(60_000);
+                Thread.sleep(300_000);
             } catch (InterruptedException e) {
                 interrupted.countDown();
             }
@@ -31,9 +31,9 @@ class ClientDisconnectTest {
                 OutputStream out = s.getOutputStream();
                 out.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
             }
-            assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("handler interrupted after the client left").isTrue();
+            assertThat(interrupted.await(60, TimeUnit.SECONDS)).as("handler interrupted after the client left").isTrue();
         } finally {
             server.close();
         }

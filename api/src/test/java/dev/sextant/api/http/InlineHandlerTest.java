@@ -26,7 +26,7 @@ class InlineHandlerTest {
                         out -> out.write(("{\"big\":\"" + "x".repeat(200_000) + "\"}").getBytes(StandardCharsets.UTF_8)))));
         HttpServer server = new HttpServer("127.0.0.1", 0, router, 2, HttpServer.RequestObserver.NONE).start();
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
-            s.setSoTimeout(10_000);
+            s.setSoTimeout(60_000);
             OutputStream out = s.getOutputStream();
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
             assertThat(get(out, in, "/inline")).doesNotStartWith("http-handler-");
@@ -52,7 +52,7 @@ class InlineHandlerTest {
         Router router = new Router()
                 .get("/slow", r -> {
                     started.countDown();
-                    release.await(30, TimeUnit.SECONDS);
+                    release.await(120, TimeUnit.SECONDS);
                     return ApiResponse.text(200, "slow\n");
                 })
                 .get("/ready", Handler.inline(r -> ApiResponse.text(200, "ready\n")));
@@ -60,8 +60,8 @@ class InlineHandlerTest {
         try (Socket slow = new Socket(InetAddress.getLoopbackAddress(), server.port());
                 Socket probe = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             slow.getOutputStream().write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-            probe.setSoTimeout(5_000);
+            assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
+            probe.setSoTimeout(30_000); // well under the slow handler's 120 s: a worker-run probe would time out
             BufferedReader in = new BufferedReader(new InputStreamReader(probe.getInputStream(), StandardCharsets.UTF_8));
             // The only worker is busy: a worker-run probe would wait; the inline one answers.
             assertThat(get(probe.getOutputStream(), in, "/ready")).isEqualTo("ready");

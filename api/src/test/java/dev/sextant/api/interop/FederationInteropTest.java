@@ -73,7 +73,14 @@ class FederationInteropTest {
                 }
                 assertThat(body).as(prom.log()).contains("\"job\":\"app\"", "\"instance\":\"app-1:8080\"",
                         "\"region\":\"eu1\"", ",\"42\"]");
-                assertThat(prom.get("/api/v1/query?query=up%7Bjob%3D%22federate%22%7D")).contains(",\"1\"]");
+                // The federation scrape succeeded (the latest one may have timed out, 1 s, on a loaded machine).
+                long upDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                String up = prom.get("/api/v1/query?query=up%7Bjob%3D%22federate%22%7D");
+                while (!up.contains(",\"1\"]") && System.nanoTime() < upDeadline) {
+                    Thread.sleep(500);
+                    up = prom.get("/api/v1/query?query=up%7Bjob%3D%22federate%22%7D");
+                }
+                assertThat(up).contains(",\"1\"]");
             }
         }
     }

@@ -124,7 +124,7 @@ class QueryParityInteropTest {
                 .withRemoteWriteReceiver(true).withConfigFile(emptyConfig()));
         int nePort = ExternalBinary.freePort();
         nodeExporter = Peer.start("prometheus-node-exporter", nePort, dir, "--web.listen-address=127.0.0.1:" + nePort)
-                .awaitHttp("/metrics", Duration.ofSeconds(30));
+                .awaitHttp("/metrics", Duration.ofSeconds(60));
         int promPort = ExternalBinary.freePort();
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, """
@@ -155,11 +155,21 @@ class QueryParityInteropTest {
         if (evalTime % 2 == 0) {
             evalTime--;
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        // Wait until Sextant holds everything Prometheus holds up to the evaluation time: the newest
+        // sample of every series up to evalTime is the same on both. (Remote write may run several
+        // shards, so one series having arrived says nothing of the others; on a loaded machine the
+        // queue can lag by many seconds.) On a timeout the comparisons below show what differs.
+        long waitStart = System.nanoTime();
+        long deadline = waitStart + Duration.ofSeconds(90).toNanos();
+        String newest = "/api/v1/query";
+        // A range selector keeps the names and gives each series' raw samples with their timestamps.
+        String params = "query=" + enc("{__name__=~\".+\"}[20s]") + "&time=" + evalTime;
         while (System.nanoTime() < deadline) {
-            JsonNode r = query(sextant.port(), "/api/v1/query", "query=" + enc("max(timestamp(up))") + "&time=" + (evalTime + 3));
-            JsonNode v = r.path("data").path("result");
-            if (v.size() > 0 && v.get(0).path("value").get(1).asDouble() >= evalTime + 1) {
+            Map<String, Double> want = newestSamples(query(prometheus.port, newest, params));
+            Map<String, Double> got = newestSamples(query(sextant.port(), newest, params));
+            if (!want.isEmpty() && want.equals(got)) {
+                System.out.printf("parity: Sextant held Prometheus's %d series up to the evaluation time after %d ms%n",
+                        want.size(), (System.nanoTime() - waitStart) / 1_000_000);
                 break;
             }
             Thread.sleep(500);
@@ -233,6 +243,18 @@ class QueryParityInteropTest {
                 }
             }
         }
+    }
+
+    /** The timestamp of each series' newest sample in a range-vector answer. */
+    private static Map<String, Double> newestSamples(JsonNode answer) {
+        Map<String, Double> out = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> e : bySeries(answer.path("data")).entrySet()) {
+            JsonNode points = e.getValue();
+            if (points.size() > 0) {
+                out.put(e.getKey(), points.get(points.size() - 1).get(0).asDouble());
+            }
+        }
+        return out;
     }
 
     /** Series keyed by their canonical label set, each mapped to its points (one for vectors). */

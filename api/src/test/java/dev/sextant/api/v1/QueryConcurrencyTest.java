@@ -26,7 +26,7 @@ class QueryConcurrencyTest {
         Queryable blocking = (mint, maxt) -> {
             inQuery.countDown();
             try {
-                release.await(30, TimeUnit.SECONDS);
+                release.await(120, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -35,12 +35,12 @@ class QueryConcurrencyTest {
         };
         QueryApi api = new QueryApi(new QueryEngine(EngineOptions.DEFAULTS), blocking, () -> 1000, (k, n) -> { }, 1);
         CompletableFuture<ApiResponse> first = CompletableFuture.supplyAsync(() -> handle(api, "up", null));
-        assertThat(inQuery.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(inQuery.await(60, TimeUnit.SECONDS)).isTrue();
         ApiResponse second = handle(api, "up", "200ms");
         assertThat(second.status()).isEqualTo(503);
         assertThat(second.bodyAsString()).contains("\"errorType\":\"timeout\"");
         release.countDown();
-        assertThat(first.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(first.get(60, TimeUnit.SECONDS).status()).isEqualTo(200);
         assertThat(handle(api, "up", "1s").status()).isEqualTo(200);
     }
 

@@ -103,7 +103,8 @@ class AlertmanagerInteropTest {
     }
 
     private static void await(String what, int seconds, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        // At least 60 s whatever the caller says: returns as soon as cond holds, and a loaded CI machine is slow.
+        long deadline = System.currentTimeMillis() + Math.max(seconds, 60) * 1000L;
         while (!cond.getAsBoolean()) {
             assertThat(System.currentTimeMillis()).as("timed out waiting for %s", what).isLessThan(deadline);
             Thread.sleep(50);
@@ -186,10 +187,14 @@ class AlertmanagerInteropTest {
             await("firing", 10, () -> "firing".equals(ruleState(m)));
             await("send errors", 10, () -> notifier.errors() >= 2);
             long evals = m.stats().get(0).evaluations();
-            Thread.sleep(1_500);
-            assertThat(m.stats().get(0).evaluations()).as("evaluation continues while Alertmanager is down")
-                    .isGreaterThanOrEqualTo(evals + 2);
-            assertThat(m.stats().get(0).missedIterations()).isZero();
+            long missed = m.stats().get(0).missedIterations();
+            // Evaluation continues while Alertmanager is down, on time: sends that blocked the
+            // evaluation (retries back off up to 1 s, the interval is 500 ms) would miss most ticks.
+            // One late tick is allowed for a loaded machine.
+            await("evaluation continues while Alertmanager is down", 60,
+                    () -> m.stats().get(0).evaluations() >= evals + 4);
+            assertThat(m.stats().get(0).missedIterations() - missed).as("missed iterations while Alertmanager is down")
+                    .isLessThanOrEqualTo(1);
             startAlertmanager(port);
             await("alert delivered after Alertmanager came up", 20, () -> !amAlerts(port).isEmpty());
             assertThat(amAlerts(port).get(0).path("status").path("state").asText()).isEqualTo("active");

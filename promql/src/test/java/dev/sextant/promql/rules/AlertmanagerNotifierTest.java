@@ -30,7 +30,7 @@ class AlertmanagerNotifierTest {
         server.createContext("/", ex -> {
             try {
                 if (gate != null) {
-                    gate.await(10, TimeUnit.SECONDS);
+                    gate.await(60, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -53,11 +53,11 @@ class AlertmanagerNotifierTest {
     }
 
     private static void await(BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
+        long deadline = System.currentTimeMillis() + 60_000;
         while (!cond.getAsBoolean() && System.currentTimeMillis() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(cond.getAsBoolean()).as("condition within 10s").isTrue();
+        assertThat(cond.getAsBoolean()).as("condition within 60s").isTrue();
     }
 
     private static NotifierAlert alert(String name, long starts, long ends) {
@@ -131,7 +131,9 @@ class AlertmanagerNotifierTest {
                 Labels.EMPTY, null, new AlertmanagerNotifier.Options(100, 256, 20, 100))) {
             long start = System.nanoTime();
             n.send(List.of(alert("late", 1, 2)));
-            assertThat(System.nanoTime() - start).as("send does not block").isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
+            // Generous for a loaded machine: a send that waited for delivery would never return here,
+            // as the Alertmanager only starts below.
+            assertThat(System.nanoTime() - start).as("send does not block").isLessThan(TimeUnit.SECONDS.toNanos(5));
             await(() -> n.errors() >= 2);
             assertThat(n.sent()).isZero();
             startServer(port);

@@ -48,7 +48,7 @@ class GroupOffsetInteropTest {
             String url = "http://127.0.0.1:" + port + "/api/v1/query?query="
                     + URLEncoder.encode("timestamp(sextant_phase_probe)", StandardCharsets.UTF_8);
             long sampleMs = -1;
-            long deadline = System.currentTimeMillis() + 40_000;
+            long deadline = System.currentTimeMillis() + 90_000;
             while (sampleMs < 0) {
                 assertThat(System.currentTimeMillis()).as("Prometheus evaluated the probe group").isLessThan(deadline);
                 Thread.sleep(250);

@@ -345,7 +345,7 @@ class RuleManagerTest {
                 RuleManagerOptions.defaults(Labels.EMPTY, ""))) {
             m.applyFiles(List.of(f), MIN);
             m.start();
-            long deadline = System.currentTimeMillis() + 10_000;
+            long deadline = System.currentTimeMillis() + 60_000;
             while (m.stats().get(0).evaluations() < 3 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
             }
@@ -506,7 +506,7 @@ class RuleManagerTest {
                 RuleManagerOptions.defaults(Labels.EMPTY, ""))) {
             m.applyFiles(List.of(f), MIN);
             m.start();
-            long deadline = System.currentTimeMillis() + 10_000;
+            long deadline = System.currentTimeMillis() + 60_000;
             while (m.stats().get(0).evaluations() < 3 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
             }

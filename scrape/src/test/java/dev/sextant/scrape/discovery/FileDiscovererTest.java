@@ -27,7 +27,7 @@ class FileDiscovererTest {
     }
 
     static void await(String what, BooleanSupplier c) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 20_000;
+        long deadline = System.currentTimeMillis() + 60_000;
         while (!c.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError("timed out: " + what);

@@ -89,9 +89,13 @@ class NodeExporterInteropTest {
             sextant.applyConfig(ScrapeConfigFile.parse(cfgFile.toString(), config));
 
             // A few scrapes on both sides.
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (Stored.samples(storage, "up").size() < 5 || queryScalar(prom, "count_over_time(up[1m])") < 5) {
-                assertThat(System.currentTimeMillis()).as("both should scrape 5 times").isLessThan(deadline);
+            // A scrape of the node exporter may exceed the 900 ms timeout on a loaded machine: wait for
+            // the latest scrape on each side to have succeeded, not only for five scrapes.
+            long deadline = System.currentTimeMillis() + 90_000;
+            while (Stored.samples(storage, "up").size() < 5 || queryScalar(prom, "count_over_time(up[1m])") < 5
+                    || Stored.lastValue(storage, "up") != 1 || queryScalar(prom, "up") != 1
+                    || !sextant.targets().activeTargets().get(0).health().equals("up")) {
+                assertThat(System.currentTimeMillis()).as("both should scrape 5 times, the latest successfully").isLessThan(deadline);
                 Thread.sleep(200);
             }
             ActiveTarget t = sextant.targets().activeTargets().get(0);
@@ -134,8 +138,12 @@ class NodeExporterInteropTest {
                 String name = SampleIngester.REPORT_NAMES[i];
                 assertThat(ours).as(name).anyMatch(m -> name.equals(m.get("__name__")));
             }
-            assertThat(Stored.lastValue(storage, "up")).isEqualTo(1.0);
-            assertThat(queryScalar(prom, "up")).isEqualTo(1.0);
+            Stored.await("our latest scrape succeeded", () -> Stored.lastValue(storage, "up") == 1.0);
+            long promDeadline = System.currentTimeMillis() + 60_000;
+            while (queryScalar(prom, "up") != 1.0) {
+                assertThat(System.currentTimeMillis()).as("Prometheus's latest scrape succeeded").isLessThan(promDeadline);
+                Thread.sleep(200);
+            }
             double ourSamples = Stored.lastValue(storage, "scrape_samples_scraped");
             double theirSamples = queryScalar(prom, "scrape_samples_scraped");
             assertThat(ourSamples).isCloseTo(theirSamples, org.assertj.core.data.Percentage.withPercentage(2));
@@ -155,7 +163,7 @@ class NodeExporterInteropTest {
     }
 
     private void awaitHttp(String url) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
+        long deadline = System.currentTimeMillis() + 60_000;
         while (true) {
             try {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding());

@@ -53,8 +53,9 @@ final class Stored {
         return l.isEmpty() ? Double.NaN : l.get(l.size() - 1)[1];
     }
 
+    /** Waits up to 60 s (returns as soon as {@code cond} holds; a loaded CI machine can be slow). */
     static void await(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 15_000;
+        long deadline = System.currentTimeMillis() + 60_000;
         while (!cond.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError("timed out waiting for: " + what);

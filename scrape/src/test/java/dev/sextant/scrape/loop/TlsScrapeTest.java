@@ -126,9 +126,12 @@ class TlsScrapeTest {
                 Stored.await(job, () -> Stored.samples(storage, "up", "job", job).size() >= 1);
             }
             // The first handshakes on a busy machine can be slow; success must come within a few scrapes.
+            // A later handshake may be slow too: wait for the target's health and the metric, not just up.
             for (String job : new String[] {"mtls", "insecure"}) {
-                Stored.await(job + " up", () -> Stored.lastValue(storage, "up", "job", job) == 1);
+                Stored.await(job + " up", () -> Stored.lastValue(storage, "up", "job", job) == 1
+                        && m.targets().activeTargets().stream().anyMatch(t -> t.scrapePool().equals(job) && t.health().equals("up")));
             }
+            Stored.await("secure_metric", () -> Stored.lastValue(storage, "secure_metric", "job", "mtls") == 1);
             Map<String, ActiveTarget> byJob = new HashMap<>();
             for (ActiveTarget t : m.targets().activeTargets()) {
                 byJob.put(t.scrapePool(), t);

@@ -38,9 +38,11 @@ class LongObjectMapRacyTest {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong wrong = new AtomicLong();
         AtomicLong found = new AtomicLong();
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
         Thread reader = new Thread(() -> {
             long k = 1;
             while (!stop.get()) {
+                reading.countDown();
                 Long v = m.getRacy(k);
                 if (v != null) {
                     if (v <= 0 || v > 1_000_000) {
@@ -53,6 +55,8 @@ class LongObjectMapRacyTest {
             }
         });
         reader.start();
+        // On a loaded machine the reader may not run before the writes below are over: wait for it.
+        assertThat(reading.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("reader started").isTrue();
         // Keys 1..1000 stay; others come and go, growing the table and shifting clusters.
         for (long round = 0; round < 200; round++) {
             for (long k = 1001; k <= 5000; k++) {
@@ -67,7 +71,7 @@ class LongObjectMapRacyTest {
             }
         }
         stop.set(true);
-        reader.join(10_000);
+        reader.join(60_000);
         assertThat(reader.isAlive()).isFalse();
         assertThat(wrong.get()).isZero();
         assertThat(found.get()).isPositive();

@@ -149,7 +149,26 @@ class PromtoolInteropTest {
                 "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.wal-compression")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         try {
-            Thread.sleep(6000);
+            // Until Prometheus has scraped itself a few times (its start-up can take seconds on a
+            // loaded machine, so a fixed wait could end before the first scrape).
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String url = "http://127.0.0.1:" + port + "/api/v1/query?query="
+                    + java.net.URLEncoder.encode("count_over_time(up[1m])", StandardCharsets.UTF_8);
+            long deadline = System.currentTimeMillis() + 90_000;
+            while (true) {
+                try {
+                    String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile(",\"(\\d+)\"\\]").matcher(body);
+                    if (m.find() && Integer.parseInt(m.group(1)) >= 3) {
+                        break;
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                }
+                assertThat(System.currentTimeMillis()).as("Prometheus scraped itself 3 times").isLessThan(deadline);
+                Thread.sleep(200);
+            }
         } finally {
             p.destroy(); // SIGTERM: clean shutdown
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

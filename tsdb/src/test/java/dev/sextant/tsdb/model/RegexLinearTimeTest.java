@@ -21,7 +21,7 @@ class RegexLinearTimeTest {
     @Test
     void pathologicalPatternsFinishOnLongInputs() {
         String input = "a".repeat(100_000);
-        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(120), () -> { // linear: well under a second when idle
             for (String p : PATHOLOGICAL) {
                 assertThat(Matcher.regex("l", p).matches(input)).as(p).isFalse();
                 assertThat(Matcher.notRegex("l", p).matches(input)).as(p).isTrue();

@@ -54,7 +54,7 @@ class WalTailerTest {
             });
             writer.start();
             try (WalTailer t = new WalTailer(dir, 0)) {
-                long deadline = System.nanoTime() + 20_000_000_000L;
+                long deadline = System.nanoTime() + 60_000_000_000L;
                 while (read.size() < written.size() && System.nanoTime() < deadline) {
                     int r = t.next();
                     assertThat(r).as("tailer result").isIn(WalTailer.RECORD, WalTailer.WAIT);

@@ -93,7 +93,7 @@ class WalWatcherCheckpointTest {
     }
 
     private static void await(String what, java.util.function.BooleanSupplier c) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 15_000;
+        long deadline = System.currentTimeMillis() + 60_000;
         while (!c.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError("timed out: " + what);

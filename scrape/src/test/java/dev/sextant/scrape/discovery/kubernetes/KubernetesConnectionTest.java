@@ -56,7 +56,7 @@ class KubernetesConnectionTest {
         assertThat(ds).hasSize(1);
         try (Discoverer d = ds.get(0)) {
             d.start(update -> update.forEach(g -> groups.put(g.source(), g)));
-            long deadline = System.currentTimeMillis() + 20_000;
+            long deadline = System.currentTimeMillis() + 60_000;
             while (!groups.containsKey("svc/shop/web")) {
                 assertThat(System.currentTimeMillis()).as("service discovered").isLessThan(deadline);
                 Thread.sleep(25);

@@ -58,7 +58,7 @@ class KubernetesDiscoveryTest {
     }
 
     static void await(String what, BooleanSupplier c) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 20_000;
+        long deadline = System.currentTimeMillis() + 60_000;
         while (!c.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);

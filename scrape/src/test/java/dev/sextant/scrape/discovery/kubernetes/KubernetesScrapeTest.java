@@ -72,7 +72,7 @@ class KubernetesScrapeTest {
     }
 
     static void await(String what, BooleanSupplier c) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 20_000;
+        long deadline = System.currentTimeMillis() + 60_000;
         while (!c.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);
@@ -123,7 +123,8 @@ class KubernetesScrapeTest {
         await("a1 scraped", () -> lastByPod().getOrDefault("a1/stable", 0.0) == 42);
         List<ActiveTarget> active = manager.targets().activeTargets();
         assertThat(active).hasSize(1);
-        assertThat(active.get(0).health()).isEqualTo("up");
+        // A later scrape may time out (250 ms) on a loaded machine: wait for a healthy one.
+        await("a1 target up", () -> manager.targets().activeTargets().get(0).health().equals("up"));
 
         client.pods().inNamespace("apps").resource(pod("a2", Map.of("app", "shop", "track", "stable"))).create();
         await("a2 scraped", () -> lastByPod().getOrDefault("a2/stable", 0.0) == 42);
@@ -137,7 +138,7 @@ class KubernetesScrapeTest {
 
         client.pods().inNamespace("apps").withName("a1").delete();
         await("a1 stale", () -> StaleNaN.isStale(lastByPod().getOrDefault("a1/stable", 0.0)));
-        assertThat(lastByPod().get("a2/canary")).isEqualTo(42);
+        await("a2 still scraped", () -> lastByPod().getOrDefault("a2/canary", 0.0) == 42);
         assertThat(lastByPod()).doesNotContainKey("ignored/");
         assertThat(manager.targets().activeTargets()).extracting(t -> t.labels().get("pod")).containsExactly("a2");
     }
