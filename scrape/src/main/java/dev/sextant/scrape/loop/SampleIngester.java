@@ -20,9 +20,9 @@ import java.util.Arrays;
  * {@code up}/{@code scrape_*} series.
  *
  * <p>Hot path: for a series already in the {@link ScrapeCache}, a sample costs a hash over its bytes,
- * one comparison and {@link Appender#append} with the cached handle, ref and labels; nothing is allocated. When
- * the series come in the previous scrape's order (the usual case), the parser compares the line with
- * the expected cache entry's bytes and skips lexing, hashing and the lookup.
+ * one comparison and {@link Appender#append} with the cached handle, ref and labels; nothing is
+ * allocated. When the series come in the previous scrape's order (the usual case), the parser
+ * compares the line with the expected cache entry's bytes and skips lexing, hashing and the lookup.
  *
  * <p>Thread-safety: not thread-safe; owned by one {@link ScrapeLoop}, used by one scrape at a time.
  */
@@ -358,11 +358,12 @@ final class SampleIngester {
 
     /**
      * Keeps a new storage ref, the storage's handle on the series and, when the storage offers it,
-     * the storage's own {@code Labels} instance for the series. The storage checks a ref against the labels passed with it; with its own
-     * instance that check is an identity comparison instead of a walk over every label string (in a
-     * profile of 200 targets x 1,000 series that walk was a quarter of the server's CPU), and the
-     * cache holds no second copy of the label strings. Only runs when the ref changes: the first
-     * append of a series, or after the storage dropped and re-created it.
+     * the storage's own {@code Labels} instance for the series. The storage checks a ref against the
+     * labels passed with it; with its own instance that check is an identity comparison instead of a
+     * walk over every label string (in a profile of 200 targets x 1,000 series that walk was a
+     * quarter of the server's CPU), and the cache holds no second copy of the label strings. Only
+     * runs when the ref changes: the first append of a series, or after the storage dropped and
+     * re-created it.
      */
     private void adoptRef(Appender app, int entry, long ref) {
         cache.setRef(entry, ref, app.handle(ref));
