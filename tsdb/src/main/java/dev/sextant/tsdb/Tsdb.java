@@ -16,6 +16,7 @@ import dev.sextant.tsdb.storage.Appendable;
 import dev.sextant.tsdb.storage.Appender;
 import dev.sextant.tsdb.storage.Querier;
 import dev.sextant.tsdb.storage.Queryable;
+import dev.sextant.tsdb.storage.SeriesHandle;
 import dev.sextant.tsdb.storage.StorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -263,6 +264,21 @@ public final class Tsdb implements Appendable, Queryable, AutoCloseable {
             @Override
             public Labels storedLabels(long ref) {
                 return inner.storedLabels(ref);
+            }
+
+            @Override
+            public SeriesHandle handle(long ref) {
+                return inner.handle(ref);
+            }
+
+            @Override
+            public long append(SeriesHandle handle, long ref, Labels labels, long t, double v) {
+                return inner.append(handle, ref, labels, t, v);
+            }
+
+            @Override
+            public void prefetch(SeriesHandle[] handles, int from, int to) {
+                inner.prefetch(handles, from, to);
             }
 
             @Override

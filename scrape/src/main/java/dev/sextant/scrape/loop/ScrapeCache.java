@@ -2,6 +2,7 @@ package dev.sextant.scrape.loop;
 
 import dev.sextant.scrape.exposition.MetricType;
 import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.storage.SeriesHandle;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,6 +46,8 @@ public final class ScrapeCache {
     private int[] keyLen = new int[64];
     private int[] hashes = new int[64];
     private long[] refs = new long[64];
+    /** The storage's handle on each entry's series (null until known), kept with the ref; see {@link SeriesHandle}. */
+    private SeriesHandle[] handles = new SeriesHandle[64];
     private Labels[] lsets = new Labels[64];
     private long[] lastIter = new long[64];
     private byte[] flags = new byte[64];
@@ -89,6 +92,7 @@ public final class ScrapeCache {
             keyLen = Arrays.copyOf(keyLen, n);
             hashes = Arrays.copyOf(hashes, n);
             refs = Arrays.copyOf(refs, n);
+            handles = Arrays.copyOf(handles, n);
             lsets = Arrays.copyOf(lsets, n);
             lastIter = Arrays.copyOf(lastIter, n);
             flags = Arrays.copyOf(flags, n);
@@ -104,6 +108,7 @@ public final class ScrapeCache {
         keyUsed += len;
         hashes[e] = h;
         refs[e] = 0;
+        handles[e] = null;
         lsets[e] = lset;
         lastIter[e] = -1;
         flags[e] = flag;
@@ -160,8 +165,22 @@ public final class ScrapeCache {
         return refs[e];
     }
 
-    void setRef(int e, long ref) {
+    /** Sets an entry's ref and the storage's handle for it (null when the storage offers none). */
+    void setRef(int e, long ref, SeriesHandle handle) {
         refs[e] = ref;
+        handles[e] = handle;
+    }
+
+    SeriesHandle handle(int e) {
+        return handles[e];
+    }
+
+    /**
+     * The handles of all entries, by entry number (owned by the cache; callers only read it, and
+     * only until the next {@link #add} or {@link #sweep}).
+     */
+    SeriesHandle[] handles() {
+        return handles;
     }
 
     Labels labels(int e) {
@@ -202,6 +221,7 @@ public final class ScrapeCache {
                     keyLen[w] = len;
                     hashes[w] = hashes[e];
                     refs[w] = refs[e];
+                    handles[w] = handles[e];
                     lsets[w] = lsets[e];
                     lastIter[w] = lastIter[e];
                     flags[w] = flags[e];
@@ -214,6 +234,7 @@ public final class ScrapeCache {
             return;
         }
         Arrays.fill(lsets, w, size, null);
+        Arrays.fill(handles, w, size, null);
         size = w;
         keyUsed = kw;
         if (keyBytes.length > 4096 && keyUsed * 4 < keyBytes.length) {

@@ -3,10 +3,14 @@ package dev.sextant.scrape.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.storage.SeriesHandle;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ScrapeCacheTest {
+    /** A storage handle that remembers which ref it was issued for. */
+    record TestHandle(long ref) implements SeriesHandle {}
+
     @Test
     void findsByBytesGrowsAndSweeps() {
         ScrapeCache c = new ScrapeCache();
@@ -24,12 +28,13 @@ class ScrapeCacheTest {
             assertThat(c.find(buf, from[i], to[i], h)).isEqualTo(-1);
             int e = c.add(buf, from[i], to[i], h, Labels.of("i", String.valueOf(i)), (byte) 0);
             c.setLastIter(e, i % 2 == 0 ? 10 : 5);
-            c.setRef(e, i + 1000L);
+            c.setRef(e, i + 1000L, new TestHandle(i + 1000L));
         }
         assertThat(c.size()).isEqualTo(5000);
         for (int i = 0; i < 5000; i++) {
             int e = c.find(buf, from[i], to[i], ScrapeCache.hash(buf, from[i], to[i]));
             assertThat(c.ref(e)).isEqualTo(i + 1000L);
+            assertThat(c.handle(e)).isEqualTo(new TestHandle(i + 1000L));
         }
         c.sweep(9); // odd entries (last seen at 5) go
         assertThat(c.size()).isEqualTo(2500);
@@ -38,9 +43,16 @@ class ScrapeCacheTest {
             if (i % 2 == 0) {
                 assertThat(c.labels(e)).isEqualTo(Labels.of("i", String.valueOf(i)));
                 assertThat(c.ref(e)).isEqualTo(i + 1000L);
+                // The handle moves with its entry; handles() is indexed by entry number.
+                assertThat(c.handle(e)).isEqualTo(new TestHandle(i + 1000L));
+                assertThat(c.handles()[e]).isSameAs(c.handle(e));
             } else {
                 assertThat(e).isEqualTo(-1);
             }
+        }
+        // Slots past the kept entries hold no handle, so a swept series is not kept reachable.
+        for (int e = c.size(); e < c.handles().length; e++) {
+            assertThat(c.handles()[e]).isNull();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.sextant.tsdb.head;
 import dev.sextant.tsdb.encoding.Encbuf;
 import dev.sextant.tsdb.model.Labels;
 import dev.sextant.tsdb.storage.Appender;
+import dev.sextant.tsdb.storage.SeriesHandle;
 import dev.sextant.tsdb.storage.StorageException;
 import dev.sextant.tsdb.wal.Records;
 import dev.sextant.tsdb.wal.Wal;
@@ -48,6 +49,8 @@ final class HeadAppender implements Appender {
     /** Last series/labels pair {@link #sameSeriesSlow} confirmed (labels other than the series' own instance). */
     private MemSeries confirmedSeries;
     private Labels confirmedLabels;
+    /** Sum of the values {@link #prefetch} read, so the compiler keeps the reads. */
+    long prefetched;
 
     HeadAppender(Head head) {
         this.head = head;
@@ -56,6 +59,30 @@ final class HeadAppender implements Appender {
 
     @Override
     public long append(long ref, Labels labels, long t, double v) {
+        checkOpen(t);
+        return append(ref != 0 ? head.series.getByRefForAppend(ref) : null, labels, t, v);
+    }
+
+    /**
+     * The plain append without the ref map: a handle is the {@link MemSeries} itself, and it is
+     * taken when it still carries {@code ref} (refs are never reused, so that is the right series)
+     * and truncation has not collected it ({@code removed}, re-checked under its lock at commit, as
+     * for a series found by ref). A series that truncation collected stays reachable through stale
+     * handles in callers' caches until they ask for a new one (the appended sample's ref changes).
+     */
+    @Override
+    public long append(SeriesHandle handle, long ref, Labels labels, long t, double v) {
+        checkOpen(t);
+        MemSeries s;
+        if (handle instanceof MemSeries m && m.ref == ref) {
+            s = m;
+        } else {
+            s = ref != 0 ? head.series.getByRefForAppend(ref) : null;
+        }
+        return append(s, labels, t, v);
+    }
+
+    private void checkOpen(long t) {
         if (done) {
             throw new IllegalStateException("appender already committed or rolled back");
         }
@@ -63,7 +90,10 @@ final class HeadAppender implements Appender {
             head.stats.outOfBounds.increment();
             throw new StorageException.OutOfBounds();
         }
-        MemSeries s = ref != 0 ? head.series.getByRefForAppend(ref) : null;
+    }
+
+    /** Appends to {@code s}, the series found by ref or handle (null: none), when it is the one for {@code labels}. */
+    private long append(MemSeries s, Labels labels, long t, double v) {
         if (s == null || s.removed || (s.labels != labels && !sameSeriesSlow(s, labels))) {
             s = lookup(labels);
         }
@@ -158,6 +188,38 @@ final class HeadAppender implements Appender {
     public Labels storedLabels(long ref) {
         MemSeries s = ref != 0 ? head.series.getByRefForAppend(ref) : null;
         return s != null ? s.labels : null;
+    }
+
+    @Override
+    public SeriesHandle handle(long ref) {
+        MemSeries s = ref != 0 ? head.series.getByRefForAppend(ref) : null;
+        return s != null && !s.removed ? s : null;
+    }
+
+    /**
+     * Loads, for each series, the memory its append and commit touch: the object's header (the
+     * type check here, the monitor at commit), the newest timestamp and the flags read by {@link
+     * #append}, and the open chunk's array where the next sample goes. The loads of different
+     * series do not depend on each other, so the processor keeps many of their misses in flight;
+     * at commit every series' monitor enter is a fence, behind which a miss would be waited out
+     * alone.
+     */
+    @Override
+    public void prefetch(SeriesHandle[] handles, int from, int to) {
+        long sum = 0;
+        for (int i = from; i < to; i++) {
+            if (handles[i] instanceof MemSeries s) {
+                sum += s.lastT;
+                if (s.removed) {
+                    sum++;
+                }
+                byte[] chunk = s.chunkBuffer();
+                if (chunk != null && chunk.length > 0) {
+                    sum += chunk[Math.min(s.chunkLength(), chunk.length - 1)];
+                }
+            }
+        }
+        prefetched += sum;
     }
 
     static void validate(Labels labels) {

@@ -4,6 +4,7 @@ import dev.sextant.tsdb.chunk.XorChunk;
 import dev.sextant.tsdb.chunk.XorEncoder;
 import dev.sextant.tsdb.chunk.XorIterator;
 import dev.sextant.tsdb.model.Labels;
+import dev.sextant.tsdb.storage.SeriesHandle;
 import java.util.Arrays;
 
 /**
@@ -17,9 +18,12 @@ import java.util.Arrays;
  * chunk's bytes and encoder state, so a series with an open chunk is two objects (this and the byte
  * array) rather than five (with XorChunk, BitWriter and XorAppender).
  *
+ * <p>It is also the {@link SeriesHandle} appenders hand out: callers that keep it (the scrape
+ * cache) reach the series without the ref map (see {@link HeadAppender#prefetch}).
+ *
  * <p>Thread-safety: every field is guarded by the series' monitor ({@code synchronized (series)}).
  */
-final class MemSeries extends XorEncoder {
+final class MemSeries extends XorEncoder implements SeriesHandle {
     static final int MAX_CHUNK_BYTES = 1024 - 19;
 
     final long ref;

@@ -38,6 +38,34 @@ public interface Appender {
         return null;
     }
 
+    /**
+     * A direct handle on the series behind {@code ref} (a reference returned by {@link #append}), for
+     * callers that keep refs across appenders; null when the storage does not know the reference or
+     * offers no handles (the default). Valid for appenders of the same storage only.
+     */
+    default SeriesHandle handle(long ref) {
+        return null;
+    }
+
+    /**
+     * {@link #append(long, Labels, long, double)} through a handle that {@link #handle} returned for
+     * {@code ref} (or null): the storage uses the handle's series when it is still the one for {@code
+     * ref} and still stored, and otherwise resolves {@code ref} and {@code labels} as the plain append
+     * does. So a stale handle is tolerated like a stale ref; when the returned ref differs from {@code
+     * ref}, the caller asks for a new handle. Default: the plain append.
+     */
+    default long append(SeriesHandle handle, long ref, Labels labels, long t, double v) {
+        return append(ref, labels, t, v);
+    }
+
+    /**
+     * A hint that samples for the series of {@code handles[from, to)} (entries may be null) follow
+     * soon: the storage may load their memory now, many series at once, so the appends find it in
+     * the processor's cache. Has no effect on results. Default: nothing.
+     */
+    default void prefetch(SeriesHandle[] handles, int from, int to) {
+    }
+
     /** Makes every appended sample visible (and durable, as the storage defines it). */
     void commit();
 
