@@ -493,14 +493,14 @@ public final class Head implements Appendable, Queryable, AutoCloseable {
         List<ChunkMeta> out = new ArrayList<>();
         synchronized (s) {
             for (int i = 0; i < s.fullCount; i++) {
-                if (s.maxts[i] >= mint && s.mints[i] < maxt) {
-                    byte[] b = new byte[slab.length(s.handles[i])];
-                    slab.read(s.handles[i], b);
-                    out.add(new ChunkMeta(s.mints[i], s.maxts[i], b));
+                if (s.maxt(i) >= mint && s.mint(i) < maxt) {
+                    byte[] b = new byte[slab.length(s.handle(i))];
+                    slab.read(s.handle(i), b);
+                    out.add(new ChunkMeta(s.mint(i), s.maxt(i), b));
                 }
             }
-            if (s.chunkOpen() && s.chunkSamples() > 0 && s.openMaxT >= mint && s.openMinT < maxt) {
-                out.add(new ChunkMeta(s.openMinT, s.openMaxT, s.chunkBytes()));
+            if (s.chunkOpen() && s.chunkSamples() > 0 && s.openMaxT() >= mint && s.openMinT < maxt) {
+                out.add(new ChunkMeta(s.openMinT, s.openMaxT(), s.chunkBytes()));
             }
             if (s.deleted != null && !out.isEmpty()) {
                 out = ChunkDeletion.apply(out, s.deleted);

@@ -15,7 +15,6 @@ import dev.sextant.tsdb.storage.SelectHints;
 import dev.sextant.tsdb.storage.Series;
 import dev.sextant.tsdb.storage.SeriesSet;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -95,14 +94,14 @@ final class HeadQuerier implements Querier, IndexReader {
     private HeadSeries snapshot(MemSeries s, long lo, long hi) {
         synchronized (s) {
             int first = 0;
-            while (first < s.fullCount && s.maxts[first] < lo) {
+            while (first < s.fullCount && s.maxt(first) < lo) {
                 first++;
             }
             int last = s.fullCount;
-            while (last > first && s.mints[last - 1] > hi) {
+            while (last > first && s.mint(last - 1) > hi) {
                 last--;
             }
-            boolean withOpen = s.chunkOpen() && s.chunkSamples() > 0 && s.openMaxT >= lo && s.openMinT <= hi;
+            boolean withOpen = s.chunkOpen() && s.chunkSamples() > 0 && s.openMaxT() >= lo && s.openMinT <= hi;
             int n = last - first;
             if (n == 0 && !withOpen) {
                 return null;
@@ -113,13 +112,12 @@ final class HeadQuerier implements Querier, IndexReader {
             }
             HeadSeries hs = new HeadSeries(s.labels, head, mint, maxt);
             hs.deleted = del;
-            hs.handles = Arrays.copyOfRange(s.handles, first, last);
-            hs.mints = Arrays.copyOfRange(s.mints, first, last);
-            hs.maxts = Arrays.copyOfRange(s.maxts, first, last);
+            hs.chunks = s.copyChunks(first, last);
+            hs.n = n;
             if (withOpen) {
                 hs.open = s.chunkBytes();
                 hs.openMinT = s.openMinT;
-                hs.openMaxT = s.openMaxT;
+                hs.openMaxT = s.openMaxT();
             }
             return hs;
         }
@@ -128,11 +126,11 @@ final class HeadQuerier implements Querier, IndexReader {
     /** Whether every snapshotted chunk lies inside one deleted interval (the series is then skipped). */
     private static boolean allDeleted(MemSeries s, int first, int last, boolean withOpen, long[] del) {
         for (int i = first; i < last; i++) {
-            if (!Tombstones.covers(del, s.mints[i], s.maxts[i])) {
+            if (!Tombstones.covers(del, s.mint(i), s.maxt(i))) {
                 return false;
             }
         }
-        return !withOpen || Tombstones.covers(del, s.openMinT, s.openMaxT);
+        return !withOpen || Tombstones.covers(del, s.openMinT, s.openMaxT());
     }
 
     private List<Labels> matchingLabels(Matcher... matchers) {
@@ -189,9 +187,9 @@ final class HeadQuerier implements Querier, IndexReader {
         final Head head;
         final long mint;
         final long maxt;
-        long[] handles;
-        long[] mints;
-        long[] maxts;
+        /** Full chunks as (handle, mint, maxt) triples, {@link #n} of them. */
+        long[] chunks;
+        int n;
         byte[] open;
         long openMinT;
         long openMaxT;
@@ -217,17 +215,17 @@ final class HeadQuerier implements Querier, IndexReader {
 
         @Override
         public int size() {
-            return handles.length + (open != null ? 1 : 0);
+            return n + (open != null ? 1 : 0);
         }
 
         @Override
         public long minT(int i) {
-            return i < handles.length ? mints[i] : openMinT;
+            return i < n ? chunks[3 * i + 1] : openMinT;
         }
 
         @Override
         public long maxT(int i) {
-            return i < handles.length ? maxts[i] : openMaxT;
+            return i < n ? chunks[3 * i + 2] : openMaxT;
         }
 
         @Override
@@ -237,10 +235,11 @@ final class HeadQuerier implements Querier, IndexReader {
 
         @Override
         public void load(int i, ByteScratch buf) {
-            if (i < handles.length) {
-                int len = head.slab.length(handles[i]);
+            if (i < n) {
+                long h = chunks[3 * i];
+                int len = head.slab.length(h);
                 buf.ensure(len);
-                buf.len = head.slab.read(handles[i], buf.b);
+                buf.len = head.slab.read(h, buf.b);
             } else {
                 buf.ensure(open.length);
                 System.arraycopy(open, 0, buf.b, 0, open.length);

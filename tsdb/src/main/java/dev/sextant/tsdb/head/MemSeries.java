@@ -32,15 +32,16 @@ final class MemSeries extends XorEncoder implements SeriesHandle {
     private static final long[] NONE = new long[0];
 
 
-    // Full (immutable) chunks, oldest first; shared empty arrays until the first chunk is full, so a
-    // young series (most of a remote-write or scrape burst) carries no per-series chunk arrays.
-    long[] handles = NONE;
-    long[] mints = NONE;
-    long[] maxts = NONE;
+    // Full (immutable) chunks, oldest first, as (handle, mint, maxt) triples in one array (one
+    // object and one header per series instead of three), grown one chunk at a time (a series cuts
+    // a chunk every ~30 min, and truncation keeps the capacity, so this rarely reallocates and holds
+    // no slack); the shared empty array until the first chunk is full, so a young series (most of a
+    // remote-write or scrape burst) carries no per-series chunk array.
+    private long[] chunks = NONE;
     int fullCount;
 
     long openMinT;
-    long openMaxT;
+    // The open chunk's newest sample time is lastT (see openMaxT()): no field of its own.
     long nextAt = Long.MIN_VALUE;
     /**
      * Sample count of the open chunk at which {@link #append} must take its slow path (a count
@@ -81,6 +82,35 @@ final class MemSeries extends XorEncoder implements SeriesHandle {
         this.labels = labels;
     }
 
+    /** Slab handle of full chunk {@code i} ({@code i < fullCount}). */
+    long handle(int i) {
+        return chunks[3 * i];
+    }
+
+    /** First sample time of full chunk {@code i}. */
+    long mint(int i) {
+        return chunks[3 * i + 1];
+    }
+
+    /** Last sample time of full chunk {@code i}. */
+    long maxt(int i) {
+        return chunks[3 * i + 2];
+    }
+
+    /**
+     * Last sample time of the open chunk (valid while {@link #chunkOpen()} with samples): every
+     * append to the open chunk sets {@link #lastT} to its time, and nothing else sets it while a
+     * chunk is open, so the two are always equal.
+     */
+    long openMaxT() {
+        return lastT;
+    }
+
+    /** Full chunks {@code [from, to)} as (handle, mint, maxt) triples, a copy. */
+    long[] copyChunks(int from, int to) {
+        return Arrays.copyOfRange(chunks, 3 * from, 3 * to);
+    }
+
     /**
      * {@link #lastT} without the series' lock, for appenders: a sample newer than it is accepted at
      * once (commit re-checks under the lock), anything else is judged under the lock. So a stale
@@ -109,7 +139,7 @@ final class MemSeries extends XorEncoder implements SeriesHandle {
 
     /** Decodes the last full chunk for its last value (rare: a same-timestamp append right after a restart). */
     private void resolveLastValue(ChunkStore store) {
-        long h = handles[fullCount - 1];
+        long h = handle(fullCount - 1);
         byte[] b = new byte[store.length(h)];
         int len = store.read(h, b);
         XorIterator it = new XorIterator().reset(b, 0, len);
@@ -125,11 +155,14 @@ final class MemSeries extends XorEncoder implements SeriesHandle {
      */
     void attachMapped(MappedChunks m, int from) {
         int n = m.n - from;
-        handles = Arrays.copyOfRange(m.handles, from, m.n);
-        mints = Arrays.copyOfRange(m.mints, from, m.n);
-        maxts = Arrays.copyOfRange(m.maxts, from, m.n);
+        chunks = new long[3 * n];
+        for (int i = 0; i < n; i++) {
+            chunks[3 * i] = m.handles[from + i];
+            chunks[3 * i + 1] = m.mints[from + i];
+            chunks[3 * i + 2] = m.maxts[from + i];
+        }
         fullCount = n;
-        lastT = maxts[n - 1];
+        lastT = maxt(n - 1);
         lastVUnknown = true;
         mmMaxT = lastT;
     }
@@ -163,7 +196,6 @@ final class MemSeries extends XorEncoder implements SeriesHandle {
             return true;
         }
         appendSample(t, bits);
-        openMaxT = t;
         lastVBits = bits;
         lastVUnknown = false;
         lastT = t;
@@ -177,7 +209,7 @@ final class MemSeries extends XorEncoder implements SeriesHandle {
         } else {
             int n = chunkSamples();
             if (n == samplesPerChunk / 4) {
-                nextAt = computeChunkEndTime(openMinT, openMaxT, nextAt);
+                nextAt = computeChunkEndTime(openMinT, openMaxT(), nextAt);
             }
             if (chunkLength() > MAX_CHUNK_BYTES || t >= nextAt || n >= 2 * samplesPerChunk || n >= XorChunk.MAX_SAMPLES) {
                 cut(t, chunkRange, slab);
@@ -190,7 +222,6 @@ final class MemSeries extends XorEncoder implements SeriesHandle {
         int limit = Math.min(2 * samplesPerChunk, XorChunk.MAX_SAMPLES);
         slowAt = n < quarter ? Math.min(quarter, limit) : limit;
         appendSample(t, bits);
-        openMaxT = t;
         lastVBits = bits;
         lastVUnknown = false;
         lastT = t;
@@ -216,7 +247,6 @@ final class MemSeries extends XorEncoder implements SeriesHandle {
         freezeOpen(slab);
         startChunk(prev + 16);
         openMinT = t;
-        openMaxT = t;
         nextAt = rangeEnd(t, chunkRange);
     }
 
@@ -225,20 +255,19 @@ final class MemSeries extends XorEncoder implements SeriesHandle {
         if (!chunkOpen() || chunkSamples() == 0) {
             return;
         }
-        if (fullCount == handles.length) {
-            int n = Math.max(2, fullCount * 2);
-            handles = Arrays.copyOf(handles, n);
-            mints = Arrays.copyOf(mints, n);
-            maxts = Arrays.copyOf(maxts, n);
+        long openMaxT = openMaxT();
+        if (3 * fullCount == chunks.length) {
+            chunks = Arrays.copyOf(chunks, 3 * (fullCount + 1));
         }
         // A store with files keeps each series' chunks there as an unbroken prefix: once one went to
         // memory (disk full), later ones follow it, else a restart would load the later chunks from
         // the files and skip the WAL samples of the missing one.
-        handles[fullCount] = fullCount > 0 && handles[fullCount - 1] < 0
+        int at = 3 * fullCount;
+        chunks[at] = fullCount > 0 && handle(fullCount - 1) < 0
                 ? slab.addInMemory(ref, openMinT, openMaxT, chunkBuffer(), 0, chunkLength())
                 : slab.add(ref, openMinT, openMaxT, chunkBuffer(), 0, chunkLength());
-        mints[fullCount] = openMinT;
-        maxts[fullCount] = openMaxT;
+        chunks[at + 1] = openMinT;
+        chunks[at + 2] = openMaxT;
         fullCount++;
         dropChunk();
         slowAt = 0;
@@ -251,7 +280,7 @@ final class MemSeries extends XorEncoder implements SeriesHandle {
 
     long minTime() {
         if (fullCount > 0) {
-            return mints[0];
+            return mint(0);
         }
         return chunkOpen() ? openMinT : Long.MAX_VALUE;
     }
@@ -259,17 +288,15 @@ final class MemSeries extends XorEncoder implements SeriesHandle {
     /** Drops chunks that end before {@code mint}; their handles go to {@code freed}. Returns whether the series is now empty. */
     boolean truncateBefore(long mint, HandleList freed) {
         int drop = 0;
-        while (drop < fullCount && maxts[drop] < mint) {
-            freed.add(handles[drop]);
+        while (drop < fullCount && maxt(drop) < mint) {
+            freed.add(handle(drop));
             drop++;
         }
         if (drop > 0) {
-            System.arraycopy(handles, drop, handles, 0, fullCount - drop);
-            System.arraycopy(mints, drop, mints, 0, fullCount - drop);
-            System.arraycopy(maxts, drop, maxts, 0, fullCount - drop);
+            System.arraycopy(chunks, 3 * drop, chunks, 0, 3 * (fullCount - drop));
             fullCount -= drop;
         }
-        if (fullCount == 0 && chunkOpen() && openMaxT < mint) {
+        if (fullCount == 0 && chunkOpen() && openMaxT() < mint) {
             dropChunk();
             slowAt = 0;
         }

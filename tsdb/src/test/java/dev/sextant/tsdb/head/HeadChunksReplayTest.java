@@ -93,7 +93,7 @@ class HeadChunksReplayTest {
             if (s.fullCount == 0) {
                 continue;
             }
-            long end = s.maxts[s.fullCount - 1];
+            long end = s.maxt(s.fullCount - 1);
             for (Sample x : data.get(s.labels)) {
                 if (x.t() <= end) {
                     n++;
@@ -123,7 +123,7 @@ class HeadChunksReplayTest {
             for (MemSeries s : head.series.all()) {
                 assertThat(s.fullCount).isPositive();
                 for (int i = 0; i < s.fullCount; i++) {
-                    assertThat(s.handles[i] >>> 32).isEqualTo(1);
+                    assertThat(s.handle(i) >>> 32).isEqualTo(1);
                 }
             }
             assertThat(Samples.query(head, Long.MIN_VALUE, Long.MAX_VALUE, ALL)).isEqualTo(want);

@@ -209,18 +209,18 @@ class HeadTest {
             MemSeries s = head.series.getByLabels(UP_A);
             synchronized (s) {
                 for (int i = 0; i < s.fullCount; i++) {
-                    assertThat(s.mints[i] / H2).as("chunk %d stays in one 2h window", i).isEqualTo(s.maxts[i] / H2);
-                    long samples = (s.maxts[i] - s.mints[i]) / 15_000 + 1;
+                    assertThat(s.mint(i) / H2).as("chunk %d stays in one 2h window", i).isEqualTo(s.maxt(i) / H2);
+                    long samples = (s.maxt(i) - s.mint(i)) / 15_000 + 1;
                     assertThat(samples).isBetween(100L, 240L);
                 }
                 // The first window holds 440 samples (110 min at 15s). After 30 samples (435 s):
                 // n = 6600 s / (435.001 s * 4) = 3.79 -> 3 chunks of 2200 s = 147, 147, 146 samples.
-                assertThat((s.maxts[0] - s.mints[0]) / 15_000 + 1).isEqualTo(147);
-                assertThat((s.maxts[2] - s.mints[2]) / 15_000 + 1).isEqualTo(146);
-                assertThat(s.maxts[2] + 15_000).isEqualTo(start / H2 * H2 + H2);
+                assertThat((s.maxt(0) - s.mint(0)) / 15_000 + 1).isEqualTo(147);
+                assertThat((s.maxt(2) - s.mint(2)) / 15_000 + 1).isEqualTo(146);
+                assertThat(s.maxt(2) + 15_000).isEqualTo(start / H2 * H2 + H2);
                 // A full window (480 samples): n = 7200 / (435.001 * 4) = 4.13 -> 4 chunks of 120.
-                assertThat((s.maxts[3] - s.mints[3]) / 15_000 + 1).isEqualTo(120);
-                assertThat(s.mints[3] % H2).isZero();
+                assertThat((s.maxt(3) - s.mint(3)) / 15_000 + 1).isEqualTo(120);
+                assertThat(s.mint(3) % H2).isZero();
             }
             Map<Labels, List<Sample>> all = Samples.query(head, 0, Long.MAX_VALUE, Matcher.equal("job", "a"));
             assertThat(all.get(UP_A)).hasSize(2000);

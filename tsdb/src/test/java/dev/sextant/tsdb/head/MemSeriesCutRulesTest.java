@@ -102,7 +102,7 @@ class MemSeriesCutRulesTest {
     private static List<Long> starts(MemSeries s, List<Long> dropped) {
         List<Long> out = new ArrayList<>(dropped);
         for (int i = 0; i < s.fullCount; i++) {
-            out.add(s.mints[i]);
+            out.add(s.mint(i));
         }
         if (s.chunkOpen()) {
             out.add(s.openMinT);
