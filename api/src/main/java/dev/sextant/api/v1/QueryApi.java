@@ -21,10 +21,10 @@ import dev.sextant.tsdb.storage.Queryable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -40,7 +40,7 @@ public final class QueryApi {
      * past it the query stops and runs again on a worker thread, so a long query holds up the other
      * connections of its event loop for at most about this long.
      */
-    static final Duration LOOP_BUDGET = Duration.ofMillis(1);
+    static final Duration LOOP_BUDGET = Duration.ofMillis(2);
     /**
      * Largest answer written from the event loop, in points (samples of a vector, points of a
      * matrix; ~30 bytes each). A larger one is streamed from a worker thread, which waits for a slow
@@ -49,6 +49,11 @@ public final class QueryApi {
     static final long LOOP_MAX_POINTS = 16_384;
     /** Distinct query texts remembered as too long for the event loop before the memory is emptied. */
     static final int SLOW_ON_LOOP_MAX = 1024;
+    /**
+     * A query that ran past the budget goes straight to a worker this many times, then gets another
+     * try on the loop (one pause or preemption must not demote a quick query for good).
+     */
+    static final int SLOW_ON_LOOP_SKIPS = 64;
 
     private final QueryEngine engine;
     private final Queryable storage;
@@ -56,11 +61,11 @@ public final class QueryApi {
     private final QueryObserver observer;
     private final Semaphore gate;
     /**
-     * Queries ("i"/"r" + text) that ran past {@link #LOOP_BUDGET} on the event loop: they go straight
-     * to a worker thread next time, so a dashboard's slow panel loses its budget once, not on every
-     * refresh.
+     * Queries ("i"/"r" + text) that ran past {@link #LOOP_BUDGET} on the event loop, with the number of
+     * times they still go straight to a worker: a dashboard's slow panel loses its budget once in
+     * {@link #SLOW_ON_LOOP_SKIPS} refreshes, not on every one.
      */
-    private final Set<String> slowOnLoop = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, AtomicInteger> slowOnLoop = new ConcurrentHashMap<>();
     /** {@link #LOOP_BUDGET}; tests set their own. */
     private volatile Duration loopBudget = LOOP_BUDGET;
 
@@ -242,8 +247,13 @@ public final class QueryApi {
      * that ran past it before, none: it goes to a worker thread at once.
      */
     private QueryOptions loopOptions(String kind, String query, QueryOptions options) {
-        if (slowOnLoop.contains(kind + query)) {
-            throw new Handler.HandOff();
+        String key = kind + query;
+        AtomicInteger skips = slowOnLoop.get(key);
+        if (skips != null) {
+            if (skips.decrementAndGet() >= 0) {
+                throw new Handler.HandOff();
+            }
+            slowOnLoop.remove(key, skips);
         }
         return options.withBudget(loopBudget);
     }
@@ -260,7 +270,7 @@ public final class QueryApi {
             if (slowOnLoop.size() >= SLOW_ON_LOOP_MAX) {
                 slowOnLoop.clear();
             }
-            slowOnLoop.add(kind + query);
+            slowOnLoop.put(kind + query, new AtomicInteger(SLOW_ON_LOOP_SKIPS));
             return new Handler.HandOff();
         }
         return e;

@@ -93,11 +93,24 @@ class QueryOnLoopTest {
         assertThatThrownBy(() -> api.range().handle(request("/api/v1/query_range", true, "query", "up",
                 "start", "0", "end", "285", "step", "15"))).isInstanceOf(Handler.HandOff.class);
         assertThat(selects.get()).isEqualTo(2);
+        // After SLOW_ON_LOOP_SKIPS hand-offs it gets another try on the loop (still slow: handed off again).
+        for (int i = 1; i < QueryApi.SLOW_ON_LOOP_SKIPS; i++) {
+            assertThatThrownBy(() -> api.instant().handle(onLoop)).isInstanceOf(Handler.HandOff.class);
+        }
+        assertThat(selects.get()).isEqualTo(2);
+        sleepMs.set(0);
+        api.loopBudget(java.time.Duration.ofMinutes(1));
+        assertThat(api.instant().handle(onLoop).status()).as("quick again: answered on the loop").isEqualTo(200);
+        assertThat(selects.get()).isEqualTo(3);
+        assertThat(api.instant().handle(onLoop).status()).isEqualTo(200);
+        assertThat(selects.get()).isEqualTo(4);
+        sleepMs.set(20);
+        api.loopBudget(QueryApi.LOOP_BUDGET);
         // On a worker the slow query runs to the end.
         ApiResponse worker = api.instant().handle(request("/api/v1/query", false, "query", "up", "time", "285"));
         assertThat(worker.status()).isEqualTo(200);
         assertThat(worker.bodyAsString()).contains("\"instance\":\"i2\"");
-        assertThat(observed.get()).isEqualTo(1);
+        assertThat(observed.get()).isEqualTo(3);
         // A quick query (a different text) on the same API still answers on the loop.
         sleepMs.set(0);
         api.loopBudget(java.time.Duration.ofMinutes(1));
