@@ -13,7 +13,7 @@ echo $(( ($(date +%s) / 15) * 15 * 1000 )) > end_ms; cp end_ms $out/
 S="prometheus=19811 base=19812 mid=19813 new=19814"
 for s in $S; do ./lab.sh load ${s%%=*} ${s#*=}; done
 echo "loaded $(date -u +%T) $(cut -d' ' -f1-3 /proc/loadavg)"
-./lab.sh measure $out "$S"
+WARM=100 ROUNDS=12 ./lab.sh measure $out "$S"
 for s in $S; do python3 fixed.py ${s#*=} | sed "s/^/fixed ${s%%=*} /"; done
 for b in base mid new; do echo "cmpres $b vs prometheus:"; python3 cmpres.py $out/$b/results $out/prometheus/results | tail -1; python3 cmpres.py $out/$b/results $out/prometheus/results > $out/compare-$b-vs-prometheus.txt; done
 for s in prometheus base mid new; do ./lab.sh stop $s; done
