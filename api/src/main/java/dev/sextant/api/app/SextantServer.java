@@ -170,8 +170,8 @@ public final class SextantServer implements AutoCloseable {
                 () -> rules.manager().evaluationFailuresTotal());
 
         Router r = new Router();
-        r.getPost("/api/v1/query", gated(query.instant()));
-        r.getPost("/api/v1/query_range", gated(query.range()));
+        r.getPost("/api/v1/query", Handler.loopFirst(gated(query.instant())));
+        r.getPost("/api/v1/query_range", Handler.loopFirst(gated(query.range())));
         r.getPost("/api/v1/query_exemplars", gated(query.exemplars()));
         r.getPost("/api/v1/format_query", gated(query.format()));
         r.getPost("/api/v1/parse_query", gated(query.parse()));

@@ -18,14 +18,35 @@ public final class ApiRequest {
     private final Map<String, List<String>> params;
     private final Map<String, String> headers;
     private final byte[] body;
+    private final boolean onEventLoop;
 
     public ApiRequest(String method, String path, Map<String, List<String>> params,
             Map<String, String> headers, byte[] body) {
+        this(method, path, params, headers, body, false);
+    }
+
+    private ApiRequest(String method, String path, Map<String, List<String>> params,
+            Map<String, String> headers, byte[] body, boolean onEventLoop) {
+        this.onEventLoop = onEventLoop;
         this.method = method;
         this.path = path;
         this.params = params;
         this.headers = headers;
         this.body = body;
+    }
+
+    /**
+     * True while a {@linkplain Handler#loopFirst() loop-first} handler runs on the server's event
+     * loop: it must not block, and throws {@link Handler.HandOff} for anything it cannot finish
+     * quickly there.
+     */
+    public boolean onEventLoop() {
+        return onEventLoop;
+    }
+
+    /** This request, marked as being handled on the event loop (or not). */
+    public ApiRequest onEventLoop(boolean on) {
+        return on == onEventLoop ? this : new ApiRequest(method, path, params, headers, body, on);
     }
 
     /** A request for tests and in-process callers. */

@@ -35,4 +35,56 @@ public interface Handler {
             }
         };
     }
+
+    /**
+     * True for handlers that usually finish in well under a millisecond but not always (queries):
+     * the server first runs them on the event loop with {@link ApiRequest#onEventLoop()} set, which
+     * saves the two thread hand-offs per request; the handler must not block there and throws
+     * {@link HandOff} when it cannot finish quickly (a busy concurrency gate, an evaluation past a
+     * small budget, an answer too large to write without waiting for the client), and the server
+     * then runs it on a worker thread as any other handler.
+     */
+    default boolean loopFirst() {
+        return false;
+    }
+
+    /** Marks {@code h} as {@linkplain #loopFirst() loop-first}. */
+    static Handler loopFirst(Handler h) {
+        return new Handler() {
+            @Override
+            public ApiResponse handle(ApiRequest request) throws Exception {
+                return h.handle(request);
+            }
+
+            @Override
+            public boolean loopFirst() {
+                return true;
+            }
+        };
+    }
+
+    /**
+     * Thrown by a {@linkplain #loopFirst() loop-first} handler on the event loop: "not here".
+     * Without a response the server runs the handler again on a worker thread; with one (a computed
+     * answer too large to write from the loop) it streams that response from a worker thread.
+     * Carries no stack trace.
+     */
+    final class HandOff extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient ApiResponse response;
+
+        public HandOff() {
+            this(null);
+        }
+
+        public HandOff(ApiResponse response) {
+            super("handled off the event loop", null, false, false);
+            this.response = response;
+        }
+
+        /** The answer to stream from a worker thread, or null to run the handler again there. */
+        public ApiResponse response() {
+            return response;
+        }
+    }
 }

@@ -39,8 +39,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The Netty HTTP/1.1 server. The event loop decodes, routes and encodes; handlers run on a worker
  * pool, so a slow query never stalls other connections, except {@linkplain Handler#inline() inline}
- * ones (probes, build info, 404s), which the event loop answers itself. Request bodies are copied out of Netty's
- * buffers before the hand-off, so no {@link ByteBuf} leaves the pipeline that owns it.
+ * ones (probes, build info, 404s), which the event loop answers itself, and {@linkplain
+ * Handler#loopFirst() loop-first} ones (queries), which the event loop starts and hands to the pool
+ * when they cannot finish quickly (a query's evaluation stops after a small budget and runs again
+ * on a worker). Request bodies are copied out of Netty's buffers before the hand-off, so no
+ * {@link ByteBuf} leaves the pipeline that owns it.
  *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} once. Thread-safety: thread-safe.
  */
@@ -172,11 +175,44 @@ public final class HttpServer implements AutoCloseable {
                 serve(ctx, request, route, keepAlive, true);
                 return;
             }
+            if (route.handler().loopFirst() && serveLoopFirst(ctx, request, route, keepAlive)) {
+                return;
+            }
+            submit(ctx, () -> serve(ctx, request, route, keepAlive, false));
+        }
+
+        private void submit(ChannelHandlerContext ctx, Runnable task) {
             try {
-                inFlight = handlerPool.submit(() -> serve(ctx, request, route, keepAlive, false));
+                inFlight = handlerPool.submit(task);
             } catch (RejectedExecutionException e) {
                 write(ctx, ApiResponse.text(503, "Service Unavailable\n"), false);
             }
+        }
+
+        /**
+         * Runs a {@linkplain Handler#loopFirst() loop-first} handler on this event loop. Returns
+         * false when the handler handed off without an answer (the caller then runs it on a worker
+         * thread); an answer it handed off is streamed from a worker thread.
+         */
+        private boolean serveLoopFirst(ChannelHandlerContext ctx, ApiRequest request, Router.Route route,
+                boolean keepAlive) {
+            long started = System.nanoTime();
+            ApiResponse response;
+            try {
+                response = route.handler().handle(request.onEventLoop(true));
+            } catch (Handler.HandOff h) {
+                ApiResponse computed = h.response();
+                if (computed == null) {
+                    return false;
+                }
+                submit(ctx, () -> send(ctx, request, route, computed, keepAlive, started, false));
+                return true;
+            } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+                log.error("msg=\"handler failed\" path={} err=\"{}\"", request.path(), e.toString(), e);
+                response = ApiResponse.text(500, "internal server error\n");
+            }
+            send(ctx, request, route, response, keepAlive, started, true);
+            return true;
         }
 
         /** The client went away: interrupt its running handler, which cancels a running query. */
@@ -216,9 +252,19 @@ public final class HttpServer implements AutoCloseable {
             log.error("msg=\"handler failed\" path={} err=\"{}\"", request.path(), e.toString(), e);
             response = ApiResponse.text(500, "internal server error\n");
         }
+        send(ctx, request, route, response, keepAlive, started, false);
+    }
+
+    /**
+     * Sends a handler's answer and tells the observer. A streamed body written on the event loop
+     * ({@code onLoop}) never waits for the client: loop-first handlers only answer there when the
+     * body is small.
+     */
+    private void send(ChannelHandlerContext ctx, ApiRequest request, Router.Route route, ApiResponse response,
+            boolean keepAlive, long started, boolean onLoop) {
         if (ctx.channel().isActive()) {
             if (response.streamed()) {
-                response = stream(ctx, request, response, keepAlive);
+                response = stream(ctx, request, response, keepAlive, onLoop);
             } else {
                 write(ctx, response, keepAlive);
             }
@@ -230,8 +276,9 @@ public final class HttpServer implements AutoCloseable {
      * Runs a streamed response's writer straight into the channel's buffers. A writer that fails
      * before anything was sent still gets a 500; after that the connection is cut.
      */
-    private static ApiResponse stream(ChannelHandlerContext ctx, ApiRequest request, ApiResponse r, boolean keepAlive) {
-        StreamedBody body = new StreamedBody(ctx, r, keepAlive);
+    private static ApiResponse stream(ChannelHandlerContext ctx, ApiRequest request, ApiResponse r, boolean keepAlive,
+            boolean onLoop) {
+        StreamedBody body = new StreamedBody(ctx, r, keepAlive, onLoop);
         try {
             r.stream().writeTo(body);
             body.finish();

@@ -46,7 +46,11 @@ final class StreamedBody extends OutputStream {
     private boolean headSent;
     private ChannelFuture lastWrite;
 
-    StreamedBody(ChannelHandlerContext ctx, ApiResponse response, boolean keepAlive) {
+    /** Written on the event loop: never wait for the client (the answer is known to be small). */
+    private final boolean onLoop;
+
+    StreamedBody(ChannelHandlerContext ctx, ApiResponse response, boolean keepAlive, boolean onLoop) {
+        this.onLoop = onLoop;
         this.ctx = ctx;
         this.response = response;
         this.keepAlive = keepAlive;
@@ -90,7 +94,7 @@ final class StreamedBody extends OutputStream {
             ByteBuf full = buf;
             buf = null;
             lastWrite = ctx.writeAndFlush(new DefaultHttpContent(full));
-            if (!ctx.channel().isWritable()) {
+            if (!onLoop && !ctx.channel().isWritable()) {
                 try {
                     if (!lastWrite.await(STALLED_CLIENT_SECONDS, TimeUnit.SECONDS)) {
                         throw new IOException("client read nothing for " + STALLED_CLIENT_SECONDS + "s");

@@ -220,32 +220,42 @@ final class ShortestDouble {
         return pos + len;
     }
 
-    /** Writes the {@code len} digits of {@code f} at {@code pos}, with a '.' after the first {@code dot} digits if {@code dot > 0}. */
+    /**
+     * Writes the {@code len} digits of {@code f} (at most 18) at {@code pos}, with a '.' after the
+     * first {@code dot} digits if {@code dot > 0}. The low eight digits of a long {@code f} are
+     * split off first, so every division is a 32-bit one by a constant (a multiply), two digits at a
+     * time; the point is put in by moving the digits after it one place right.
+     */
     private static void writeDigits(long f, char[] out, int pos, int len, int dot) {
-        int i = pos + len + (dot > 0 ? 1 : 0);
-        if (dot > 0) {
-            // The digits after the point, two at a time, then the point.
-            int after = len - dot;
-            for (; after >= 2; after -= 2) {
-                int r = (int) (f % 100);
-                f /= 100;
+        int i = pos + len;
+        int v;
+        if (len > 8) {
+            long hi = f / 100_000_000L;
+            int lo = (int) (f - hi * 100_000_000L);
+            for (int k = 0; k < 4; k++) {
+                int q = lo / 100;
+                int r = lo - q * 100;
+                lo = q;
                 out[--i] = DIGIT_ONES[r];
                 out[--i] = DIGIT_TENS[r];
             }
-            if (after == 1) {
-                out[--i] = (char) ('0' + f % 10);
-                f /= 10;
-            }
-            out[--i] = '.';
+            v = (int) hi;
+        } else {
+            v = (int) f;
         }
         while (i - pos >= 2) {
-            int r = (int) (f % 100);
-            f /= 100;
+            int q = v / 100;
+            int r = v - q * 100;
+            v = q;
             out[--i] = DIGIT_ONES[r];
             out[--i] = DIGIT_TENS[r];
         }
         if (i > pos) {
-            out[--i] = (char) ('0' + f % 10);
+            out[--i] = (char) ('0' + v);
+        }
+        if (dot > 0) {
+            System.arraycopy(out, pos + dot, out, pos + dot + 1, len - dot);
+            out[pos + dot] = '.';
         }
     }
 
@@ -259,12 +269,13 @@ final class ShortestDouble {
         }
     }
 
-    private static int digitCount(long f) {
-        int n = 1;
-        while (n < 19 && f >= POW10[n]) {
-            n++;
-        }
-        return n;
+    /**
+     * Decimal digits of {@code 0 < f < 2^63}: {@code bits · 1233 / 4096} is {@code floor(bits ·
+     * log10 2)} for every bit length up to 63, so it is the digit count or one less.
+     */
+    static int digitCount(long f) {
+        int t = ((64 - Long.numberOfLeadingZeros(f)) * 1233) >>> 12;
+        return f >= POW10[t] ? t + 1 : t;
     }
 
     private static final long[] POW10 = new long[19];

@@ -5,6 +5,7 @@ import dev.sextant.api.http.ApiResponse;
 import dev.sextant.api.http.Handler;
 import dev.sextant.promql.ast.Expr;
 import dev.sextant.promql.ast.Printer;
+import dev.sextant.promql.engine.OverBudgetException;
 import dev.sextant.promql.engine.QueryEngine;
 import dev.sextant.promql.engine.QueryException;
 import dev.sextant.promql.engine.QueryOptions;
@@ -20,8 +21,10 @@ import dev.sextant.tsdb.storage.Queryable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -32,12 +35,39 @@ import java.util.function.LongSupplier;
 public final class QueryApi {
     /** Prometheus refuses range queries with more points than this per series. */
     static final long MAX_POINTS = 11_000;
+    /**
+     * Evaluation budget of a query started on the HTTP event loop ({@link Handler#loopFirst()}):
+     * past it the query stops and runs again on a worker thread, so a long query holds up the other
+     * connections of its event loop for at most about this long.
+     */
+    static final Duration LOOP_BUDGET = Duration.ofMillis(2);
+    /**
+     * Largest answer written from the event loop, in points (samples of a vector, points of a
+     * matrix; ~30 bytes each). A larger one is streamed from a worker thread, which waits for a slow
+     * client instead of buffering the whole answer.
+     */
+    static final long LOOP_MAX_POINTS = 16_384;
+    /** Distinct query texts remembered as too long for the event loop before the memory is emptied. */
+    static final int SLOW_ON_LOOP_MAX = 1024;
+    /**
+     * A query that ran past the budget goes straight to a worker this many times, then gets another
+     * try on the loop (one pause or preemption must not demote a quick query for good).
+     */
+    static final int SLOW_ON_LOOP_SKIPS = 64;
 
     private final QueryEngine engine;
     private final Queryable storage;
     private final LongSupplier clock;
     private final QueryObserver observer;
     private final Semaphore gate;
+    /**
+     * Queries ("i"/"r" + text) that ran past {@link #LOOP_BUDGET} on the event loop, with the number of
+     * times they still go straight to a worker: a dashboard's slow panel loses its budget once in
+     * {@link #SLOW_ON_LOOP_SKIPS} refreshes, not on every one.
+     */
+    private final ConcurrentHashMap<String, AtomicInteger> slowOnLoop = new ConcurrentHashMap<>();
+    /** {@link #LOOP_BUDGET}; tests set their own. */
+    private volatile Duration loopBudget = LOOP_BUDGET;
 
     /** Receives the duration of each query (for the query latency histograms). */
     @FunctionalInterface
@@ -58,12 +88,16 @@ public final class QueryApi {
      * Runs a query once one of the {@code --query.max-concurrency} slots is free; waiting counts
      * against the query's timeout, as in Prometheus's queue. {@code queueNanos[0]} receives the wait.
      */
-    private QueryResult throttled(Duration timeout, long[] queueNanos,
+    private QueryResult throttled(Duration timeout, long[] queueNanos, boolean onLoop,
             java.util.function.Supplier<QueryResult> query) throws ApiException {
-        long waitMs = timeout != null ? timeout.toMillis() : engine.options().timeout().toMillis();
+        long waitMs = onLoop ? 0 : timeout != null ? timeout.toMillis() : engine.options().timeout().toMillis();
         long queued = System.nanoTime();
         try {
             if (!gate.tryAcquire(waitMs, TimeUnit.MILLISECONDS)) {
+                if (onLoop) {
+                    // The event loop never waits: queue on a worker thread instead.
+                    throw new Handler.HandOff();
+                }
                 throw new ApiException(ErrorType.TIMEOUT, "query timed out in query execution (queue)");
             }
         } catch (InterruptedException e) {
@@ -86,18 +120,27 @@ public final class QueryApi {
             QueryOptions options = options(request);
             int limit = Limit.of(request);
             String query = orEmpty(request.param("query"));
+            boolean onLoop = request.onEventLoop();
+            QueryOptions run = onLoop ? loopOptions("i", query, options) : options;
             long started = System.nanoTime();
             long[] queueNanos = new long[1];
             QueryResult result;
+            boolean handedOff = false;
             try {
-                result = throttled(options.timeout(), queueNanos,
-                        () -> engine.instantQuery(storage, query, time, options));
+                result = throttled(options.timeout(), queueNanos, onLoop,
+                        () -> engine.instantQuery(storage, query, time, run));
             } catch (ParseException e) {
                 throw ApiException.invalidParam("query", e.getMessage());
+            } catch (OverBudgetException | Handler.HandOff e) {
+                handedOff = true;
+                throw overBudget("i", query, e);
             } finally {
-                observer.observe("instant", System.nanoTime() - started);
+                if (!handedOff) {
+                    observer.observe("instant", System.nanoTime() - started);
+                }
             }
-            return respond(result, limit, wantsStats(request), queueNanos[0], System.nanoTime() - started);
+            return answer(onLoop, respond(result, limit, wantsStats(request), queueNanos[0],
+                    System.nanoTime() - started), result);
         });
     }
 
@@ -122,18 +165,27 @@ public final class QueryApi {
             QueryOptions options = options(request);
             int limit = Limit.of(request);
             String query = orEmpty(request.param("query"));
+            boolean onLoop = request.onEventLoop();
+            QueryOptions run = onLoop ? loopOptions("r", query, options) : options;
             long started = System.nanoTime();
             long[] queueNanos = new long[1];
             QueryResult result;
+            boolean handedOff = false;
             try {
-                result = throttled(options.timeout(), queueNanos,
-                        () -> engine.rangeQuery(storage, query, start, end, step, options));
+                result = throttled(options.timeout(), queueNanos, onLoop,
+                        () -> engine.rangeQuery(storage, query, start, end, step, run));
             } catch (ParseException e) {
                 throw ApiException.invalidParam("query", e.getMessage());
+            } catch (OverBudgetException | Handler.HandOff e) {
+                handedOff = true;
+                throw overBudget("r", query, e);
             } finally {
-                observer.observe("range", System.nanoTime() - started);
+                if (!handedOff) {
+                    observer.observe("range", System.nanoTime() - started);
+                }
             }
-            return respond(result, limit, wantsStats(request), queueNanos[0], System.nanoTime() - started);
+            return answer(onLoop, respond(result, limit, wantsStats(request), queueNanos[0],
+                    System.nanoTime() - started), result);
         });
     }
 
@@ -188,6 +240,62 @@ public final class QueryApi {
             }
             return Envelope.success(out -> AstJson.write(out.gen(), expr, query));
         });
+    }
+
+    /**
+     * The options of a query started on the event loop: with {@link #LOOP_BUDGET}; or, for a query
+     * that ran past it before, none: it goes to a worker thread at once.
+     */
+    private QueryOptions loopOptions(String kind, String query, QueryOptions options) {
+        String key = kind + query;
+        AtomicInteger skips = slowOnLoop.get(key);
+        if (skips != null) {
+            if (skips.decrementAndGet() >= 0) {
+                throw new Handler.HandOff();
+            }
+            slowOnLoop.remove(key, skips);
+        }
+        return options.withBudget(loopBudget);
+    }
+
+    /** For tests: the event loop's evaluation budget. */
+    QueryApi loopBudget(Duration budget) {
+        this.loopBudget = budget;
+        return this;
+    }
+
+    /** Remembers a query that ran past its budget on the event loop; the hand-off to throw. */
+    private RuntimeException overBudget(String kind, String query, RuntimeException e) {
+        if (e instanceof OverBudgetException) {
+            if (slowOnLoop.size() >= SLOW_ON_LOOP_MAX) {
+                slowOnLoop.clear();
+            }
+            slowOnLoop.put(kind + query, new AtomicInteger(SLOW_ON_LOOP_SKIPS));
+            return new Handler.HandOff();
+        }
+        return e;
+    }
+
+    /** On the event loop, an answer of more than {@link #LOOP_MAX_POINTS} is streamed from a worker thread. */
+    private static ApiResponse answer(boolean onLoop, ApiResponse response, QueryResult result) {
+        if (onLoop && points(result.value()) > LOOP_MAX_POINTS) {
+            throw new Handler.HandOff(response);
+        }
+        return response;
+    }
+
+    static long points(Value value) {
+        if (value instanceof Matrix m) {
+            long n = 0;
+            for (SeriesPoints s : m.series()) {
+                n += s.count();
+            }
+            return n;
+        }
+        if (value instanceof Vector v) {
+            return v.samples().size();
+        }
+        return 1;
     }
 
     private static QueryOptions options(ApiRequest request) throws ApiException {

@@ -37,6 +37,25 @@ class MainTest {
     }
 
     @Test
+    void leakDetectionIsOffUnlessGiven() {
+        String before = System.getProperty(Main.LEAK_DETECTION);
+        try {
+            System.clearProperty(Main.LEAK_DETECTION);
+            Main.ensureLeakDetectionOff();
+            assertThat(System.getProperty(Main.LEAK_DETECTION)).isEqualTo("disabled");
+            System.setProperty(Main.LEAK_DETECTION, "paranoid");
+            Main.ensureLeakDetectionOff();
+            assertThat(System.getProperty(Main.LEAK_DETECTION)).as("an explicit setting is kept").isEqualTo("paranoid");
+        } finally {
+            if (before == null) {
+                System.clearProperty(Main.LEAK_DETECTION);
+            } else {
+                System.setProperty(Main.LEAK_DETECTION, before);
+            }
+        }
+    }
+
+    @Test
     void prometheusFlagNamesAndDefaults() {
         Main main = new Main();
         new CommandLine(main).parseArgs("--web.enable-remote-write-receiver", "--query.timeout=30s",

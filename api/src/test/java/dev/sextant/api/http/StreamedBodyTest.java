@@ -27,7 +27,7 @@ class StreamedBodyTest {
 
     @Test
     void smallBodyIsOneFullResponseWithContentLength() throws IOException {
-        StreamedBody body = new StreamedBody(ctx, json, true);
+        StreamedBody body = new StreamedBody(ctx, json, true, false);
         body.write("{\"status\":\"success\"}".getBytes(StandardCharsets.UTF_8));
         body.finish();
         FullHttpResponse r = ch.readOutbound();
@@ -48,7 +48,7 @@ class StreamedBodyTest {
         for (int i = 0; i < payload.length; i++) {
             payload[i] = (byte) ('a' + i % 26);
         }
-        StreamedBody body = new StreamedBody(ctx, json, false);
+        StreamedBody body = new StreamedBody(ctx, json, false, false);
         body.write(payload, 0, 1000);
         body.write(payload[1000]);
         body.write(payload, 1001, payload.length - 1001);
@@ -78,7 +78,7 @@ class StreamedBodyTest {
 
     @Test
     void aClosedClientStopsTheWriterAndNothingLeaks() throws IOException {
-        StreamedBody body = new StreamedBody(ctx, json, true);
+        StreamedBody body = new StreamedBody(ctx, json, true, false);
         body.write(new byte[StreamedBody.CHUNK]);
         ch.close();
         assertThatThrownBy(() -> body.write(new byte[10])).isInstanceOf(IOException.class);

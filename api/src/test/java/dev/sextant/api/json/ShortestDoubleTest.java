@@ -122,4 +122,54 @@ class ShortestDoubleTest {
         }
         assertThat(checked).isGreaterThan(950_000);
     }
+
+    @Test
+    void digitCountAtEveryPowerOfTenAndTwo() {
+        long p = 1;
+        for (int d = 1; d <= 18; d++) {
+            // p = 10^(d-1): d digits; p - 1: d - 1 digits.
+            assertThat(ShortestDouble.digitCount(p)).as("10^%d", d - 1).isEqualTo(d);
+            if (p > 1) {
+                assertThat(ShortestDouble.digitCount(p - 1)).as("10^%d - 1", d - 1).isEqualTo(d - 1);
+            }
+            p *= 10;
+        }
+        for (int b = 0; b < 63; b++) {
+            for (long f : new long[] {1L << b, (1L << b) - 1, (1L << b) + 1}) {
+                if (f > 0) {
+                    assertThat(ShortestDouble.digitCount(f)).as("%d", f).isEqualTo(Long.toString(f).length());
+                }
+            }
+        }
+        SplittableRandom r = new SplittableRandom(7);
+        for (int i = 0; i < 100_000; i++) {
+            long f = r.nextLong(1, Long.MAX_VALUE) >>> r.nextInt(63);
+            if (f > 0) {
+                assertThat(ShortestDouble.digitCount(f)).as("%d", f).isEqualTo(Long.toString(f).length());
+            }
+        }
+    }
+
+    /** Digits split at eight (the long/int split) and the point at every place, both forms. */
+    @Test
+    void everyDigitCountWithThePointAtEveryPlace() {
+        SplittableRandom r = new SplittableRandom(20261127);
+        for (int digits = 1; digits <= 17; digits++) {
+            long lo = digits == 1 ? 1 : (long) Math.pow(10, digits - 1);
+            long hi = (long) Math.pow(10, digits);
+            for (int i = 0; i < 200; i++) {
+                long f = r.nextLong(lo, hi);
+                for (int k = -25; k <= 25; k++) {
+                    double v = Double.parseDouble(f + "e" + k);
+                    same(v);
+                    same(-v);
+                }
+            }
+        }
+        assertThat(write(123456789.5)).isEqualTo("123456789.5");
+        assertThat(write(12345678.9)).isEqualTo("12345678.9");
+        assertThat(write(0.12345678901234568)).isEqualTo("0.12345678901234568");
+        same(1.2345678901234567e-7);
+        assertThat(write(98765432109876540.0)).isEqualTo("98765432109876540");
+    }
 }

@@ -718,6 +718,9 @@ final class Evaluator {
         final long lookbackMs;
         final long maxSamples;
         final long deadlineNanos;
+        /** With {@link #budgeted}: evaluation stops with {@link OverBudgetException} past this. */
+        long budgetNanos;
+        boolean budgeted;
         final Annotations annotations;
 
         QueryContext(long start, long end, long step, long lookbackMs, long maxSamples, long deadlineNanos,
@@ -747,8 +750,12 @@ final class Evaluator {
             if (Thread.currentThread().isInterrupted()) {
                 throw new QueryException(QueryException.Kind.CANCELED, "query was canceled in expression evaluation");
             }
-            if (System.nanoTime() - deadlineNanos > 0) {
+            long now = System.nanoTime();
+            if (now - deadlineNanos > 0) {
                 throw new QueryException(QueryException.Kind.TIMEOUT, "query timed out in expression evaluation");
+            }
+            if (budgeted && now - budgetNanos > 0) {
+                throw new OverBudgetException();
             }
         }
     }

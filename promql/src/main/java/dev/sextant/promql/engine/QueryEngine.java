@@ -123,6 +123,10 @@ public final class QueryEngine {
         Annotations annotations = new Annotations(text);
         Evaluator.QueryContext ctx = new Evaluator.QueryContext(start, end, step, lookback.toMillis(), maxSamples,
                 System.nanoTime() + timeout.toNanos(), annotations);
+        if (qo.budget() != null) {
+            ctx.budgeted = true;
+            ctx.budgetNanos = began + qo.budget().toNanos();
+        }
         Map<VectorSelector, long[]> plan = new IdentityHashMap<>();
         Evaluator.plan(expr, start, end, ctx, plan);
         long mint = Long.MAX_VALUE;

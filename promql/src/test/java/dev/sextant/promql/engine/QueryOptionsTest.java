@@ -40,6 +40,33 @@ class QueryOptionsTest {
     }
 
     @Test
+    void budgetStopsEvaluationWithoutAnErrorAndAGenerousOneChangesNothing() throws Exception {
+        QueryOptions tiny = QueryOptions.DEFAULTS.withBudget(Duration.ofNanos(1));
+        Thread.sleep(1); // the budget is counted from the query's start; any check after 1 ns stops it
+        assertThatThrownBy(() -> engine.rangeQuery(storage, "sum(rate(reqs_total[5m]))", 0, 10 * MIN, 1000, tiny))
+                .isInstanceOf(OverBudgetException.class);
+        assertThatThrownBy(() -> engine.instantQuery(storage, "reqs_total", 10 * MIN, tiny))
+                .isInstanceOf(OverBudgetException.class);
+        assertThatThrownBy(() -> engine.rangeQuery(storage, "max_over_time(reqs_total[3m])", 0, 10 * MIN, MIN, tiny))
+                .isInstanceOf(OverBudgetException.class);
+        QueryOptions generous = QueryOptions.DEFAULTS.withBudget(Duration.ofMinutes(5));
+        for (String q : new String[] {"sum(rate(reqs_total[5m]))", "max_over_time(reqs_total[3m])", "reqs_total"}) {
+            Matrix a = (Matrix) engine.rangeQuery(storage, q, 0, 10 * MIN, MIN, generous).value();
+            Matrix b = (Matrix) engine.rangeQuery(storage, q, 0, 10 * MIN, MIN, QueryOptions.DEFAULTS).value();
+            assertThat(a.series()).hasSameSizeAs(b.series()).isNotEmpty();
+            for (int i = 0; i < a.series().size(); i++) {
+                assertThat(a.series().get(i).metric()).isEqualTo(b.series().get(i).metric());
+                assertThat(java.util.Arrays.copyOf(a.series().get(i).values(), a.series().get(i).count()))
+                        .containsExactly(java.util.Arrays.copyOf(b.series().get(i).values(), b.series().get(i).count()));
+            }
+        }
+        // The options keep their other settings.
+        QueryOptions o = new QueryOptions(Duration.ofMinutes(1), Duration.ofSeconds(9), 7L, true).withBudget(Duration.ofMillis(3));
+        assertThat(o).isEqualTo(new QueryOptions(Duration.ofMinutes(1), Duration.ofSeconds(9), 7L, true, Duration.ofMillis(3)));
+        assertThat(new QueryOptions(null, null, null).budget()).isNull();
+    }
+
+    @Test
     void maxSamplesFailsWithPrometheusText() {
         QueryOptions opts = new QueryOptions(null, null, 10L);
         assertThatThrownBy(() -> engine.instantQuery(storage, "reqs_total", 10 * MIN, opts))
