@@ -250,12 +250,21 @@ public final class JsonOut implements AutoCloseable {
         room(1);
         bytes[blen++] = '[';
         boolean first = true;
+        // Room for every point at once when the buffer can hold them all (the usual series of a
+        // range query), instead of a check per point.
+        long whole = (long) n * (POINT_BYTES + 1);
+        boolean roomy = whole <= bytes.length;
+        if (roomy) {
+            room((int) whole);
+        }
         for (int i = 0; i < n; i++) {
             double v = vs[i];
             if (StaleNaN.isStale(v)) {
                 continue;
             }
-            room(POINT_BYTES + 1);
+            if (!roomy) {
+                room(POINT_BYTES + 1);
+            }
             if (!first) {
                 bytes[blen++] = ',';
             }

@@ -139,6 +139,27 @@ class ResultEncoderRawTest {
     }
 
     @Test
+    void seriesLongerThanTheRawBufferAndManyShortOnes() throws Exception {
+        // One series of 2,000 points (more than the 16 KiB buffer holds: room is made per point),
+        // then 400 of 40 points (room for each series at once, buffers filled and handed on).
+        SplittableRandom r = new SplittableRandom(23);
+        List<SeriesPoints> out = new ArrayList<>();
+        for (int s = 0; s < 401; s++) {
+            int n = s == 0 ? 2000 : 40;
+            long[] ts = new long[n];
+            double[] vs = new double[n];
+            double prev = 1;
+            for (int k = 0; k < n; k++) {
+                ts[k] = 1_700_000_000_000L + k * 15_000L;
+                vs[k] = prev = value(r, prev);
+            }
+            out.add(new SeriesPoints(labels(r, s, false), ts, vs, n));
+        }
+        Matrix m = new Matrix(out);
+        assertThat(withoutResultType(encoded(m, true))).isEqualTo(reference(m));
+    }
+
+    @Test
     void vectorAsTheGeneratorWritesIt() throws Exception {
         SplittableRandom r = new SplittableRandom(5);
         for (int i = 0; i < 300; i++) {

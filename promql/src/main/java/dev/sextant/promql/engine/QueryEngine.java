@@ -232,7 +232,8 @@ public final class QueryEngine {
     private static Matrix evalRange(Evaluator ev, Expr expr, long start, long end, long step, long[] sortNanos) {
         Matrix seriesMajor = SeriesMajorRange.tryEval(ev, expr, start, end, step);
         if (seriesMajor != null) {
-            List<SeriesPoints> out = new ArrayList<>(seriesMajor.series());
+            // The series-major paths build their list fresh for this query: sorted in place.
+            List<SeriesPoints> out = seriesMajor.series();
             long sortStart = System.nanoTime();
             out.sort((a, b) -> a.metric().compareTo(b.metric()));
             sortNanos[0] = System.nanoTime() - sortStart;

@@ -73,11 +73,19 @@ final class SeriesMajorRange {
         int checked = 0;
         for (LoadedSeries s : series) {
             int n = 0;
+            long[] sts = s.ts;
+            int sn = s.n;
+            // The steps' reference times only grow (or stay put under @), so the last sample at or
+            // before each one is found by walking forward from the previous step's: one pass over
+            // the series' samples instead of a binary search per step.
+            int i = -1;
             for (int k = 0; k < steps; k++) {
                 long t = start + k * step;
                 long ref = (at ? atT : t) - off;
-                int i = LoadedSeries.lastAtOrBefore(s.ts, s.n, ref);
-                if (i < 0 || s.ts[i] <= ref - lookback || StaleNaN.isStale(s.vs[i])) {
+                while (i + 1 < sn && sts[i + 1] <= ref) {
+                    i++;
+                }
+                if (i < 0 || sts[i] <= ref - lookback || StaleNaN.isStale(s.vs[i])) {
                     continue;
                 }
                 ts[n] = t;

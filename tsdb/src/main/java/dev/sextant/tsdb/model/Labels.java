@@ -161,14 +161,16 @@ public final class Labels implements Comparable<Labels> {
         String[] a = pairs;
         String[] b = o.pairs;
         int n = Math.min(a.length, b.length);
-        for (int i = 0; i < n; i += 2) {
-            int c = a[i].compareTo(b[i]);
-            if (c != 0) {
-                return c;
-            }
-            c = a[i + 1].compareTo(b[i + 1]);
-            if (c != 0) {
-                return c;
+        // Series of one selection usually share their name strings and many value strings (the
+        // head interns them): the same reference compares equal without reading its bytes.
+        for (int i = 0; i < n; i++) {
+            String x = a[i];
+            String y = b[i];
+            if (x != y) {
+                int c = x.compareTo(y);
+                if (c != 0) {
+                    return c;
+                }
             }
         }
         return Integer.compare(a.length, b.length);

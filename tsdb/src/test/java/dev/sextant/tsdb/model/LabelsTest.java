@@ -30,6 +30,50 @@ class LabelsTest {
     }
 
     @Test
+    void compareToIsTheSameForSharedAndCopiedStrings() {
+        String[] values = {"", "a", "ab", "b", "api", "api2", "x"};
+        List<Labels> shared = new ArrayList<>();
+        List<Labels> copied = new ArrayList<>();
+        for (String n : new String[] {"__name__", "a", "job"}) {
+            for (String v : values) {
+                for (String w : values) {
+                    shared.add(Labels.of(n, v, "z", w));
+                    // Equal text, different String objects: the identity shortcut must not change the order.
+                    copied.add(Labels.of(new String(n.toCharArray()), new String(v.toCharArray()), "z",
+                            new String(w.toCharArray())));
+                }
+            }
+        }
+        for (int i = 0; i < shared.size(); i++) {
+            for (int j = 0; j < shared.size(); j++) {
+                int want = reference(shared.get(i), shared.get(j));
+                assertThat(Integer.signum(shared.get(i).compareTo(shared.get(j)))).isEqualTo(want);
+                assertThat(Integer.signum(copied.get(i).compareTo(shared.get(j)))).isEqualTo(want);
+                assertThat(Integer.signum(shared.get(i).compareTo(copied.get(j)))).isEqualTo(want);
+                assertThat(want == 0).isEqualTo(shared.get(i).equals(shared.get(j)));
+            }
+        }
+        // A label set that is a prefix of another sorts first.
+        assertThat(Labels.of("a", "1").compareTo(Labels.of("a", "1", "b", "2"))).isNegative();
+        assertThat(Labels.of("a", "1", "b", "2").compareTo(Labels.of("a", "1"))).isPositive();
+        assertThat(Labels.of("a", "1", "c", "2").compareTo(Labels.of("a", "1", "b", "9"))).isPositive();
+    }
+
+    /** Prometheus's order: name, then value, label by label; a shorter prefix first. */
+    private static int reference(Labels a, Labels b) {
+        for (int k = 0; k < Math.min(a.size(), b.size()); k++) {
+            int c = a.name(k).compareTo(b.name(k));
+            if (c == 0) {
+                c = a.value(k).compareTo(b.value(k));
+            }
+            if (c != 0) {
+                return Integer.signum(c);
+            }
+        }
+        return Integer.signum(Integer.compare(a.size(), b.size()));
+    }
+
+    @Test
     void laterDuplicateWins() {
         assertThat(Labels.of("a", "1", "a", "2").get("a")).isEqualTo("2");
     }
