@@ -23,17 +23,7 @@ public interface Handler {
 
     /** Marks {@code h} as {@linkplain #inline() cheap enough for the event loop}. */
     static Handler inline(Handler h) {
-        return new Handler() {
-            @Override
-            public ApiResponse handle(ApiRequest request) throws Exception {
-                return h.handle(request);
-            }
-
-            @Override
-            public boolean inline() {
-                return true;
-            }
-        };
+        return marked(h, true, false);
     }
 
     /**
@@ -50,6 +40,11 @@ public interface Handler {
 
     /** Marks {@code h} as {@linkplain #loopFirst() loop-first}. */
     static Handler loopFirst(Handler h) {
+        return marked(h, false, true);
+    }
+
+    /** {@code h} with the given scheduling marks. */
+    private static Handler marked(Handler h, boolean inline, boolean loopFirst) {
         return new Handler() {
             @Override
             public ApiResponse handle(ApiRequest request) throws Exception {
@@ -57,8 +52,13 @@ public interface Handler {
             }
 
             @Override
+            public boolean inline() {
+                return inline;
+            }
+
+            @Override
             public boolean loopFirst() {
-                return true;
+                return loopFirst;
             }
         };
     }

@@ -79,7 +79,7 @@ class InlineHandlerTest {
     }
 
     /** Reads headers, then a Content-Length or chunked body; returns it without its trailing newline. */
-    private static String body(BufferedReader in) throws Exception {
+    static String body(BufferedReader in) throws Exception {
         int length = -1;
         boolean chunked = false;
         for (String h; !(h = in.readLine()).isEmpty(); ) {

@@ -91,40 +91,6 @@ class LoopFirstHandlerTest {
         out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         assertThat(in.readLine()).startsWith("HTTP/1.1 " + status + " ");
-        return body(in);
-    }
-
-    /** Reads headers, then a Content-Length or chunked body; returns it without its trailing newline. */
-    private static String body(BufferedReader in) throws Exception {
-        int length = -1;
-        boolean chunked = false;
-        for (String h; !(h = in.readLine()).isEmpty(); ) {
-            String lower = h.toLowerCase();
-            if (lower.startsWith("content-length:")) {
-                length = Integer.parseInt(h.substring(15).trim());
-            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                chunked = true;
-            }
-        }
-        StringBuilder b = new StringBuilder();
-        if (chunked) {
-            for (int n; (n = Integer.parseInt(in.readLine().trim(), 16)) > 0; ) {
-                char[] c = new char[n];
-                for (int off = 0; off < n; ) {
-                    off += in.read(c, off, n - off);
-                }
-                b.append(c);
-                in.readLine();
-            }
-            in.readLine();
-        } else {
-            char[] c = new char[length];
-            for (int off = 0; off < length; ) {
-                off += in.read(c, off, length - off);
-            }
-            b.append(c);
-        }
-        String s = b.toString();
-        return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+        return InlineHandlerTest.body(in);
     }
 }
